@@ -1,0 +1,138 @@
+// preflight-check: may this batch run, and on what? (CONTRACT §4)
+//
+// 1. Read the inputs and the control file (invalid → fail closed, nothing written).
+// 2. Decide with the pure core: kill switch, paused ecosystems, open breakers,
+//    the budget week and thresholds, the next batch ID.
+// 3. Persist what changed (batch counter, budget week, sampling flag) through the
+//    git store, which re-decides on the fresh remote state if the push is rejected.
+// 4. Write the outputs, the annotations and the job summary.
+
+import {
+  type PreflightDecision,
+  breakerEntries,
+  checkEcosystemNames,
+  commitMessage,
+  preflight,
+  renderControl,
+  stateSubject
+} from '@batch-ops/core'
+import {
+  InputError,
+  annotate,
+  applyChange,
+  booleanInput,
+  listInput,
+  now,
+  numberInput,
+  readControl,
+  reportFailure,
+  runUrl,
+  setOutput,
+  stringInput,
+  workspace,
+  writeSummary
+} from '@batch-ops/runtime'
+import { preflightSummary } from './summary.js'
+
+export const ACTION = 'preflight-check'
+
+export function readInputs() {
+  return {
+    controlFile: stringInput('control-file', 'batch-control.json'),
+    ecosystems: listInput('ecosystems'),
+    limits: {
+      macos: numberInput('macos-minutes-per-week', 1000, { min: 0 }),
+      linux: numberInput('linux-minutes-per-week', 5000, { min: 0 })
+    },
+    thresholds: {
+      sampling: numberInput('sampling-threshold', 0.8, { min: 0, exclusiveMin: true, max: 1 }),
+      pause: numberInput('pause-threshold', 0.95, { min: 0, exclusiveMin: true, max: 1 })
+    },
+    allocateBatchId: booleanInput('allocate-batch-id', true),
+    persist: booleanInput('persist', true),
+    maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
+    author: {
+      name: stringInput('author-name', 'github-actions[bot]'),
+      email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
+    }
+  }
+}
+
+function setDecisionOutputs(d: Pick<PreflightDecision, 'canProceed' | 'ecosystems' | 'skipped' | 'reason' | 'sampling' | 'batchId'>): void {
+  setOutput('can-proceed', d.canProceed)
+  setOutput('ecosystems', d.ecosystems)
+  setOutput('skipped-ecosystems', d.skipped)
+  setOutput('reason', d.reason)
+  setOutput('sampling', d.sampling)
+  setOutput('batch-id', d.batchId)
+}
+
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs()
+    if (inputs.thresholds.sampling > inputs.thresholds.pause) {
+      throw new InputError(
+        `input 'sampling-threshold' (${inputs.thresholds.sampling}) must not be above 'pause-threshold' (${inputs.thresholds.pause})`
+      )
+    }
+    const at = now()
+    const url = runUrl()
+    const outcome = await applyChange(
+      {
+        cwd: workspace(),
+        persist: inputs.persist,
+        maxAttempts: inputs.maxAttempts,
+        author: inputs.author,
+        fallbackRef: process.env.GITHUB_REF,
+        log: (m) => annotate.notice(m)
+      },
+      async (snapshot) => {
+        const control = await readControl(snapshot, inputs.controlFile)
+        if (inputs.ecosystems) {
+          const known = [...Object.keys(breakerEntries(control.doc)), ...(control.doc.disabled_ecosystems ?? [])]
+          const problems = checkEcosystemNames(inputs.ecosystems, known)
+          if (problems.length > 0) throw new InputError(`input 'ecosystems': ${problems.join('; ')}`)
+        }
+        const { decision, doc, write } = preflight(
+          control.doc,
+          { requested: inputs.ecosystems, limits: inputs.limits, thresholds: inputs.thresholds, allocateBatchId: inputs.allocateBatchId, exists: control.exists },
+          at
+        )
+        const what = decision.batchId ? `allocate batch ${decision.batchId}` : decision.budgetReset ? 'start a new budget week' : 'update budget sampling'
+        return {
+          files: write ? { [inputs.controlFile]: renderControl(control, doc) } : {},
+          message: commitMessage(stateSubject(what), [
+            ['Batch-Id', decision.batchId || undefined],
+            ['Batch-Ops-Action', ACTION],
+            ['Run-Url', url]
+          ]),
+          result: decision
+        }
+      }
+    )
+    const decision = outcome.result
+    setDecisionOutputs(decision)
+    for (const w of decision.warnings) annotate.warning(w, { title: 'preflight-check' })
+    if (decision.canProceed) {
+      annotate.notice(`Batch ${decision.batchId || '(no ID requested)'} may proceed on ${decision.ecosystems.join(', ')}.`, { title: 'preflight-check' })
+    } else {
+      annotate.notice(`Batch does not proceed: ${decision.reason}`, { title: 'preflight-check' })
+    }
+    await writeSummary(
+      preflightSummary(decision, {
+        controlFile: inputs.controlFile,
+        persisted: inputs.persist,
+        changed: outcome.changed.length > 0,
+        commit: outcome.commit,
+        attempts: outcome.attempts,
+        evaluatedAt: at,
+        limits: inputs.limits,
+        thresholds: inputs.thresholds
+      })
+    )
+  } catch (error) {
+    // A failed preflight proceeds with nothing, even for steps that run if: always().
+    setDecisionOutputs({ canProceed: false, ecosystems: [], skipped: {}, reason: `preflight-check failed: ${(error as Error).message}`, sampling: false, batchId: '' })
+    await reportFailure('Preflight check', error)
+  }
+}

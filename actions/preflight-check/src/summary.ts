@@ -1,0 +1,65 @@
+// The job summary of preflight-check: what was decided and why, readable without the logs.
+
+import {
+  type BudgetLimits,
+  type BudgetThresholds,
+  type PreflightDecision,
+  code,
+  formatTimestamp,
+  md,
+  percent,
+  table
+} from '@batch-ops/core'
+
+export interface SummaryContext {
+  controlFile: string
+  persisted: boolean
+  changed: boolean
+  commit: string | undefined
+  attempts: number
+  evaluatedAt: number
+  limits: BudgetLimits
+  thresholds: BudgetThresholds
+}
+
+function budgetStatus(fraction: number, t: BudgetThresholds): string {
+  if (fraction >= t.pause) return '⛔ paused'
+  if (fraction >= t.sampling) return '⚠️ sampling'
+  return '✅ ok'
+}
+
+export function preflightSummary(d: PreflightDecision, ctx: SummaryContext): string {
+  const out: string[] = []
+  out.push(d.canProceed ? `## ✅ Preflight: batch ${code(d.batchId || '(no ID requested)')} may proceed\n` : `## ⛔ Preflight: batch does not proceed\n`)
+  if (!d.canProceed) out.push(`**Reason:** ${md(d.reason)}\n`)
+  if (d.sampling) out.push(`**Sampling mode:** the weekly budget is over ${percent(ctx.thresholds.sampling)}, run a sample only.\n`)
+  for (const w of d.warnings) out.push(`> ⚠️ ${md(w)}\n`)
+
+  const rows = [
+    ...d.ecosystems.map((e) => [code(e), '▶️ runs', '']),
+    ...Object.entries(d.skipped).map(([e, why]) => [code(e), '⏸️ skipped', md(why)])
+  ]
+  out.push('### Ecosystems\n')
+  out.push(rows.length > 0 ? table(['ecosystem', 'decision', 'why'], rows) : '_No ecosystems were requested or known._\n')
+
+  out.push('\n### Weekly CI budget\n')
+  out.push(
+    table(
+      ['runner OS', 'used (min)', 'limit (min)', 'used', 'status'],
+      d.budget.usage.map((u) => [u.os, String(u.used), String(u.limit), percent(u.fraction), budgetStatus(u.fraction, ctx.thresholds)])
+    )
+  )
+  out.push(
+    `\nSampling at ${percent(ctx.thresholds.sampling)}, pause at ${percent(ctx.thresholds.pause)}; the week starts Monday 00:00 UTC` +
+      (d.budgetReset ? ' (**a new week started with this run: usage reset to 0**).' : '.') +
+      '\n'
+  )
+
+  const persisted = ctx.commit
+    ? `pushed as ${code(ctx.commit.slice(0, 12))}${ctx.attempts > 1 ? ` after ${ctx.attempts} attempts (the branch moved; the change was re-applied to the new state)` : ''}`
+    : !ctx.changed
+      ? 'nothing to write'
+      : 'written to the working tree only (persist: false)'
+  out.push(`\n<sub>Control file ${code(ctx.controlFile)}: ${persisted}. Evaluated at ${formatTimestamp(ctx.evaluatedAt)}.</sub>\n`)
+  return out.join('\n')
+}

@@ -1,0 +1,269 @@
+// The control file (CONTRACT §1): load, validate, default, and write back.
+//
+// The document is kept as the raw JSON object it was read as, so that fields
+// this version does not know survive every rewrite. Typed accessors give the
+// defaults; changes are made on a copy and written with `renderControl`,
+// which touches only the bytes of what changed.
+
+import AjvModule, { type ErrorObject } from 'ajv'
+import schema from '../../schema/batch-control.schema.json' with { type: 'json' }
+import { editJson, stringifyJson, isJsonObject } from '../json/edit.js'
+import {
+  type JsonNode,
+  type JsonObject,
+  JsonSyntaxError,
+  formatJsonPath,
+  nodeAt,
+  parseJson,
+  pointerSegments,
+  positionAt
+} from '../json/parse.js'
+import { parseDate, parseTimestamp } from '../time.js'
+
+export const CONTROL_SCHEMA = schema
+
+export type BreakerState = 'closed' | 'open' | 'half-open'
+
+export interface Probe {
+  claimed_at: string
+  run_id: string | number
+}
+
+export interface BreakerEntry {
+  state: BreakerState
+  failures?: number
+  last_failure?: string
+  opens_at?: string
+  window?: string
+  trips?: number
+  probe?: Probe
+  [unknown: string]: unknown
+}
+
+export interface Budget {
+  macos_minutes_used?: number
+  linux_minutes_used?: number
+  windows_minutes_used?: number
+  week_start?: string
+  sampling_active?: boolean
+  [unknown: string]: unknown
+}
+
+export interface BatchSequence {
+  date: string
+  last: number
+}
+
+export interface ControlDoc {
+  enabled?: boolean
+  disabled_ecosystems?: string[]
+  reason?: string
+  incident_url?: string
+  disabled_by?: string
+  disabled_at?: string
+  expected_resume?: string
+  circuit_breaker?: Record<string, BreakerEntry>
+  budget?: Budget
+  batch_sequence?: BatchSequence
+  [unknown: string]: unknown
+}
+
+/** One thing wrong with the file, located so that an annotation can point at it. */
+export interface ControlProblem {
+  /** Readable JSON path, e.g. `$.circuit_breaker.npm.state`. */
+  path: string
+  line: number
+  column: number
+  message: string
+}
+
+export type ControlLoad =
+  | { ok: true; exists: boolean; doc: ControlDoc; text: string | null; root: JsonNode | null }
+  | { ok: false; problems: ControlProblem[] }
+
+/** The file as the shell tooling first wrote it: every field at its default. */
+export function defaultControl(): ControlDoc {
+  return {
+    enabled: true,
+    disabled_ecosystems: [],
+    reason: '',
+    incident_url: '',
+    disabled_by: '',
+    disabled_at: '',
+    expected_resume: '',
+    circuit_breaker: {},
+    budget: { macos_minutes_used: 0, linux_minutes_used: 0, week_start: '', sampling_active: false }
+  }
+}
+
+export const ECOSYSTEM_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/
+
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule
+const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema)
+
+function describeFound(v: unknown): string {
+  if (v === undefined) return 'nothing'
+  const json = JSON.stringify(v)
+  const shown = json.length > 60 ? json.slice(0, 57) + '...' : json
+  const type = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v
+  return `${type} ${shown}`
+}
+
+function valueAtPointer(doc: unknown, segments: string[]): unknown {
+  let v: unknown = doc
+  for (const s of segments) {
+    if (Array.isArray(v)) v = v[Number(s)]
+    else if (isJsonObject(v)) v = Object.prototype.hasOwnProperty.call(v, s) ? v[s] : undefined
+    else return undefined
+  }
+  return v
+}
+
+const ECOSYSTEM_RULE = "lower case letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters"
+const TIMESTAMP_RULE = 'an RFC 3339 timestamp such as 2026-01-05T00:00:00Z, or ""'
+
+function explain(e: ErrorObject, found: unknown): string {
+  const viaEcosystem = e.schemaPath.includes('/definitions/ecosystem')
+  const viaTimestamp = e.schemaPath.includes('timestampOrEmpty') || e.schemaPath.includes('/week_start/')
+  if (e.propertyName !== undefined) return `${JSON.stringify(e.propertyName)} is not a valid ecosystem name (${ECOSYSTEM_RULE})`
+  if (viaEcosystem && e.keyword === 'pattern') return `${describeFound(found)} is not a valid ecosystem name (${ECOSYSTEM_RULE})`
+  if (viaTimestamp && e.keyword !== 'type') return `must be ${TIMESTAMP_RULE} (found ${describeFound(found)})`
+  switch (e.keyword) {
+    case 'type':
+      return `must be ${String((e.params as { type: string | string[] }).type).replace(',', ' or ')} (found ${describeFound(found)})`
+    case 'enum':
+      return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((a) => JSON.stringify(a)).join(', ')} (found ${describeFound(found)})`
+    case 'required':
+      return `is missing the required field ${JSON.stringify((e.params as { missingProperty: string }).missingProperty)}`
+    case 'minimum':
+      return `must be >= ${(e.params as { limit: number }).limit} (found ${describeFound(found)})`
+    case 'maximum':
+      return `must be <= ${(e.params as { limit: number }).limit} (found ${describeFound(found)})`
+    case 'pattern':
+      if (e.instancePath.endsWith('/window')) return `must be a string of S and F only (found ${describeFound(found)})`
+      return `must match ${(e.params as { pattern: string }).pattern} (found ${describeFound(found)})`
+    default:
+      return `${e.message ?? 'is invalid'} (found ${describeFound(found)})`
+  }
+}
+
+// Keywords that only say "one of the alternatives failed"; the alternatives say why.
+const WRAPPERS = new Set(['anyOf', 'propertyNames', 'if'])
+
+function schemaProblems(doc: unknown, text: string | null, root: JsonNode | null): ControlProblem[] {
+  if (validate(doc)) return []
+  const seen = new Set<string>()
+  const problems: ControlProblem[] = []
+  for (const e of validate.errors ?? []) {
+    if (WRAPPERS.has(e.keyword)) continue
+    const segments = pointerSegments(e.instancePath)
+    if (e.propertyName !== undefined) segments.push(e.propertyName)
+    const path = formatJsonPath(segments)
+    const found = valueAtPointer(doc, segments)
+    const message = explain(e, found)
+    // anyOf alternatives (timestamp or "") each report; one message per path is enough.
+    const viaTimestamp = e.schemaPath.includes('timestampOrEmpty') || e.schemaPath.includes('/week_start/')
+    const dedupeKey = viaTimestamp && e.keyword !== 'type' ? `${path} timestamp` : `${path} ${message}`
+    if (seen.has(dedupeKey)) continue
+    seen.add(dedupeKey)
+    problems.push({ path, message, ...locate(text, root, segments, e.propertyName !== undefined) })
+  }
+  return problems
+}
+
+function locate(text: string | null, root: JsonNode | null, segments: string[], atKey: boolean): { line: number; column: number } {
+  if (!text || !root) return { line: 1, column: 1 }
+  const { node, keyStart } = nodeAt(root, segments)
+  return positionAt(text, atKey && keyStart !== undefined ? keyStart : keyStart ?? node.start)
+}
+
+/** Checks the schema cannot express: real calendar times. */
+function semanticProblems(doc: ControlDoc, text: string | null, root: JsonNode | null): ControlProblem[] {
+  const problems: ControlProblem[] = []
+  const checkTime = (segments: string[], allowDate = false): void => {
+    const v = valueAtPointer(doc, segments)
+    if (typeof v !== 'string' || v === '') return
+    if (parseTimestamp(v) !== null || (allowDate && parseDate(v) !== null)) return
+    problems.push({
+      path: formatJsonPath(segments),
+      message: `must be ${TIMESTAMP_RULE} (found ${describeFound(v)}, which is not a real date and time)`,
+      ...locate(text, root, segments, false)
+    })
+  }
+  checkTime(['disabled_at'])
+  checkTime(['expected_resume'])
+  checkTime(['budget', 'week_start'], true)
+  for (const eco of Object.keys(doc.circuit_breaker ?? {})) {
+    checkTime(['circuit_breaker', eco, 'last_failure'])
+    checkTime(['circuit_breaker', eco, 'opens_at'])
+    checkTime(['circuit_breaker', eco, 'probe', 'claimed_at'])
+  }
+  const seq = doc.batch_sequence
+  if (seq && typeof seq.date === 'string' && parseDate(seq.date) === null) {
+    problems.push({
+      path: '$.batch_sequence.date',
+      message: `must be a real date YYYY-MM-DD (found ${describeFound(seq.date)})`,
+      ...locate(text, root, ['batch_sequence', 'date'], false)
+    })
+  }
+  return problems
+}
+
+/**
+ * Loads the control file from its text (`null`: the file does not exist,
+ * which means every default). Never throws: problems come back located.
+ */
+export function loadControl(text: string | null): ControlLoad {
+  if (text === null) return { ok: true, exists: false, doc: defaultControl(), text: null, root: null }
+  let root: JsonNode
+  try {
+    root = parseJson(text)
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) {
+      return {
+        ok: false,
+        problems: [{ path: '$', line: err.position.line, column: err.position.column, message: `not valid JSON: ${err.problem}` }]
+      }
+    }
+    throw err
+  }
+  if (!isJsonObject(root.value)) {
+    return {
+      ok: false,
+      problems: [{ path: '$', ...positionAt(text, root.start), message: `must be a JSON object (found ${describeFound(root.value)})` }]
+    }
+  }
+  const doc = root.value as ControlDoc
+  const problems = schemaProblems(doc, text, root)
+  if (problems.length === 0) problems.push(...semanticProblems(doc, text, root))
+  if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) }
+  return { ok: true, exists: true, doc, text, root }
+}
+
+/** Validates a document the actions are about to write (a guard against writing a broken file). */
+export function controlProblems(doc: ControlDoc): ControlProblem[] {
+  const p = schemaProblems(doc, null, null)
+  return p.length > 0 ? p : semanticProblems(doc, null, null)
+}
+
+/**
+ * The text to write for `next`: the original text with only the changed
+ * values replaced, or the canonical 2-space form for a new file.
+ */
+export function renderControl(original: { text: string | null; root?: JsonNode | null }, next: ControlDoc): string {
+  if (original.text === null) return stringifyJson(next as JsonObject)
+  return editJson(original.text, next as JsonObject, original.root ?? undefined)
+}
+
+/** A deep copy to change; the loaded document itself is never mutated. */
+export function cloneControl(doc: ControlDoc): ControlDoc {
+  return structuredClone(doc)
+}
+
+export function isEnabled(doc: ControlDoc): boolean {
+  return doc.enabled !== false
+}
+
+export function breakerEntries(doc: ControlDoc): Record<string, BreakerEntry> {
+  return doc.circuit_breaker ?? {}
+}

@@ -1,0 +1,142 @@
+// preflight-check's decision (CONTRACT §4): may this batch run, and on what?
+
+import { allocateBatchId } from './batch-id.js'
+import { type BudgetLimits, type BudgetThresholds, type BudgetVerdict, describeUsage, evaluateBudget, percent, rollBudgetWeek } from './budget.js'
+import { type ControlDoc, breakerEntries, cloneControl, isEnabled } from './control/model.js'
+import { jsonEqual } from './json/edit.js'
+import type { JsonValue } from './json/parse.js'
+import { formatTimestamp, parseTimestamp } from './time.js'
+
+export interface PreflightOptions {
+  /** Ecosystems the workflow wants; `null`: every key of `circuit_breaker`. */
+  requested: string[] | null
+  limits: BudgetLimits
+  thresholds: BudgetThresholds
+  allocateBatchId: boolean
+  /** Whether the control file exists: a missing one is created only to hold a new batch ID. */
+  exists: boolean
+}
+
+export interface PreflightDecision {
+  canProceed: boolean
+  ecosystems: string[]
+  skipped: Record<string, string>
+  reason: string
+  sampling: boolean
+  batchId: string
+  budget: BudgetVerdict
+  budgetReset: boolean
+  /** Things an operator should see: each becomes a warning annotation. */
+  warnings: string[]
+}
+
+export interface PreflightResult {
+  decision: PreflightDecision
+  /** The control file after this run. */
+  doc: ControlDoc
+  /** Whether `doc` must be written (and persisted). */
+  write: boolean
+}
+
+function stopWarnings(doc: ControlDoc, now: number): string[] {
+  const who = doc.disabled_by || 'an unnamed operator'
+  const since = doc.disabled_at ? ` since ${doc.disabled_at}` : ''
+  const parts = [`Batch processing is stopped (enabled: false) by ${who}${since}: ${doc.reason || 'no reason given'}.`]
+  parts.push(doc.incident_url ? `Incident: ${doc.incident_url}.` : 'No incident URL recorded.')
+  parts.push(doc.expected_resume ? `Expected resume: ${doc.expected_resume}.` : 'No expected resume time recorded.')
+  const warnings = [parts.join(' ')]
+  const resume = doc.expected_resume ? parseTimestamp(doc.expected_resume) : null
+  if (resume !== null && resume <= now) {
+    warnings.push(
+      `The expected resume time ${doc.expected_resume} has passed and batch processing is still stopped. ` +
+        `Resume it (set enabled: true) or update expected_resume.`
+    )
+  }
+  return warnings
+}
+
+/** Why an ecosystem's breaker keeps it out of this batch, or undefined when it may run. */
+export function breakerHold(doc: ControlDoc, ecosystem: string, now: number): string | undefined {
+  const entry = breakerEntries(doc)[ecosystem]
+  if (!entry || entry.state !== 'open') return undefined
+  const failures = entry.failures ? ` after ${entry.failures} consecutive failures` : ''
+  const opensAt = entry.opens_at ? parseTimestamp(entry.opens_at) : null
+  if (opensAt === null) {
+    return `circuit breaker open${failures} with no usable opens_at; it stays out until circuit-breaker check derives one or an operator resets it`
+  }
+  if (now < opensAt) return `circuit breaker open${failures} until ${formatTimestamp(opensAt)}`
+  return undefined
+}
+
+export function preflight(input: ControlDoc, opts: PreflightOptions, now: number): PreflightResult {
+  const doc = cloneControl(input)
+  const warnings: string[] = []
+
+  const rolled = rollBudgetWeek(doc.budget, now)
+  if (rolled.reset) doc.budget = rolled.budget
+  const budget = evaluateBudget(doc.budget ?? {}, opts.limits, opts.thresholds)
+
+  const requested = opts.requested ?? Object.keys(breakerEntries(doc))
+  const skipped: Record<string, string> = {}
+  const paused = new Set(doc.disabled_ecosystems ?? [])
+  const ecosystems: string[] = []
+  for (const eco of requested) {
+    const hold = paused.has(eco) ? 'paused by an operator (disabled_ecosystems)' : breakerHold(doc, eco, now)
+    if (hold) skipped[eco] = hold
+    else ecosystems.push(eco)
+  }
+
+  let reason = ''
+  if (!isEnabled(doc)) {
+    warnings.push(...stopWarnings(doc, now))
+    reason = doc.reason || 'batch processing is stopped (enabled: false)'
+  } else if (ecosystems.length === 0) {
+    reason =
+      requested.length === 0
+        ? 'no ecosystems to run: none were requested and circuit_breaker lists none'
+        : `no ecosystems left to run: ${Object.entries(skipped).map(([e, why]) => `${e} (${why})`).join('; ')}`
+  } else if (budget.pause) {
+    reason =
+      `weekly CI budget nearly spent: ${describeUsage(budget.worst)} is at or over the pause threshold ` +
+      `${percent(opts.thresholds.pause)}; batches resume when the budget week starts again on Monday 00:00 UTC`
+  }
+
+  if (budget.sampling && !budget.pause) {
+    warnings.push(
+      `Weekly CI budget at ${describeUsage(budget.worst)}, over the sampling threshold ${percent(opts.thresholds.sampling)}: ` +
+        `batches run in sampling mode.`
+    )
+  }
+  if (budget.sampling && doc.budget?.sampling_active !== true) {
+    doc.budget = { ...(doc.budget ?? {}), sampling_active: true }
+  }
+
+  let batchId = ''
+  if (reason === '' && opts.allocateBatchId) {
+    const allocation = allocateBatchId(doc.batch_sequence, now)
+    if (allocation.ok) {
+      batchId = allocation.id
+      doc.batch_sequence = allocation.sequence
+    } else reason = allocation.reason
+  }
+
+  const canProceed = reason === ''
+  if (!canProceed) {
+    for (const eco of ecosystems) skipped[eco] = isEnabled(doc) ? reason : `batch processing is stopped: ${reason}`
+  }
+  return {
+    decision: {
+      canProceed,
+      ecosystems: canProceed ? ecosystems : [],
+      skipped,
+      reason,
+      sampling: budget.sampling,
+      batchId,
+      budget,
+      budgetReset: rolled.reset,
+      warnings
+    },
+    doc,
+    write: !jsonEqual(input as JsonValue, doc as JsonValue) && (opts.exists || batchId !== '')
+  }
+}

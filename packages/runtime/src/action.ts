@@ -1,0 +1,44 @@
+// The frame every action's run() shares: turn failures into an error an operator
+// can act on, an annotation, a job summary and a non-zero exit.
+
+import { code, fenced, md, table } from '@batch-ops/core'
+import { ControlFileError } from './control.js'
+import { InputError, annotate, fail, writeSummary } from './runner.js'
+import { StoreError } from './store.js'
+
+export function failureSummary(title: string, error: unknown): string {
+  const lines = [`## ${md(title)}: failed\n`]
+  if (error instanceof ControlFileError) {
+    lines.push(`The control file ${code(error.file)} is unreadable or invalid, so this step **failed closed**: it proceeded with nothing and wrote nothing.\n`)
+    lines.push(table(['line', 'JSON path', 'problem'], error.problems.map((p) => [String(p.line), code(p.path), md(p.message)])))
+    lines.push(`\nFix the file (its JSON Schema ships with batch-ops: \`packages/core/schema/batch-control.schema.json\`) and re-run.\n`)
+  } else if (error instanceof InputError) {
+    lines.push(`The step was called with an invalid input, so it did nothing:\n\n> ${md(error.message)}\n`)
+  } else if (error instanceof StoreError) {
+    lines.push(`The change could not be pushed (${error.attempts} attempt${error.attempts === 1 ? '' : 's'}):\n\n> ${md(error.message)}\n`)
+    for (const [file, content] of Object.entries(error.intended)) {
+      lines.push(`The change it meant to make to ${code(file)}:\n\n${content === null ? '(delete the file)\n' : fenced(content, 'json')}`)
+    }
+  } else {
+    lines.push(`> ${md((error as Error)?.message ?? String(error))}\n`)
+  }
+  return lines.join('\n')
+}
+
+/**
+ * Reports a failure: annotations (pointing into the control file where that is
+ * where the problem is), the summary, and a failed step.
+ */
+export async function reportFailure(title: string, error: unknown): Promise<void> {
+  if (error instanceof ControlFileError) {
+    for (const p of error.problems) {
+      annotate.error(`${p.path}: ${p.message}`, { file: error.file, line: p.line, column: p.column, title: `Invalid control file` })
+    }
+  }
+  try {
+    await writeSummary(failureSummary(title, error))
+  } catch (e) {
+    annotate.warning(`Could not write the job summary: ${(e as Error).message}`)
+  }
+  fail((error as Error)?.message ?? String(error))
+}

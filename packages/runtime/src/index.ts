@@ -1,0 +1,5 @@
+export * from './git.js'
+export * from './store.js'
+export * from './runner.js'
+export * from './control.js'
+export * from './action.js'

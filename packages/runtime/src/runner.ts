@@ -1,0 +1,139 @@
+// The runner adapter (CONTRACT §2): inputs, outputs, the job summary, annotations, the clock.
+
+import * as core from '@actions/core'
+import path from 'node:path'
+import { parseList, parseTimestamp } from '@batch-ops/core'
+
+/** A problem with how the action was called: the message says which input and what to do. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'InputError'
+  }
+}
+
+function raw(name: string): string {
+  return core.getInput(name, { trimWhitespace: true })
+}
+
+export function stringInput(name: string, fallback = ''): string {
+  const v = raw(name)
+  return v === '' ? fallback : v
+}
+
+export function requiredInput(name: string): string {
+  const v = raw(name)
+  if (v === '') throw new InputError(`input '${name}' is required; set it in the step's with: block`)
+  return v
+}
+
+export function booleanInput(name: string, fallback: boolean): boolean {
+  const v = raw(name)
+  if (v === '') return fallback
+  if (v === 'true' || v === 'True' || v === 'TRUE') return true
+  if (v === 'false' || v === 'False' || v === 'FALSE') return false
+  throw new InputError(`input '${name}' must be 'true' or 'false' (got ${JSON.stringify(v)})`)
+}
+
+export interface NumberRule {
+  min?: number
+  max?: number
+  /** The lower bound itself is not allowed. */
+  exclusiveMin?: boolean
+  integer?: boolean
+}
+
+export function numberInput(name: string, fallback: number, rule: NumberRule = {}): number {
+  const v = raw(name)
+  if (v === '') return fallback
+  const n = Number(v)
+  const kind = rule.integer ? 'a whole number' : 'a number'
+  const bounds: string[] = []
+  if (rule.min !== undefined) bounds.push(`${rule.exclusiveMin ? '>' : '>='} ${rule.min}`)
+  if (rule.max !== undefined) bounds.push(`<= ${rule.max}`)
+  const wanted = `${kind}${bounds.length ? ' ' + bounds.join(' and ') : ''}`
+  const bad =
+    !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) ||
+    !Number.isFinite(n) ||
+    (rule.integer && !Number.isInteger(n)) ||
+    (rule.min !== undefined && (rule.exclusiveMin ? n <= rule.min : n < rule.min)) ||
+    (rule.max !== undefined && n > rule.max)
+  if (bad) throw new InputError(`input '${name}' must be ${wanted} (got ${JSON.stringify(v)})`)
+  return n
+}
+
+export function listInput(name: string): string[] | null {
+  const v = raw(name)
+  return v === '' ? null : parseList(v)
+}
+
+/** Masks a secret input before anything can log it; returns its value. */
+export function secretInput(name: string): string {
+  const v = raw(name)
+  if (v !== '') core.setSecret(v)
+  return v
+}
+
+export function setOutput(name: string, value: string | boolean | number | object): void {
+  core.setOutput(name, typeof value === 'object' ? JSON.stringify(value) : String(value))
+}
+
+export interface Where {
+  file?: string
+  line?: number
+  column?: number
+  title?: string
+}
+
+function props(where: Where): core.AnnotationProperties {
+  const p: core.AnnotationProperties = {}
+  if (where.title) p.title = where.title
+  if (where.file) p.file = where.file
+  if (where.line !== undefined) p.startLine = where.line
+  if (where.column !== undefined) p.startColumn = where.column
+  return p
+}
+
+export const annotate = {
+  error: (message: string, where: Where = {}) => core.error(message, props(where)),
+  warning: (message: string, where: Where = {}) => core.warning(message, props(where)),
+  notice: (message: string, where: Where = {}) => core.notice(message, props(where))
+}
+
+export const log = {
+  info: (m: string) => core.info(m),
+  debug: (m: string) => core.debug(m)
+}
+
+/** The time to evaluate at: BATCH_OPS_NOW (RFC 3339) when set, else the clock. */
+export function now(env: NodeJS.ProcessEnv = process.env): number {
+  const pinned = env.BATCH_OPS_NOW?.trim()
+  if (!pinned) return Date.now()
+  const ms = parseTimestamp(pinned)
+  if (ms === null) throw new InputError(`BATCH_OPS_NOW must be an RFC 3339 timestamp such as 2026-01-05T12:00:00Z (got ${JSON.stringify(pinned)})`)
+  return ms
+}
+
+/** Paths in inputs are relative to GITHUB_WORKSPACE (the current directory when unset). */
+export function workspace(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.GITHUB_WORKSPACE || process.cwd())
+}
+
+export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env
+  if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID) return undefined
+  return `${GITHUB_SERVER_URL || 'https://github.com'}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
+}
+
+/** Appends markdown to the job summary (GITHUB_STEP_SUMMARY); a no-op outside a runner. */
+export async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.info(markdown)
+    return
+  }
+  await core.summary.addRaw(markdown, true).write()
+}
+
+export function fail(message: string): void {
+  core.setFailed(message)
+}
