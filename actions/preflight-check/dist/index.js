@@ -34513,14 +34513,13 @@ function collect(node, next, depth, style, out) {
     const kept = [];
     const removed = new Set();
     members.forEach((m, i) => {
-        if (lastIndex.get(m.key) !== i)
-            return kept.push(i); // an earlier duplicate stays as it is
-        if (Object.prototype.hasOwnProperty.call(next, m.key)) {
-            kept.push(i);
+        // A key that went away goes with every occurrence, or an earlier duplicate would bring it back.
+        if (!Object.prototype.hasOwnProperty.call(next, m.key))
+            return void removed.add(i);
+        kept.push(i);
+        // An earlier duplicate of a kept key stays as it is: the last one counts.
+        if (lastIndex.get(m.key) === i)
             collect(m.node, next[m.key], depth + 1, style, out);
-        }
-        else
-            removed.add(i);
     });
     const added = Object.keys(next).filter((k) => !lastIndex.has(k));
     if (kept.length === 0) {
@@ -34638,6 +34637,8 @@ const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true 
 function describeFound(v) {
     if (v === undefined)
         return 'nothing';
+    if (v === null)
+        return 'null';
     const json = JSON.stringify(v);
     const shown = json.length > 60 ? json.slice(0, 57) + '...' : json;
     const type = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
@@ -35115,11 +35116,13 @@ class GitError extends Error {
     args;
     code;
     stderr;
-    constructor(args, code, stderr) {
+    stdout;
+    constructor(args, code, stderr, stdout = '') {
         super(`git ${args.join(' ')} failed (${code}): ${stderr.trim() || 'no output'}`);
         this.args = args;
         this.code = code;
         this.stderr = stderr;
+        this.stdout = stdout;
         this.name = 'GitError';
     }
 }
@@ -35136,7 +35139,7 @@ function git(args, opts) {
             const code = typeof err.code === 'number' ? err.code : null;
             if (code !== null && opts.okCodes?.includes(code))
                 return resolve({ stdout, code });
-            reject(new GitError(args, err.code ?? null, stderr));
+            reject(new GitError(args, err.code ?? null, stderr, stdout));
         });
         if (opts.input !== undefined)
             child.stdin?.end(opts.input);
@@ -35227,6 +35230,49 @@ async function applyToWorktree(opts, apply) {
         await writeWorktree(where(f), change.files[f]);
     return { result: change.result, changed, attempts: 1 };
 }
+/**
+ * Applies `apply` to `initial`, commits and pushes; when the push is rejected,
+ * fetches and applies the same function to the new tip. The change is always
+ * recomputed from the state it is committed on, so N concurrent writers end
+ * with all N changes, as if applied one after another.
+ */
+async function reapplyUntilPushed(remote, initial, apply, opts) {
+    const max = Math.max(1, opts.maxAttempts);
+    const random = opts.random ?? Math.random;
+    const sleep = opts.sleep ?? delay;
+    const backoff = opts.backoffMs ?? 250;
+    const where = opts.where ?? 'the remote';
+    let base = initial;
+    let intended = {};
+    let lastReason = '';
+    for (let attempt = 1; attempt <= max; attempt++) {
+        const snapshot = remote.snapshot(base);
+        const change = await apply(snapshot, attempt);
+        const changed = await changedFiles(change.files, snapshot);
+        if (changed.length === 0)
+            return { result: change.result, changed, attempts: attempt, written: {} };
+        intended = Object.fromEntries(changed.map((f) => [f, change.files[f]]));
+        const commit = await remote.commit(base, intended, change.message);
+        let pushed;
+        try {
+            pushed = await remote.push(commit);
+        }
+        catch (e) {
+            throw new StoreError(e.message, intended, attempt);
+        }
+        if (pushed.ok)
+            return { result: change.result, changed, commit, attempts: attempt, written: intended };
+        lastReason = pushed.reason;
+        if (attempt === max)
+            break;
+        const wait = Math.round(random() * Math.min(backoff * 30, backoff * 2 ** (attempt - 1)));
+        opts.log?.(`Push to ${where} rejected (attempt ${attempt}/${max}): the branch moved. Re-applying the change to the new state in ${wait} ms.`);
+        await sleep(wait);
+        base = await remote.refetch();
+    }
+    throw new StoreError(`Could not push to ${where} after ${max} attempts: every push was rejected because the branch kept moving ` +
+        `(last: ${lastReason}). Nothing was pushed. Re-run the job, or raise max-attempts.`, intended, max);
+}
 class GitStore {
     opts;
     root;
@@ -35266,7 +35312,12 @@ class GitStore {
                         const found = await this.run(['rev-parse', '--verify', '--quiet', `${base}:${rel}`], { okCodes: [1, 128] });
                         if (found.code !== 0)
                             return null;
-                        return (await this.run(['cat-file', 'blob', found.stdout.trim()])).stdout;
+                        const object = found.stdout.trim();
+                        const blob = await this.run(['cat-file', 'blob', object], { okCodes: [128] });
+                        if (blob.code === 0)
+                            return blob.stdout;
+                        const type = (await this.run(['cat-file', '-t', object])).stdout.trim();
+                        throw new Error(`${rel} is ${type === 'tree' ? 'a directory' : `a git ${type}`} in commit ${base.slice(0, 12)}, not a file`);
                     })();
                     cache.set(rel, p);
                 }
@@ -35323,42 +35374,37 @@ class GitStore {
     async update(apply) {
         const branch = await this.branch();
         const head = (await this.run(['rev-parse', 'HEAD'])).stdout.trim();
-        const max = Math.max(1, this.opts.maxAttempts);
-        const random = this.opts.random ?? Math.random;
-        const sleep = this.opts.sleep ?? delay;
-        const backoff = this.opts.backoffMs ?? 250;
-        let base = head;
-        let intended = {};
-        let lastReason = '';
-        for (let attempt = 1; attempt <= max; attempt++) {
-            const snapshot = this.snapshotAt(base);
-            const change = await apply(snapshot, attempt);
-            const changed = await changedFiles(change.files, snapshot);
-            if (changed.length === 0)
-                return { result: change.result, changed, attempts: attempt };
-            intended = Object.fromEntries(changed.map((f) => [f, change.files[f]]));
-            const commit = await this.commitOnto(base, intended, change.message);
-            try {
-                await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`]);
-                await this.syncCheckout(head, commit, intended);
-                return { result: change.result, changed, commit, attempts: attempt };
-            }
-            catch (e) {
-                if (!(e instanceof GitError) || !RETRYABLE.test(e.stderr + e.message)) {
-                    throw new StoreError(`git push to origin ${branch} failed and is not retryable: ${e.message}`, intended, attempt);
+        const remote = {
+            snapshot: (base) => this.snapshotAt(base),
+            commit: (base, files, message) => this.commitOnto(base, files, message),
+            push: async (commit) => {
+                try {
+                    const { stdout } = await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`]);
+                    // '=' (up to date): the branch already is this very commit. Another run made the same
+                    // change on the same base in the same second (commits are deterministic) and pushed it
+                    // first; ours added nothing, so it must be re-applied on top of theirs.
+                    if (/^=\t/m.test(stdout))
+                        return { ok: false, reason: 'another run pushed an identical commit first' };
+                    return { ok: true };
                 }
-                lastReason = e.stderr.trim().split('\n').slice(-3).join(' / ');
+                catch (e) {
+                    // With --porcelain, git reports the rejection ("[rejected] (fetch first)") on stdout.
+                    if (e instanceof GitError && RETRYABLE.test(`${e.stdout}\n${e.stderr}\n${e.message}`)) {
+                        const rejected = e.stdout.split('\n').find((l) => l.startsWith('!'));
+                        return { ok: false, reason: (rejected ?? e.stderr).trim().split('\n').slice(-3).join(' / ') };
+                    }
+                    throw new Error(`git push to origin ${branch} failed and is not retryable: ${e.message}`);
+                }
+            },
+            refetch: async () => {
+                await this.run(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`]);
+                return (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim();
             }
-            if (attempt === max)
-                break;
-            const wait = Math.round(random() * Math.min(backoff * 30, backoff * 2 ** (attempt - 1)));
-            this.opts.log?.(`Push to ${branch} rejected (attempt ${attempt}/${max}): the branch moved. Re-applying to the new state in ${wait} ms.`);
-            await sleep(wait);
-            await this.run(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`]);
-            base = (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim();
-        }
-        throw new StoreError(`Could not push to origin ${branch} after ${max} attempts: every push was rejected because the branch kept moving ` +
-            `(last: ${lastReason}). Nothing was pushed. Re-run the job, or raise max-attempts.`, intended, max);
+        };
+        const outcome = await reapplyUntilPushed(remote, head, apply, { ...this.opts, where: `origin ${branch}` });
+        if (outcome.commit)
+            await this.syncCheckout(head, outcome.commit, outcome.written);
+        return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, attempts: outcome.attempts };
     }
 }
 /** Applies a change through git (persist) or to the working tree only. */

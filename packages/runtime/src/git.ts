@@ -6,7 +6,8 @@ export class GitError extends Error {
   constructor(
     readonly args: readonly string[],
     readonly code: number | string | null,
-    readonly stderr: string
+    readonly stderr: string,
+    readonly stdout: string = ''
   ) {
     super(`git ${args.join(' ')} failed (${code}): ${stderr.trim() || 'no output'}`)
     this.name = 'GitError'
@@ -41,7 +42,7 @@ export function git(args: readonly string[], opts: GitOptions): Promise<GitResul
         if (!err) return resolve({ stdout, code: 0 })
         const code = typeof err.code === 'number' ? err.code : null
         if (code !== null && opts.okCodes?.includes(code)) return resolve({ stdout, code })
-        reject(new GitError(args, err.code ?? null, stderr))
+        reject(new GitError(args, err.code ?? null, stderr, stdout))
       }
     )
     if (opts.input !== undefined) child.stdin?.end(opts.input)

@@ -53,7 +53,7 @@ export interface StoreOutcome<R> {
   /** Files that differed and were written. */
   changed: string[]
   /** The commit pushed, when persisting and something changed. */
-  commit?: string
+  commit?: string | undefined
   attempts: number
 }
 
@@ -126,6 +126,84 @@ async function applyToWorktree<R>(opts: StoreOptions, apply: (s: Snapshot, attem
   return { result: change.result, changed, attempts: 1 }
 }
 
+/** What the re-apply loop needs from a remote: read a state, commit on it, push, fetch the new tip. */
+export interface Remote<Base, Commit> {
+  snapshot(base: Base): Snapshot
+  commit(base: Base, files: Record<string, string | null>, message: string): Promise<Commit>
+  /** Pushes without force; `ok: false` when the branch moved (retry), throws when it cannot succeed. */
+  push(commit: Commit): Promise<{ ok: true } | { ok: false; reason: string }>
+  /** Fetches the branch and returns its tip. */
+  refetch(): Promise<Base>
+}
+
+export interface LoopOptions {
+  maxAttempts: number
+  backoffMs?: number
+  random?: () => number
+  sleep?: (ms: number) => Promise<void>
+  log?: (message: string) => void
+  /** Named in messages, e.g. "origin main". */
+  where?: string
+}
+
+export interface LoopOutcome<R, Commit> {
+  result: R
+  changed: string[]
+  attempts: number
+  commit?: Commit
+  /** The files as committed (only those that changed). */
+  written: Record<string, string | null>
+}
+
+/**
+ * Applies `apply` to `initial`, commits and pushes; when the push is rejected,
+ * fetches and applies the same function to the new tip. The change is always
+ * recomputed from the state it is committed on, so N concurrent writers end
+ * with all N changes, as if applied one after another.
+ */
+export async function reapplyUntilPushed<R, Base, Commit>(
+  remote: Remote<Base, Commit>,
+  initial: Base,
+  apply: (snapshot: Snapshot, attempt: number) => Promise<Change<R>>,
+  opts: LoopOptions
+): Promise<LoopOutcome<R, Commit>> {
+  const max = Math.max(1, opts.maxAttempts)
+  const random = opts.random ?? Math.random
+  const sleep = opts.sleep ?? delay
+  const backoff = opts.backoffMs ?? 250
+  const where = opts.where ?? 'the remote'
+  let base = initial
+  let intended: Record<string, string | null> = {}
+  let lastReason = ''
+  for (let attempt = 1; attempt <= max; attempt++) {
+    const snapshot = remote.snapshot(base)
+    const change = await apply(snapshot, attempt)
+    const changed = await changedFiles(change.files, snapshot)
+    if (changed.length === 0) return { result: change.result, changed, attempts: attempt, written: {} }
+    intended = Object.fromEntries(changed.map((f) => [f, change.files[f]!]))
+    const commit = await remote.commit(base, intended, change.message)
+    let pushed: { ok: true } | { ok: false; reason: string }
+    try {
+      pushed = await remote.push(commit)
+    } catch (e) {
+      throw new StoreError((e as Error).message, intended, attempt)
+    }
+    if (pushed.ok) return { result: change.result, changed, commit, attempts: attempt, written: intended }
+    lastReason = pushed.reason
+    if (attempt === max) break
+    const wait = Math.round(random() * Math.min(backoff * 30, backoff * 2 ** (attempt - 1)))
+    opts.log?.(`Push to ${where} rejected (attempt ${attempt}/${max}): the branch moved. Re-applying the change to the new state in ${wait} ms.`)
+    await sleep(wait)
+    base = await remote.refetch()
+  }
+  throw new StoreError(
+    `Could not push to ${where} after ${max} attempts: every push was rejected because the branch kept moving ` +
+      `(last: ${lastReason}). Nothing was pushed. Re-run the job, or raise max-attempts.`,
+    intended,
+    max
+  )
+}
+
 export class GitStore {
   private constructor(
     private readonly opts: StoreOptions,
@@ -168,7 +246,11 @@ export class GitStore {
           p = (async () => {
             const found = await this.run(['rev-parse', '--verify', '--quiet', `${base}:${rel}`], { okCodes: [1, 128] })
             if (found.code !== 0) return null
-            return (await this.run(['cat-file', 'blob', found.stdout.trim()])).stdout
+            const object = found.stdout.trim()
+            const blob = await this.run(['cat-file', 'blob', object], { okCodes: [128] })
+            if (blob.code === 0) return blob.stdout
+            const type = (await this.run(['cat-file', '-t', object])).stdout.trim()
+            throw new Error(`${rel} is ${type === 'tree' ? 'a directory' : `a git ${type}`} in commit ${base.slice(0, 12)}, not a file`)
           })()
           cache.set(rel, p)
         }
@@ -224,43 +306,34 @@ export class GitStore {
   async update<R>(apply: (snapshot: Snapshot, attempt: number) => Promise<Change<R>>): Promise<StoreOutcome<R>> {
     const branch = await this.branch()
     const head = (await this.run(['rev-parse', 'HEAD'])).stdout.trim()
-    const max = Math.max(1, this.opts.maxAttempts)
-    const random = this.opts.random ?? Math.random
-    const sleep = this.opts.sleep ?? delay
-    const backoff = this.opts.backoffMs ?? 250
-    let base = head
-    let intended: Record<string, string | null> = {}
-    let lastReason = ''
-    for (let attempt = 1; attempt <= max; attempt++) {
-      const snapshot = this.snapshotAt(base)
-      const change = await apply(snapshot, attempt)
-      const changed = await changedFiles(change.files, snapshot)
-      if (changed.length === 0) return { result: change.result, changed, attempts: attempt }
-      intended = Object.fromEntries(changed.map((f) => [f, change.files[f]!]))
-      const commit = await this.commitOnto(base, intended, change.message)
-      try {
-        await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`])
-        await this.syncCheckout(head, commit, intended)
-        return { result: change.result, changed, commit, attempts: attempt }
-      } catch (e) {
-        if (!(e instanceof GitError) || !RETRYABLE.test(e.stderr + e.message)) {
-          throw new StoreError(`git push to origin ${branch} failed and is not retryable: ${(e as Error).message}`, intended, attempt)
+    const remote: Remote<string, string> = {
+      snapshot: (base) => this.snapshotAt(base),
+      commit: (base, files, message) => this.commitOnto(base, files, message),
+      push: async (commit) => {
+        try {
+          const { stdout } = await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`])
+          // '=' (up to date): the branch already is this very commit. Another run made the same
+          // change on the same base in the same second (commits are deterministic) and pushed it
+          // first; ours added nothing, so it must be re-applied on top of theirs.
+          if (/^=\t/m.test(stdout)) return { ok: false, reason: 'another run pushed an identical commit first' }
+          return { ok: true }
+        } catch (e) {
+          // With --porcelain, git reports the rejection ("[rejected] (fetch first)") on stdout.
+          if (e instanceof GitError && RETRYABLE.test(`${e.stdout}\n${e.stderr}\n${e.message}`)) {
+            const rejected = e.stdout.split('\n').find((l) => l.startsWith('!'))
+            return { ok: false, reason: (rejected ?? e.stderr).trim().split('\n').slice(-3).join(' / ') }
+          }
+          throw new Error(`git push to origin ${branch} failed and is not retryable: ${(e as Error).message}`)
         }
-        lastReason = e.stderr.trim().split('\n').slice(-3).join(' / ')
+      },
+      refetch: async () => {
+        await this.run(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`])
+        return (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim()
       }
-      if (attempt === max) break
-      const wait = Math.round(random() * Math.min(backoff * 30, backoff * 2 ** (attempt - 1)))
-      this.opts.log?.(`Push to ${branch} rejected (attempt ${attempt}/${max}): the branch moved. Re-applying to the new state in ${wait} ms.`)
-      await sleep(wait)
-      await this.run(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`])
-      base = (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim()
     }
-    throw new StoreError(
-      `Could not push to origin ${branch} after ${max} attempts: every push was rejected because the branch kept moving ` +
-        `(last: ${lastReason}). Nothing was pushed. Re-run the job, or raise max-attempts.`,
-      intended,
-      max
-    )
+    const outcome = await reapplyUntilPushed(remote, head, apply, { ...this.opts, where: `origin ${branch}` })
+    if (outcome.commit) await this.syncCheckout(head, outcome.commit, outcome.written)
+    return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, attempts: outcome.attempts }
   }
 }
 
