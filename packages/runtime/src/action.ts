@@ -32,7 +32,7 @@ export function failureSummary(title: string, error: unknown): string {
 export async function reportFailure(title: string, error: unknown): Promise<void> {
   if (error instanceof ControlFileError) {
     for (const p of error.problems) {
-      annotate.error(`${p.path}: ${p.message}`, { file: error.file, line: p.line, column: p.column, title: `Invalid control file` })
+      annotate.error(`Invalid control file: ${p.path} ${p.message}`, { file: error.file, line: p.line, column: p.column })
     }
   }
   try {

@@ -103,6 +103,7 @@ const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true 
 
 function describeFound(v: unknown): string {
   if (v === undefined) return 'nothing'
+  if (v === null) return 'null'
   const json = JSON.stringify(v)
   const shown = json.length > 60 ? json.slice(0, 57) + '...' : json
   const type = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v

@@ -74,11 +74,11 @@ function collect(node: JsonNode, next: JsonValue, depth: number, style: Style, o
   const kept: number[] = []
   const removed = new Set<number>()
   members.forEach((m, i) => {
-    if (lastIndex.get(m.key) !== i) return kept.push(i) // an earlier duplicate stays as it is
-    if (Object.prototype.hasOwnProperty.call(next, m.key)) {
-      kept.push(i)
-      collect(m.node, next[m.key] as JsonValue, depth + 1, style, out)
-    } else removed.add(i)
+    // A key that went away goes with every occurrence, or an earlier duplicate would bring it back.
+    if (!Object.prototype.hasOwnProperty.call(next, m.key)) return void removed.add(i)
+    kept.push(i)
+    // An earlier duplicate of a kept key stays as it is: the last one counts.
+    if (lastIndex.get(m.key) === i) collect(m.node, next[m.key] as JsonValue, depth + 1, style, out)
   })
   const added = Object.keys(next).filter((k) => !lastIndex.has(k))
   if (kept.length === 0) {

@@ -1,0 +1,274 @@
+// The circuit breaker (CONTRACT §5) as a pure reducer: (entry, event, now) -> entry + verdict.
+//
+// closed --(window >= minimum-attempts and failure rate >= threshold)--> open
+// open --(check at/after opens_at: claims the probe)--> half-open
+// half-open --(probe succeeds)--> closed      half-open --(probe fails)--> open, trips+1
+// open never goes to closed directly; a result that arrives while open changes nothing.
+
+import type { BreakerEntry, BreakerState, Probe } from './control/model.js'
+import { MINUTE, formatTimestamp, parseTimestamp } from './time.js'
+
+export interface BreakerParams {
+  /** Percent: trips when the failure rate is >= this. */
+  failureThreshold: number
+  windowSize: number
+  minimumAttempts: number
+  recoveryMinutes: number
+  backoffMultiplier: number
+  maxRecoveryMinutes: number
+  probeTimeoutMinutes: number
+}
+
+export const DEFAULT_BREAKER_PARAMS: BreakerParams = {
+  failureThreshold: 50,
+  windowSize: 10,
+  minimumAttempts: 5,
+  recoveryMinutes: 60,
+  backoffMultiplier: 2,
+  maxRecoveryMinutes: 1440,
+  probeTimeoutMinutes: 120
+}
+
+/** Problems with a parameter set (as input errors), e.g. a minimum the window can never reach. */
+export function breakerParamProblems(p: BreakerParams): string[] {
+  const problems: string[] = []
+  if (p.minimumAttempts > p.windowSize) {
+    problems.push(`'minimum-attempts' (${p.minimumAttempts}) is larger than 'window-size' (${p.windowSize}), so the breaker could never trip`)
+  }
+  if (p.recoveryMinutes > p.maxRecoveryMinutes) {
+    problems.push(`'recovery-minutes' (${p.recoveryMinutes}) is larger than 'max-recovery-minutes' (${p.maxRecoveryMinutes})`)
+  }
+  return problems
+}
+
+/** Attempts reported by one run: one outcome, or counts. */
+export interface Attempts {
+  successes: number
+  failures: number
+}
+
+export interface BreakerView {
+  state: BreakerState
+  window: string
+  failures: number
+  trips: number
+  /** Percent over the window, or null below minimum-attempts. */
+  failureRate: number | null
+  /** When an open breaker may be probed (ms), or null. */
+  opensAt: number | null
+}
+
+/** The wait before an open breaker may be probed, after `trips` failed probes. */
+export function openWaitMinutes(trips: number, p: BreakerParams): number {
+  return Math.min(p.recoveryMinutes * p.backoffMultiplier ** trips, p.maxRecoveryMinutes)
+}
+
+export function failureRate(window: string, p: Pick<BreakerParams, 'minimumAttempts'>): number | null {
+  if (window.length === 0 || window.length < p.minimumAttempts) return null
+  let f = 0
+  for (const c of window) if (c === 'F') f++
+  return (f / window.length) * 100
+}
+
+/**
+ * When an open breaker may be probed: `opens_at`, or derived from `last_failure`
+ * (entries from the shell tooling may lack one). null: no usable time, fail closed.
+ */
+export function dueTime(entry: BreakerEntry, p: BreakerParams): number | null {
+  const opensAt = entry.opens_at ? parseTimestamp(entry.opens_at) : null
+  if (opensAt !== null) return opensAt
+  const last = entry.last_failure ? parseTimestamp(entry.last_failure) : null
+  if (last === null) return null
+  return last + openWaitMinutes(entry.trips ?? 0, p) * MINUTE
+}
+
+export function viewBreaker(entry: BreakerEntry | undefined, p: BreakerParams): BreakerView {
+  const window = entry?.window ?? ''
+  return {
+    state: entry?.state ?? 'closed',
+    window,
+    failures: entry?.failures ?? 0,
+    trips: entry?.trips ?? 0,
+    failureRate: failureRate(window, p),
+    opensAt: entry?.state === 'open' ? dueTime(entry, p) : null
+  }
+}
+
+// ---------------------------------------------------------------------------
+// check
+
+export type CheckResult =
+  | {
+      ok: true
+      /** The entry after the check; `write` says whether it changed. */
+      entry: BreakerEntry | undefined
+      write: boolean
+      skip: boolean
+      probe: boolean
+      reason: string
+    }
+  | { ok: false; error: string }
+
+function probeLive(probe: Probe | undefined, now: number, p: BreakerParams): boolean {
+  if (!probe) return false
+  const claimed = probe.claimed_at ? parseTimestamp(probe.claimed_at) : null
+  if (claimed === null) return false
+  return now - claimed < p.probeTimeoutMinutes * MINUTE
+}
+
+function claim(entry: BreakerEntry, now: number, runId: string): BreakerEntry {
+  return { ...entry, state: 'half-open', probe: { claimed_at: formatTimestamp(now), run_id: runId } }
+}
+
+export function checkBreaker(entry: BreakerEntry | undefined, p: BreakerParams, now: number, runId: string): CheckResult {
+  if (!entry || entry.state === 'closed') {
+    return { ok: true, entry, write: false, skip: false, probe: false, reason: entry ? 'breaker closed' : 'no breaker entry yet (closed)' }
+  }
+  if (entry.state === 'open') {
+    const due = dueTime(entry, p)
+    if (due === null) {
+      return {
+        ok: false,
+        error:
+          `breaker is open but has no usable opens_at (${JSON.stringify(entry.opens_at ?? '')}) and no last_failure to derive one from; ` +
+          `skipping (fail closed). An operator can set opens_at or reset the breaker.`
+      }
+    }
+    if (now < due) {
+      return { ok: true, entry, write: false, skip: true, probe: false, reason: `breaker open until ${formatTimestamp(due)}` }
+    }
+    return { ok: true, entry: claim(entry, now, runId), write: true, skip: false, probe: true, reason: `breaker open since before ${formatTimestamp(due)}: this run is the half-open probe` }
+  }
+  // half-open
+  const probe = entry.probe
+  if (probe && String(probe.run_id) === runId && probeLive(probe, now, p)) {
+    return { ok: true, entry, write: false, skip: false, probe: true, reason: 'this run already holds the half-open probe' }
+  }
+  if (probeLive(probe, now, p)) {
+    const until = parseTimestamp(probe!.claimed_at)! + p.probeTimeoutMinutes * MINUTE
+    return {
+      ok: true,
+      entry,
+      write: false,
+      skip: true,
+      probe: false,
+      reason: `half-open: run ${probe!.run_id} holds the probe (claimed ${probe!.claimed_at}, lease until ${formatTimestamp(until)})`
+    }
+  }
+  const why = probe ? `the probe claimed by run ${probe.run_id} at ${probe.claimed_at} expired` : 'no probe in flight'
+  return { ok: true, entry: claim(entry, now, runId), write: true, skip: false, probe: true, reason: `half-open, ${why}: this run is the probe` }
+}
+
+// ---------------------------------------------------------------------------
+// record
+
+export interface RecordResult {
+  entry: BreakerEntry
+  /** Whether the entry changed. */
+  write: boolean
+  /** What happened, for the summary. */
+  transition: string
+  /** Something an operator should know (a late result, a result from another run). */
+  warning?: string
+}
+
+/**
+ * `successes` and `failures` spread evenly, oldest first, so that the last
+ * `keep` attempts have the batch's failure rate whatever `keep` is.
+ */
+export function spread(a: Attempts, keep: number): string {
+  const n = a.successes + a.failures
+  let out = ''
+  for (let i = Math.max(0, n - keep); i < n; i++) {
+    out += Math.floor(((i + 1) * a.failures) / n) > Math.floor((i * a.failures) / n) ? 'F' : 'S'
+  }
+  return out
+}
+
+/** Failed attempts at the end of the spread sequence (consecutive failures it leaves). */
+function trailingFailures(a: Attempts): number {
+  if (a.successes === 0) return a.failures
+  const n = a.successes + a.failures
+  let k = 0
+  for (let i = n - 1; i >= 0 && Math.floor(((i + 1) * a.failures) / n) > Math.floor((i * a.failures) / n); i--) k++
+  return k
+}
+
+function withAttempts(entry: BreakerEntry, a: Attempts, p: BreakerParams, now: number): BreakerEntry {
+  const window = ((entry.window ?? '') + spread(a, p.windowSize)).slice(-p.windowSize)
+  const failures = a.successes > 0 ? trailingFailures(a) : (entry.failures ?? 0) + a.failures
+  const next: BreakerEntry = { ...entry, failures, window }
+  if (a.failures > 0) next.last_failure = formatTimestamp(now)
+  return next
+}
+
+function withoutProbe(entry: BreakerEntry): BreakerEntry {
+  const { probe: _released, ...rest } = entry
+  return rest as BreakerEntry
+}
+
+export function recordBreaker(
+  entry: BreakerEntry | undefined,
+  a: Attempts,
+  p: BreakerParams,
+  now: number,
+  runId?: string
+): RecordResult {
+  const current: BreakerEntry = entry ?? { state: 'closed', failures: 0 }
+  const total = a.successes + a.failures
+
+  if (current.state === 'open') {
+    return {
+      entry: current,
+      write: false,
+      transition: 'open: result ignored',
+      warning:
+        `a result (${a.successes} passed, ${a.failures} failed) arrived while the breaker is open and no probe is claimed; ` +
+        `it changes nothing (an open breaker only closes through a half-open probe)`
+    }
+  }
+
+  if (current.state === 'half-open') {
+    const probe = current.probe
+    if (probe && runId !== undefined && String(probe.run_id) !== runId) {
+      return {
+        entry: current,
+        write: false,
+        transition: 'half-open: result from another run ignored',
+        warning: `run ${runId} recorded a result, but the half-open probe belongs to run ${probe.run_id}; only the probe's result decides`
+      }
+    }
+    if (total === 0) {
+      return { entry: withoutProbe(current), write: probe !== undefined, transition: 'half-open: inconclusive probe released' }
+    }
+    const rate = (a.failures / total) * 100
+    if (rate < p.failureThreshold) {
+      const closed: BreakerEntry = { ...withoutProbe(current), state: 'closed', window: '', failures: 0, trips: 0 }
+      if (closed.opens_at !== undefined) closed.opens_at = ''
+      return { entry: closed, write: true, transition: 'half-open → closed: the probe succeeded' }
+    }
+    const trips = (current.trips ?? 0) + 1
+    const opened: BreakerEntry = {
+      ...withAttempts(withoutProbe(current), a, p, now),
+      state: 'open',
+      trips,
+      opens_at: formatTimestamp(now + openWaitMinutes(trips, p) * MINUTE)
+    }
+    return { entry: opened, write: true, transition: `half-open → open: the probe failed (trip ${trips}, waits ${openWaitMinutes(trips, p)} min)` }
+  }
+
+  // closed
+  if (total === 0) return { entry: current, write: false, transition: 'closed: nothing to record' }
+  const next = withAttempts(current, a, p, now)
+  const rate = failureRate(next.window ?? '', p)
+  if (rate !== null && rate >= p.failureThreshold) {
+    const opened: BreakerEntry = { ...next, state: 'open', trips: 0, opens_at: formatTimestamp(now + p.recoveryMinutes * MINUTE) }
+    return { entry: opened, write: true, transition: `closed → open: failure rate ${formatRate(rate)} ≥ ${p.failureThreshold}%` }
+  }
+  return { entry: next, write: true, transition: 'closed: attempts recorded' }
+}
+
+export function formatRate(rate: number | null): string {
+  if (rate === null) return ''
+  return `${Math.round(rate * 10) / 10}%`
+}
