@@ -223,8 +223,9 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
+/** actions/<action>/dist/index.js; BATCH_OPS_BUNDLE_ROOT runs the bundles of another checkout instead. */
 export function bundlePath(action: string): string {
-  return path.join(repoRoot, 'actions', action, 'dist', 'index.js')
+  return path.join(process.env.BATCH_OPS_BUNDLE_ROOT || repoRoot, 'actions', action, 'dist', 'index.js')
 }
 
 /** The bundle may be mid-rebuild (scripts/build.mjs removes dist/ first): wait for it to be back. */

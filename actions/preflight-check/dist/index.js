@@ -34176,7 +34176,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8343);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3663);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8343:
+/***/ 3663:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34434,7 +34434,7 @@ function pointerSegments(pointer) {
         .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 /** Segments → a readable JSON path such as `circuit_breaker["crates.io"].state`. */
-function formatJsonPath(path) {
+function parse_formatJsonPath(path) {
     let out = '$';
     for (const s of path) {
         if (/^\d+$/.test(s))
@@ -34564,7 +34564,7 @@ const batch_control_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema"
 // Time in the core is always passed in (epoch milliseconds); nothing here reads a clock.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 /** Parses any RFC 3339 timestamp (any offset). Returns epoch ms, or null when it is not one. */
-function parseTimestamp(s) {
+function time_parseTimestamp(s) {
     const m = RFC3339.exec(s);
     if (!m)
         return null;
@@ -34578,7 +34578,7 @@ function daysInMonth(year, month) {
     return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 /** `YYYY-MM-DDTHH:MM:SSZ`, the form every action writes. */
-function formatTimestamp(ms) {
+function time_formatTimestamp(ms) {
     return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 /** A calendar date `YYYY-MM-DD`; returns epoch ms of its UTC midnight, or null. */
@@ -34602,7 +34602,7 @@ function weekStart(ms) {
     const sinceMonday = (d.getUTCDay() + 6) % 7;
     return midnight - sinceMonday * 86_400_000;
 }
-const MINUTE = 60_000;
+const time_MINUTE = 60_000;
 
 ;// CONCATENATED MODULE: ../../packages/core/src/control/model.ts
 // The control file (CONTRACT §1): load, validate, default, and write back.
@@ -34699,7 +34699,7 @@ function schemaProblems(doc, text, root) {
         const segments = pointerSegments(e.instancePath);
         if (e.propertyName !== undefined)
             segments.push(e.propertyName);
-        const path = formatJsonPath(segments);
+        const path = parse_formatJsonPath(segments);
         const found = valueAtPointer(doc, segments);
         const message = explain(e, found);
         // anyOf alternatives (timestamp or "") each report; one message per path is enough.
@@ -34725,10 +34725,10 @@ function semanticProblems(doc, text, root) {
         const v = valueAtPointer(doc, segments);
         if (typeof v !== 'string' || v === '')
             return;
-        if (parseTimestamp(v) !== null || (allowDate && parseDate(v) !== null))
+        if (time_parseTimestamp(v) !== null || (allowDate && parseDate(v) !== null))
             return;
         problems.push({
-            path: formatJsonPath(segments),
+            path: parse_formatJsonPath(segments),
             message: `must be ${TIMESTAMP_RULE} (found ${describeFound(v)}, which is not a real date and time)`,
             ...locate(text, root, segments, false)
         });
@@ -34809,6 +34809,16 @@ function isEnabled(doc) {
 function breakerEntries(doc) {
     return doc.circuit_breaker ?? {};
 }
+/** Where a JSON path is in the loaded file (line 1 for a file that does not exist yet). */
+function locateInControl(load, segments) {
+    return { path: formatJsonPath(segments), ...locate(load.text, load.root, segments, true) };
+}
+/** A copy of `doc` with the breaker entry of `ecosystem` replaced (created when missing). */
+function withBreaker(doc, ecosystem, entry) {
+    const next = cloneControl(doc);
+    next.circuit_breaker = { ...(next.circuit_breaker ?? {}), [ecosystem]: entry };
+    return next;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/budget.ts
 // The weekly CI-minutes budget (CONTRACT §4 rules 3–4, §6 budget).
@@ -34816,7 +34826,7 @@ function breakerEntries(doc) {
 function weekStartOf(s) {
     if (!s)
         return null;
-    return parseTimestamp(s) ?? parseDate(s);
+    return time_parseTimestamp(s) ?? parseDate(s);
 }
 /**
  * The budget as it stands at `now`: a `week_start` before this week's Monday
@@ -34832,7 +34842,7 @@ function rollBudgetWeek(budget, now) {
     next.linux_minutes_used = 0;
     if (budget && 'windows_minutes_used' in budget)
         next.windows_minutes_used = 0;
-    next.week_start = formatTimestamp(current);
+    next.week_start = time_formatTimestamp(current);
     next.sampling_active = false;
     return { budget: next, reset: true };
 }
@@ -34879,18 +34889,19 @@ function parseList(raw) {
 function squash(s) {
     return s.toLowerCase().replace(/[._-]/g, '');
 }
+/** Edit distance counting a swap of two neighbouring letters as one edit. */
 function distance(a, b) {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
     for (let i = 1; i <= a.length; i++) {
-        let prev = row[0];
-        row[0] = i;
         for (let j = 1; j <= b.length; j++) {
-            const cur = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-            prev = cur;
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, d[i - 2][j - 2] + 1);
+            d[i][j] = best;
         }
     }
-    return row[b.length];
+    return d[a.length][b.length];
 }
 /** The known name that `name` is most likely a misspelling of, if any. */
 function closestEcosystem(name, known) {
@@ -34901,7 +34912,9 @@ function closestEcosystem(name, known) {
         return same;
     const near = known
         .map((k) => ({ k, d: distance(k, name.toLowerCase()) }))
-        .filter(({ k, d }) => d <= (k.length >= 6 ? 2 : 1))
+        // One slip (a letter wrong, missing, extra or swapped) in a name of 4 or more letters;
+        // anything further apart is taken as a new ecosystem (gitlab is not a typo of github).
+        .filter(({ k, d }) => d === 1 && k.length >= 4)
         .sort((a, b) => a.d - b.d);
     return near[0]?.k;
 }
@@ -34956,7 +34969,7 @@ function stopWarnings(doc, now) {
     parts.push(doc.incident_url ? `Incident: ${doc.incident_url}.` : 'No incident URL recorded.');
     parts.push(doc.expected_resume ? `Expected resume: ${doc.expected_resume}.` : 'No expected resume time recorded.');
     const warnings = [parts.join(' ')];
-    const resume = doc.expected_resume ? parseTimestamp(doc.expected_resume) : null;
+    const resume = doc.expected_resume ? time_parseTimestamp(doc.expected_resume) : null;
     if (resume !== null && resume <= now) {
         warnings.push(`The expected resume time ${doc.expected_resume} has passed and batch processing is still stopped. ` +
             `Resume it (set enabled: true) or update expected_resume.`);
@@ -34969,12 +34982,12 @@ function breakerHold(doc, ecosystem, now) {
     if (!entry || entry.state !== 'open')
         return undefined;
     const failures = entry.failures ? ` after ${entry.failures} consecutive failures` : '';
-    const opensAt = entry.opens_at ? parseTimestamp(entry.opens_at) : null;
+    const opensAt = entry.opens_at ? time_parseTimestamp(entry.opens_at) : null;
     if (opensAt === null) {
         return `circuit breaker open${failures} with no usable opens_at; it stays out until circuit-breaker check derives one or an operator resets it`;
     }
     if (now < opensAt)
-        return `circuit breaker open${failures} until ${formatTimestamp(opensAt)}`;
+        return `circuit breaker open${failures} until ${time_formatTimestamp(opensAt)}`;
     return undefined;
 }
 function preflight(input, opts, now) {
@@ -35095,7 +35108,213 @@ function fenced(body, lang = '') {
     return `${fence}${lang}\n${body.endsWith('\n') ? body : body + '\n'}${fence}\n`;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/breaker.ts
+// The circuit breaker (CONTRACT §5) as a pure reducer: (entry, event, now) -> entry + verdict.
+//
+// closed --(window >= minimum-attempts and failure rate >= threshold)--> open
+// open --(check at/after opens_at: claims the probe)--> half-open
+// half-open --(probe succeeds)--> closed      half-open --(probe fails)--> open, trips+1
+// open never goes to closed directly; a result that arrives while open changes nothing.
+
+const DEFAULT_BREAKER_PARAMS = {
+    failureThreshold: 50,
+    windowSize: 10,
+    minimumAttempts: 5,
+    recoveryMinutes: 60,
+    backoffMultiplier: 2,
+    maxRecoveryMinutes: 1440,
+    probeTimeoutMinutes: 120
+};
+/** Problems with a parameter set (as input errors), e.g. a minimum the window can never reach. */
+function breakerParamProblems(p) {
+    const problems = [];
+    if (p.minimumAttempts > p.windowSize) {
+        problems.push(`'minimum-attempts' (${p.minimumAttempts}) is larger than 'window-size' (${p.windowSize}), so the breaker could never trip`);
+    }
+    if (p.recoveryMinutes > p.maxRecoveryMinutes) {
+        problems.push(`'recovery-minutes' (${p.recoveryMinutes}) is larger than 'max-recovery-minutes' (${p.maxRecoveryMinutes})`);
+    }
+    return problems;
+}
+/** The wait before an open breaker may be probed, after `trips` failed probes. */
+function openWaitMinutes(trips, p) {
+    return Math.min(p.recoveryMinutes * p.backoffMultiplier ** trips, p.maxRecoveryMinutes);
+}
+function failureRate(window, p) {
+    if (window.length === 0 || window.length < p.minimumAttempts)
+        return null;
+    let f = 0;
+    for (const c of window)
+        if (c === 'F')
+            f++;
+    return (f / window.length) * 100;
+}
+/**
+ * When an open breaker may be probed: `opens_at`, or derived from `last_failure`
+ * (entries from the shell tooling may lack one). null: no usable time, fail closed.
+ */
+function dueTime(entry, p) {
+    const opensAt = entry.opens_at ? parseTimestamp(entry.opens_at) : null;
+    if (opensAt !== null)
+        return opensAt;
+    const last = entry.last_failure ? parseTimestamp(entry.last_failure) : null;
+    if (last === null)
+        return null;
+    return last + openWaitMinutes(entry.trips ?? 0, p) * MINUTE;
+}
+function viewBreaker(entry, p) {
+    const window = entry?.window ?? '';
+    return {
+        state: entry?.state ?? 'closed',
+        window,
+        failures: entry?.failures ?? 0,
+        trips: entry?.trips ?? 0,
+        failureRate: failureRate(window, p),
+        opensAt: entry?.state === 'open' ? dueTime(entry, p) : null
+    };
+}
+function probeLive(probe, now, p) {
+    if (!probe)
+        return false;
+    const claimed = probe.claimed_at ? parseTimestamp(probe.claimed_at) : null;
+    if (claimed === null)
+        return false;
+    return now - claimed < p.probeTimeoutMinutes * MINUTE;
+}
+function claim(entry, now, runId) {
+    return { ...entry, state: 'half-open', probe: { claimed_at: formatTimestamp(now), run_id: runId } };
+}
+function checkBreaker(entry, p, now, runId) {
+    if (!entry || entry.state === 'closed') {
+        return { ok: true, entry, write: false, skip: false, probe: false, reason: entry ? 'breaker closed' : 'no breaker entry yet (closed)' };
+    }
+    if (entry.state === 'open') {
+        const due = dueTime(entry, p);
+        if (due === null) {
+            return {
+                ok: false,
+                error: `breaker is open but has no usable opens_at (${JSON.stringify(entry.opens_at ?? '')}) and no last_failure to derive one from; ` +
+                    `skipping (fail closed). An operator can set opens_at or reset the breaker.`
+            };
+        }
+        if (now < due) {
+            return { ok: true, entry, write: false, skip: true, probe: false, reason: `breaker open until ${formatTimestamp(due)}` };
+        }
+        return { ok: true, entry: claim(entry, now, runId), write: true, skip: false, probe: true, reason: `breaker open since before ${formatTimestamp(due)}: this run is the half-open probe` };
+    }
+    // half-open
+    const probe = entry.probe;
+    if (probe && String(probe.run_id) === runId && probeLive(probe, now, p)) {
+        return { ok: true, entry, write: false, skip: false, probe: true, reason: 'this run already holds the half-open probe' };
+    }
+    if (probeLive(probe, now, p)) {
+        const until = parseTimestamp(probe.claimed_at) + p.probeTimeoutMinutes * MINUTE;
+        return {
+            ok: true,
+            entry,
+            write: false,
+            skip: true,
+            probe: false,
+            reason: `half-open: run ${probe.run_id} holds the probe (claimed ${probe.claimed_at}, lease until ${formatTimestamp(until)})`
+        };
+    }
+    const why = probe ? `the probe claimed by run ${probe.run_id} at ${probe.claimed_at} expired` : 'no probe in flight';
+    return { ok: true, entry: claim(entry, now, runId), write: true, skip: false, probe: true, reason: `half-open, ${why}: this run is the probe` };
+}
+/**
+ * `successes` and `failures` spread evenly, oldest first, so that the last
+ * `keep` attempts have the batch's failure rate whatever `keep` is.
+ */
+function spread(a, keep) {
+    const n = a.successes + a.failures;
+    let out = '';
+    for (let i = Math.max(0, n - keep); i < n; i++) {
+        out += Math.floor(((i + 1) * a.failures) / n) > Math.floor((i * a.failures) / n) ? 'F' : 'S';
+    }
+    return out;
+}
+/** Failed attempts at the end of the spread sequence (consecutive failures it leaves). */
+function trailingFailures(a) {
+    if (a.successes === 0)
+        return a.failures;
+    const n = a.successes + a.failures;
+    let k = 0;
+    for (let i = n - 1; i >= 0 && Math.floor(((i + 1) * a.failures) / n) > Math.floor((i * a.failures) / n); i--)
+        k++;
+    return k;
+}
+function withAttempts(entry, a, p, now) {
+    const window = ((entry.window ?? '') + spread(a, p.windowSize)).slice(-p.windowSize);
+    const failures = a.successes > 0 ? trailingFailures(a) : (entry.failures ?? 0) + a.failures;
+    const next = { ...entry, failures, window };
+    if (a.failures > 0)
+        next.last_failure = formatTimestamp(now);
+    return next;
+}
+function withoutProbe(entry) {
+    const { probe: _released, ...rest } = entry;
+    return rest;
+}
+function recordBreaker(entry, a, p, now, runId) {
+    const current = entry ?? { state: 'closed', failures: 0 };
+    const total = a.successes + a.failures;
+    if (current.state === 'open') {
+        return {
+            entry: current,
+            write: false,
+            transition: 'open: result ignored',
+            warning: `a result (${a.successes} passed, ${a.failures} failed) arrived while the breaker is open and no probe is claimed; ` +
+                `it changes nothing (an open breaker only closes through a half-open probe)`
+        };
+    }
+    if (current.state === 'half-open') {
+        const probe = current.probe;
+        if (probe && runId !== undefined && String(probe.run_id) !== runId) {
+            return {
+                entry: current,
+                write: false,
+                transition: 'half-open: result from another run ignored',
+                warning: `run ${runId} recorded a result, but the half-open probe belongs to run ${probe.run_id}; only the probe's result decides`
+            };
+        }
+        if (total === 0) {
+            return { entry: withoutProbe(current), write: probe !== undefined, transition: 'half-open: inconclusive probe released' };
+        }
+        const rate = (a.failures / total) * 100;
+        if (rate < p.failureThreshold) {
+            const closed = { ...withoutProbe(current), state: 'closed', window: '', failures: 0, trips: 0 };
+            if (closed.opens_at !== undefined)
+                closed.opens_at = '';
+            return { entry: closed, write: true, transition: 'half-open → closed: the probe succeeded' };
+        }
+        const trips = (current.trips ?? 0) + 1;
+        const opened = {
+            ...withAttempts(withoutProbe(current), a, p, now),
+            state: 'open',
+            trips,
+            opens_at: formatTimestamp(now + openWaitMinutes(trips, p) * MINUTE)
+        };
+        return { entry: opened, write: true, transition: `half-open → open: the probe failed (trip ${trips}, waits ${openWaitMinutes(trips, p)} min)` };
+    }
+    // closed
+    if (total === 0)
+        return { entry: current, write: false, transition: 'closed: nothing to record' };
+    const next = withAttempts(current, a, p, now);
+    const rate = failureRate(next.window ?? '', p);
+    if (rate !== null && rate >= p.failureThreshold) {
+        const opened = { ...next, state: 'open', trips: 0, opens_at: formatTimestamp(now + p.recoveryMinutes * MINUTE) };
+        return { entry: opened, write: true, transition: `closed → open: failure rate ${formatRate(rate)} ≥ ${p.failureThreshold}%` };
+    }
+    return { entry: next, write: true, transition: 'closed: attempts recorded' };
+}
+function formatRate(rate) {
+    if (rate === null)
+        return '';
+    return `${Math.round(rate * 10) / 10}%`;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
+
 
 
 
@@ -35157,7 +35376,7 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 // The git store (CONTRACT §3).
 //
 // A change is a function from the files as they are to the files as they
-// should be. It is applied to the checked-out commit, committed (only the
+// should be. It is applied to the branch as it is on origin now, committed (only the
 // files it changed) and pushed. When the push is rejected because the branch
 // moved, the store fetches the branch, applies the same function to the files
 // as they now are on the remote, and tries again with jittered backoff. It
@@ -35401,7 +35620,10 @@ class GitStore {
                 return (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim();
             }
         };
-        const outcome = await reapplyUntilPushed(remote, head, apply, { ...this.opts, where: `origin ${branch}` });
+        // Decide on the remote's current state, not on the checkout, which may be minutes old:
+        // a decision that writes nothing (skip, ignore) is never checked by a push.
+        const tip = await remote.refetch();
+        const outcome = await reapplyUntilPushed(remote, tip, apply, { ...this.opts, where: `origin ${branch}` });
         if (outcome.commit)
             await this.syncCheckout(head, outcome.commit, outcome.written);
         return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, attempts: outcome.attempts };
@@ -38456,7 +38678,7 @@ function now(env = process.env) {
     const pinned = env.BATCH_OPS_NOW?.trim();
     if (!pinned)
         return Date.now();
-    const ms = parseTimestamp(pinned);
+    const ms = time_parseTimestamp(pinned);
     if (ms === null)
         throw new InputError(`BATCH_OPS_NOW must be an RFC 3339 timestamp such as 2026-01-05T12:00:00Z (got ${JSON.stringify(pinned)})`);
     return ms;
@@ -38548,7 +38770,7 @@ function failureSummary(title, error) {
 async function reportFailure(title, error) {
     if (error instanceof ControlFileError) {
         for (const p of error.problems) {
-            annotate.error(`${p.path}: ${p.message}`, { file: error.file, line: p.line, column: p.column, title: `Invalid control file` });
+            annotate.error(`Invalid control file: ${p.path} ${p.message}`, { file: error.file, line: p.line, column: p.column });
         }
     }
     try {
@@ -38602,7 +38824,7 @@ function preflightSummary(d, ctx) {
         : !ctx.changed
             ? 'nothing to write'
             : 'written to the working tree only (persist: false)';
-    out.push(`\n<sub>Control file ${code(ctx.controlFile)}: ${persisted}. Evaluated at ${formatTimestamp(ctx.evaluatedAt)}.</sub>\n`);
+    out.push(`\n<sub>Control file ${code(ctx.controlFile)}: ${persisted}. Evaluated at ${time_formatTimestamp(ctx.evaluatedAt)}.</sub>\n`);
     return out.join('\n');
 }
 

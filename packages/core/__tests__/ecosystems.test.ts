@@ -25,7 +25,8 @@ describe('checkEcosystemNames', () => {
     ['a brand-new well-formed name', ['hackage']],
     ['other real ecosystems', ['maven', 'nuget', 'cargo', 'go', 'conda', 'cpan']],
     ['new names with every allowed character', ['go-modules', 'my_eco.v2', '0install']],
-    ['nothing', []]
+    ['nothing', []],
+    ['a name two edits from a known one (gitlab is not a typo of github)', ['gitlab']]
   ])('accepts %s', (_name, names) => {
     expect(checkEcosystemNames(names, KNOWN)).toEqual([])
   })

@@ -16,18 +16,18 @@ function squash(s: string): string {
   return s.toLowerCase().replace(/[._-]/g, '')
 }
 
+/** Edit distance counting a swap of two neighbouring letters as one edit. */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = cur
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1)
+      d[i]![j] = best
     }
   }
-  return row[b.length]!
+  return d[a.length]![b.length]!
 }
 
 /** The known name that `name` is most likely a misspelling of, if any. */
@@ -37,7 +37,9 @@ export function closestEcosystem(name: string, known: readonly string[]): string
   if (same) return same
   const near = known
     .map((k) => ({ k, d: distance(k, name.toLowerCase()) }))
-    .filter(({ k, d }) => d <= (k.length >= 6 ? 2 : 1))
+    // One slip (a letter wrong, missing, extra or swapped) in a name of 4 or more letters;
+    // anything further apart is taken as a new ecosystem (gitlab is not a typo of github).
+    .filter(({ k, d }) => d === 1 && k.length >= 4)
     .sort((a, b) => a.d - b.d)
   return near[0]?.k
 }

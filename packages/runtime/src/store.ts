@@ -1,7 +1,7 @@
 // The git store (CONTRACT §3).
 //
 // A change is a function from the files as they are to the files as they
-// should be. It is applied to the checked-out commit, committed (only the
+// should be. It is applied to the branch as it is on origin now, committed (only the
 // files it changed) and pushed. When the push is rejected because the branch
 // moved, the store fetches the branch, applies the same function to the files
 // as they now are on the remote, and tries again with jittered backoff. It
@@ -331,7 +331,10 @@ export class GitStore {
         return (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim()
       }
     }
-    const outcome = await reapplyUntilPushed(remote, head, apply, { ...this.opts, where: `origin ${branch}` })
+    // Decide on the remote's current state, not on the checkout, which may be minutes old:
+    // a decision that writes nothing (skip, ignore) is never checked by a push.
+    const tip = await remote.refetch()
+    const outcome = await reapplyUntilPushed(remote, tip, apply, { ...this.opts, where: `origin ${branch}` })
     if (outcome.commit) await this.syncCheckout(head, outcome.commit, outcome.written)
     return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, attempts: outcome.attempts }
   }

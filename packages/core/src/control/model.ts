@@ -268,3 +268,15 @@ export function isEnabled(doc: ControlDoc): boolean {
 export function breakerEntries(doc: ControlDoc): Record<string, BreakerEntry> {
   return doc.circuit_breaker ?? {}
 }
+
+/** Where a JSON path is in the loaded file (line 1 for a file that does not exist yet). */
+export function locateInControl(load: { text: string | null; root: JsonNode | null }, segments: string[]): { path: string; line: number; column: number } {
+  return { path: formatJsonPath(segments), ...locate(load.text, load.root, segments, true) }
+}
+
+/** A copy of `doc` with the breaker entry of `ecosystem` replaced (created when missing). */
+export function withBreaker(doc: ControlDoc, ecosystem: string, entry: BreakerEntry): ControlDoc {
+  const next = cloneControl(doc)
+  next.circuit_breaker = { ...(next.circuit_breaker ?? {}), [ecosystem]: entry }
+  return next
+}
