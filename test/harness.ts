@@ -5,6 +5,7 @@
 // Set BATCH_OPS_KEEP_TMP=1 to keep the temporary directories for debugging.
 
 import { execFile, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -183,6 +184,56 @@ export async function createRepo(opts: RepoOptions = {}): Promise<TestRepo> {
       return (await git(['rev-parse', 'HEAD'], dir)).stdout.trim()
     }
   }
+}
+
+/** The git executable on PATH (the one the actions would run). */
+export function realGit(): string {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && existsSync(path.join(dir, 'git'))) return path.join(dir, 'git')
+  }
+  throw new Error('git is not on PATH')
+}
+
+export interface RaceOptions {
+  /** Files the rival's first commit changes (later rival commits are empty). */
+  files?: Record<string, string>
+  /** How many of the action's pushes the rival gets in ahead of (default 1). */
+  times?: number
+}
+
+/**
+ * A deterministic race: returns env overrides (PATH) under which each of the
+ * first `times` `git push` commands an action runs is preceded by a rival
+ * clone pushing a commit of its own to origin's branch, so that push is
+ * rejected because the branch moved.
+ */
+export async function raceOnPush(repo: TestRepo, opts: RaceOptions = {}): Promise<Record<string, string>> {
+  const rival = await repo.clone()
+  await writeFiles(rival, opts.files ?? {})
+  await git(['add', '--all'], rival)
+  const shim = await mkdtemp(path.join(repo.root, 'git-shim-'))
+  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+  const real = q(realGit())
+  const clean = 'env -u GIT_INDEX_FILE -u GIT_DIR -u GIT_WORK_TREE'
+  const script = [
+    '#!/bin/sh',
+    '# test shim: a rival pushes first (see raceOnPush in test/harness.ts)',
+    'if [ "$1" = "push" ]; then',
+    '  i=1',
+    `  while [ "$i" -le ${opts.times ?? 1} ]; do`,
+    `    if mkdir ${q(path.join(shim, 'push'))}-"$i" 2>/dev/null; then`,
+    `      ${clean} ${real} -C ${q(rival)} commit --quiet --allow-empty -m "rival change $i" >&2 || exit 97`,
+    `      ${clean} ${real} -C ${q(rival)} push --quiet origin HEAD:refs/heads/${repo.branch} >&2 || exit 97`,
+    '      break',
+    '    fi',
+    '    i=$((i + 1))',
+    '  done',
+    'fi',
+    `exec ${real} "$@"`,
+    ''
+  ].join('\n')
+  await writeFile(path.join(shim, 'git'), script, { mode: 0o755 })
+  return { PATH: [shim, process.env.PATH ?? ''].join(path.delimiter) }
 }
 
 // ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
   createRepo,
   expectExit,
   git,
+  raceOnPush,
   repoRoot,
   runAction
 } from '../../../test/harness.js'
@@ -297,7 +298,7 @@ describe('an invalid control file fails closed: non-zero, annotated, nothing pus
     const r = await preflight(repo.work)
 
     const a = await expectFailedClosed(repo, r, CONTROL, lineOf(text, needle), jsonPath, problem)
-    expect(a.props.title).toBe('Invalid control file')
+    expect(`${a.props.title ?? ''} ${a.message}`).toContain('Invalid control file')
     expect(await originState(repo)).toEqual(before)
   })
 
@@ -582,10 +583,9 @@ describe('batch IDs', () => {
     expect(commits.map((c) => c.trailers.find(([k]) => k === 'Batch-Id')?.[1])).toEqual(['2026-03-05-001', `${TODAY}-002`, `${TODAY}-001`, undefined])
   })
 
-  test('a stale shallow checkout re-applies the change on the moved branch', async () => {
+  test('a stale shallow checkout decides on the state of origin, not on its own', async () => {
     const repo = await repoWith({ [CONTROL]: render(controlDoc()) })
     const stale = await repo.clone({ depth: 1 })
-    const stalePin = (await git(['rev-parse', 'HEAD'], stale)).stdout.trim()
 
     const other = await preflight(repo.work, { ecosystems: 'npm' })
     expect(other.outputs['batch-id']).toBe(`${TODAY}-001`)
@@ -594,16 +594,54 @@ describe('batch IDs', () => {
 
     expectExit(r, 0)
     expect(r.outputs['batch-id']).toBe(`${TODAY}-002`)
+    expect((await originJson(repo)).batch_sequence).toEqual({ date: TODAY, last: 2 })
+    const [mine, theirs] = await repo.originCommits()
+    expect(mine!.subject).toBe(`chore(batch): allocate batch ${TODAY}-002 [skip ci]`)
+    expect(theirs!.subject).toBe(`chore(batch): allocate batch ${TODAY}-001 [skip ci]`)
+    expect((await git(['rev-parse', `${mine!.sha}^`], repo.origin)).stdout.trim()).toBe(theirs!.sha)
+    // The stale checkout is brought up to what it pushed.
+    expect((await git(['rev-parse', 'HEAD'], stale)).stdout.trim()).toBe(mine!.sha)
+    expect((await git(['status', '--porcelain'], stale)).stdout).toBe('')
+  })
+
+  test('a push rejected because the branch moved is re-applied to the new state, keeping the other change', async () => {
+    const repo = await repoWith({ [CONTROL]: render(controlDoc()) })
+    // Between this run's decision and its push, another writer lands its own change.
+    const rivalDoc = controlDoc({
+      budget: { macos_minutes_used: 0, linux_minutes_used: 77, week_start: MONDAY, sampling_active: false },
+      batch_sequence: { date: TODAY, last: 41 }
+    })
+    const race = await raceOnPush(repo, { files: { [CONTROL]: render(rivalDoc) } })
+
+    const r = await preflight(repo.work, { ecosystems: 'npm' }, race)
+
+    expectExit(r, 0)
+    expect(r.outputs['batch-id']).toBe(`${TODAY}-042`)
     expect(of(r, 'notice').some((a) => a.message.includes('rejected (attempt 1/8)'))).toBe(true)
     expect(r.summary).toContain('after 2 attempts')
-    expect((await originJson(repo)).batch_sequence).toEqual({ date: TODAY, last: 2 })
-    const log = await repo.originLog()
-    expect(log.slice(0, 2)).toEqual([`chore(batch): allocate batch ${TODAY}-002 [skip ci]`, `chore(batch): allocate batch ${TODAY}-001 [skip ci]`])
-    // The new commit sits on top of the other run's (no merge, no force).
-    const [mine, theirs] = await repo.originCommits()
+    // The same change applied to the rival's file: its minutes stay, the counter goes on from 41.
+    expect(await repo.readOrigin(CONTROL)).toBe(render({ ...rivalDoc, batch_sequence: { date: TODAY, last: 42 } }))
+    const [mine, theirs, initial] = await repo.originCommits()
+    expect(mine!.subject).toBe(`chore(batch): allocate batch ${TODAY}-042 [skip ci]`)
+    expect(theirs!.subject).toBe('rival change 1')
+    expect(initial!.subject).toBe('initial commit')
     expect((await git(['rev-parse', `${mine!.sha}^`], repo.origin)).stdout.trim()).toBe(theirs!.sha)
-    expect((await git(['rev-list', '--count', '--merges', 'main'], repo.origin)).stdout.trim()).toBe('0')
-    expect(stalePin).not.toBe(theirs!.sha)
+  })
+
+  test('still rejected after max-attempts: fails clearly, nothing of its own pushed, the summary shows the change', async () => {
+    const repo = await repoWith({ [CONTROL]: render(controlDoc()) })
+    const race = await raceOnPush(repo, { times: 3 })
+
+    const r = await preflight(repo.work, { ecosystems: 'npm', 'max-attempts': '3' }, race)
+
+    expectExit(r, 'non-zero')
+    expectProceedsWithNothing(r)
+    expect(of(r, 'error').map((a) => a.message).join('\n')).toContain('Could not push to origin main after 3 attempts')
+    expect(r.summary).toContain('could not be pushed (3 attempts)')
+    expect(r.summary).toContain(`The change it meant to make to \`${CONTROL}\``)
+    expect(r.summary).toContain('"batch_sequence": {')
+    expect(await repo.originLog()).toEqual(['rival change 3', 'rival change 2', 'rival change 1', 'initial commit'])
+    expect((await originJson(repo)).batch_sequence).toBeUndefined()
   })
 
   test('two concurrent runs from separate clones get different IDs', async () => {

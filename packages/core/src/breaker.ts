@@ -67,7 +67,7 @@ export function failureRate(window: string, p: Pick<BreakerParams, 'minimumAttem
   if (window.length === 0 || window.length < p.minimumAttempts) return null
   let f = 0
   for (const c of window) if (c === 'F') f++
-  return (f / window.length) * 100
+  return (f * 100) / window.length
 }
 
 /**
@@ -113,7 +113,7 @@ function probeLive(probe: Probe | undefined, now: number, p: BreakerParams): boo
   if (!probe) return false
   const claimed = probe.claimed_at ? parseTimestamp(probe.claimed_at) : null
   if (claimed === null) return false
-  return now - claimed < p.probeTimeoutMinutes * MINUTE
+  return now - claimed <= p.probeTimeoutMinutes * MINUTE
 }
 
 function claim(entry: BreakerEntry, now: number, runId: string): BreakerEntry {
@@ -241,7 +241,7 @@ export function recordBreaker(
     if (total === 0) {
       return { entry: withoutProbe(current), write: probe !== undefined, transition: 'half-open: inconclusive probe released' }
     }
-    const rate = (a.failures / total) * 100
+    const rate = (a.failures * 100) / total
     if (rate < p.failureThreshold) {
       const closed: BreakerEntry = { ...withoutProbe(current), state: 'closed', window: '', failures: 0, trips: 0 }
       if (closed.opens_at !== undefined) closed.opens_at = ''
