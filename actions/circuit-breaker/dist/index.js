@@ -35078,7 +35078,7 @@ function failureRate(window, p) {
     for (const c of window)
         if (c === 'F')
             f++;
-    return (f / window.length) * 100;
+    return (f * 100) / window.length;
 }
 /**
  * When an open breaker may be probed: `opens_at`, or derived from `last_failure`
@@ -35110,7 +35110,7 @@ function probeLive(probe, now, p) {
     const claimed = probe.claimed_at ? time_parseTimestamp(probe.claimed_at) : null;
     if (claimed === null)
         return false;
-    return now - claimed < p.probeTimeoutMinutes * MINUTE;
+    return now - claimed <= p.probeTimeoutMinutes * MINUTE;
 }
 function claim(entry, now, runId) {
     return { ...entry, state: 'half-open', probe: { claimed_at: time_formatTimestamp(now), run_id: runId } };
@@ -35211,7 +35211,7 @@ function recordBreaker(entry, a, p, now, runId) {
         if (total === 0) {
             return { entry: withoutProbe(current), write: probe !== undefined, transition: 'half-open: inconclusive probe released' };
         }
-        const rate = (a.failures / total) * 100;
+        const rate = (a.failures * 100) / total;
         if (rate < p.failureThreshold) {
             const closed = { ...withoutProbe(current), state: 'closed', window: '', failures: 0, trips: 0 };
             if (closed.opens_at !== undefined)
