@@ -3,6 +3,22 @@
 
 import { code, fenced, md, table } from '@batch-ops/core'
 import { ControlFileError } from './control.js'
+
+/** A file the step was given (not the control file) is malformed: nothing was written. */
+export class InputFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly what: string,
+    readonly problems: ReadonlyArray<{ line: number; where: string; message: string }>
+  ) {
+    super(
+      `${file} is not a valid ${what} (${problems.length} problem${problems.length === 1 ? '' : 's'}${problems.length >= 20 ? ' or more' : ''}): ` +
+        problems.slice(0, 5).map((p) => `${p.where} (line ${p.line}): ${p.message}`).join('; ') +
+        `. Nothing was written; fix the file and re-run.`
+    )
+    this.name = 'InputFileError'
+  }
+}
 import { InputError, annotate, fail, writeSummary } from './runner.js'
 import { StoreError } from './store.js'
 
@@ -12,6 +28,9 @@ export function failureSummary(title: string, error: unknown): string {
     lines.push(`The control file ${code(error.file)} is unreadable or invalid, so this step **failed closed**: it proceeded with nothing and wrote nothing.\n`)
     lines.push(table(['line', 'JSON path', 'problem'], error.problems.map((p) => [String(p.line), code(p.path), md(p.message)])))
     lines.push(`\nFix the file (its JSON Schema ships with batch-ops: \`packages/core/schema/batch-control.schema.json\`) and re-run.\n`)
+  } else if (error instanceof InputFileError) {
+    lines.push(`${code(error.file)} is not a valid ${md(error.what)}, so nothing was recorded or written.\n`)
+    lines.push(table(['line', 'record', 'problem'], error.problems.map((p) => [String(p.line), md(p.where), md(p.message)])))
   } else if (error instanceof InputError) {
     lines.push(`The step was called with an invalid input, so it did nothing:\n\n> ${md(error.message)}\n`)
   } else if (error instanceof StoreError) {
@@ -34,6 +53,9 @@ export async function reportFailure(title: string, error: unknown): Promise<void
     for (const p of error.problems) {
       annotate.error(`Invalid control file: ${p.path} ${p.message}`, { file: error.file, line: p.line, column: p.column })
     }
+  }
+  if (error instanceof InputFileError) {
+    for (const p of error.problems) annotate.error(`${error.what}: ${p.where}: ${p.message}`, { file: error.file, line: p.line })
   }
   try {
     await writeSummary(failureSummary(title, error))

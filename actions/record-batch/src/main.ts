@@ -1,0 +1,277 @@
+// record-batch: what did this batch do? (CONTRACT §6)
+//
+// 1. Read the inputs and the results file (malformed → a clear error, nothing written).
+// 2. Evaluate each ecosystem's success rate against its SLO (pure core).
+// 3. Work out the CI minutes (explicit inputs, or this run's finished jobs) and the
+//    files the batch changed under `paths` (the manifest).
+// 4. In one commit through the git store: a metrics line, the failure records, the
+//    manifest and the budget. On a push conflict all of it is re-applied to the new state.
+// 5. Upload to the metrics Worker (advisory: bounded, never fails the step).
+// 6. Outputs, annotations per non-ok ecosystem, and the job summary.
+
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  BATCH_ID_PATTERN,
+  DEFAULT_SLO,
+  type BatchReport,
+  type Minutes,
+  type RunJob,
+  addBudgetMinutes,
+  appendLines,
+  commitMessage,
+  countedJobs,
+  evaluateBatch,
+  failureLines,
+  formatTimestamp,
+  manifestJson,
+  metricsLine,
+  minutesFromJobs,
+  parseList,
+  parseResults,
+  parseTimestamp,
+  renderControl,
+  sloProblems,
+  stateSubject,
+  topFailureCategories,
+  uploadBodies
+} from '@batch-ops/core'
+import {
+  InputError,
+  InputFileError,
+  annotate,
+  applyChange,
+  batchChanges,
+  booleanInput,
+  currentRun,
+  endpoint,
+  listRunJobs,
+  now,
+  numberInput,
+  readControl,
+  reportFailure,
+  requiredInput,
+  runUrl,
+  secretInput,
+  setOutput,
+  stringInput,
+  uploadMetrics,
+  workspace,
+  writeSummary
+} from '@batch-ops/runtime'
+import { recordSummary } from './summary.js'
+
+export const ACTION = 'record-batch'
+
+function jsonInput(name: string, fallback: Record<string, number>): Record<string, number> {
+  const raw = stringInput(name)
+  if (raw === '') return fallback
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch (e) {
+    throw new InputError(`input '${name}' is not valid JSON: ${(e as Error).message}`)
+  }
+  const problems = sloProblems(value)
+  if (problems.length > 0) throw new InputError(`input '${name}': ${problems.join('; ')}`)
+  return value as Record<string, number>
+}
+
+export function readInputs() {
+  const batchId = requiredInput('batch-id')
+  if (!BATCH_ID_PATTERN.test(batchId)) {
+    throw new InputError(`input 'batch-id' must look like YYYY-MM-DD-NNN, the ID preflight-check hands out (got ${JSON.stringify(batchId)})`)
+  }
+  const startedAt = stringInput('started-at')
+  if (startedAt !== '' && parseTimestamp(startedAt) === null) {
+    throw new InputError(`input 'started-at' must be an RFC 3339 timestamp such as 2026-03-04T10:00:00Z (got ${JSON.stringify(startedAt)})`)
+  }
+  const explicit = stringInput('macos-minutes') !== '' || stringInput('linux-minutes') !== ''
+  return {
+    batchId,
+    results: stringInput('results'),
+    ecosystem: stringInput('ecosystem'),
+    startedAt,
+    slo: { slo: jsonInput('slo', { ...DEFAULT_SLO }), criticalThreshold: numberInput('critical-threshold', 0.5, { min: 0, max: 1 }), latencyThresholdSeconds: numberInput('latency-threshold-seconds', 120, { min: 0 }) },
+    metricsFile: stringInput('metrics-file', 'data/metrics/batch-runs.jsonl'),
+    failuresDir: stringInput('failures-dir', 'data/failures'),
+    manifestDir: stringInput('manifest-dir', 'data/batches'),
+    paths: parseList(stringInput('paths', 'recipes/')),
+    baseRef: stringInput('base-ref'),
+    metrics: {
+      url: stringInput('metrics-url'),
+      token: secretInput('metrics-token'),
+      timeoutMs: numberInput('metrics-timeout-seconds', 10, { min: 0, exclusiveMin: true, max: 300 }) * 1000,
+      deadlineMs: numberInput('metrics-deadline-seconds', 30, { min: 0, exclusiveMin: true, max: 900 }) * 1000
+    },
+    githubToken: secretInput('github-token'),
+    explicitMinutes: explicit
+      ? { macos: numberInput('macos-minutes', 0, { min: 0 }), linux: numberInput('linux-minutes', 0, { min: 0 }), windows: 0 }
+      : undefined,
+    limits: { macos: numberInput('macos-minutes-per-week', 1000, { min: 0 }), linux: numberInput('linux-minutes-per-week', 5000, { min: 0 }) },
+    controlFile: stringInput('control-file', 'batch-control.json'),
+    persist: booleanInput('persist', true),
+    maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
+    author: {
+      name: stringInput('author-name', 'github-actions[bot]'),
+      email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
+    }
+  }
+}
+
+async function readResults(cwd: string, file: string, ecosystem: string) {
+  if (file === '') return []
+  let text: string
+  try {
+    text = await readFile(path.resolve(cwd, file), 'utf8')
+  } catch (e) {
+    throw new InputError(`input 'results': cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+  }
+  const parsed = parseResults(text, ecosystem)
+  if (!parsed.ok) throw new InputFileError(file, 'results file', parsed.problems)
+  return parsed.results
+}
+
+/** This run's finished jobs, or why they could not be listed (the budget is then left alone). */
+async function runJobs(token: string): Promise<{ jobs: RunJob[] } | { skipped: string }> {
+  const run = currentRun()
+  if (!token) return { skipped: 'no github-token and no explicit minutes: the budget was not updated' }
+  if (!run) return { skipped: 'not in a workflow run (GITHUB_REPOSITORY / GITHUB_RUN_ID unset): the budget was not updated' }
+  try {
+    return { jobs: await listRunJobs(token, run) }
+  } catch (e) {
+    return { skipped: `could not list the jobs of run ${run.runId} (${(e as Error).message}); the budget was not updated` }
+  }
+}
+
+export interface Recorded {
+  minutes: Minutes
+  jobsCounted: number
+  failureRecords: number
+  budget: { macos: number; linux: number; windows: number }
+}
+
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs()
+    const cwd = workspace()
+    const at = now()
+    const completedAt = formatTimestamp(at)
+    const startedAt = inputs.startedAt ? formatTimestamp(parseTimestamp(inputs.startedAt)!) : completedAt
+    const url = runUrl()
+
+    const results = await readResults(cwd, inputs.results, inputs.ecosystem)
+    const report: BatchReport = evaluateBatch(results, inputs.slo)
+    const changes = await batchChanges(cwd, inputs.baseRef, inputs.paths)
+    const jobs = inputs.explicitMinutes ? undefined : await runJobs(inputs.githubToken)
+    if (jobs && 'skipped' in jobs) annotate.warning(jobs.skipped, { title: 'record-batch budget' })
+
+    const manifestPath = path.posix.join(inputs.manifestDir, `${inputs.batchId}.json`)
+    const failuresPath = path.posix.join(inputs.failuresDir, `${inputs.batchId}.jsonl`)
+    const outcome = await applyChange(
+      { cwd, persist: inputs.persist, maxAttempts: inputs.maxAttempts, author: inputs.author, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) },
+      async (snapshot) => {
+        const control = await readControl(snapshot, inputs.controlFile)
+        // Jobs already counted (by another record-batch of this run) are counted once.
+        const fromJobs = jobs && 'jobs' in jobs ? minutesFromJobs(jobs.jobs, countedJobs(control.doc.budget)) : undefined
+        const minutes = inputs.explicitMinutes ?? fromJobs?.minutes ?? { macos: 0, linux: 0, windows: 0 }
+        const anyMinutes = minutes.macos + minutes.linux + minutes.windows > 0 || (fromJobs?.counted.length ?? 0) > 0
+        const doc = anyMinutes ? addBudgetMinutes(control.doc, minutes, at, fromJobs?.counted) : control.doc
+        const ctx = { batchId: inputs.batchId, startedAt, completedAt, minutes, runUrl: url }
+        const failures = failureLines(results, ctx)
+        const files: Record<string, string | null> = {
+          [inputs.metricsFile]: appendLines(await snapshot.read(inputs.metricsFile), metricsLine(report, ctx)),
+          [manifestPath]: manifestJson({
+            batch_id: inputs.batchId,
+            created_at: completedAt,
+            base_ref: inputs.baseRef,
+            base_commit: changes.baseCommit,
+            head_commit: changes.headCommit,
+            paths: inputs.paths,
+            files: changes.files
+          })
+        }
+        // Failure records are only ever appended, and an empty file is never written.
+        if (failures !== '') files[failuresPath] = appendLines(await snapshot.read(failuresPath), failures)
+        if (doc !== control.doc) files[inputs.controlFile] = renderControl(control, doc)
+        const b = doc.budget ?? {}
+        const recorded: Recorded = {
+          minutes,
+          jobsCounted: fromJobs?.counted.length ?? 0,
+          failureRecords: report.failed,
+          budget: { macos: b.macos_minutes_used ?? 0, linux: b.linux_minutes_used ?? 0, windows: b.windows_minutes_used ?? 0 }
+        }
+        return {
+          files,
+          message: commitMessage(stateSubject(`record batch ${inputs.batchId}`), [
+            ['Batch-Id', inputs.batchId],
+            ['Batch-Ops-Action', ACTION],
+            ['Run-Url', url]
+          ]),
+          result: recorded
+        }
+      }
+    )
+    const recorded = outcome.result
+
+    let uploaded = false
+    let uploadNote = 'not configured (no metrics-url)'
+    if (inputs.metrics.url !== '') {
+      const bodies = uploadBodies(results, report, { batchId: inputs.batchId, startedAt, completedAt, minutes: recorded.minutes, runUrl: url })
+      let target = ''
+      try {
+        target = endpoint(inputs.metrics.url)
+      } catch (e) {
+        uploadNote = (e as Error).message
+      }
+      if (target !== '') {
+        const sent = await uploadMetrics(target, inputs.metrics.token, bodies, {
+          timeoutMs: inputs.metrics.timeoutMs,
+          deadlineMs: inputs.metrics.deadlineMs,
+          maxAttempts: 4
+        })
+        uploaded = sent.ok
+        uploadNote = sent.ok
+          ? `sent ${sent.sent} ecosystem bod${sent.sent === 1 ? 'y' : 'ies'} in ${sent.requests} request${sent.requests === 1 ? '' : 's'}`
+          : `failed: ${sent.error} (${sent.sent}/${bodies.length} sent)`
+      }
+      if (!uploaded) annotate.warning(`Metrics upload ${uploadNote}. The metrics are advisory; the batch record in git is complete.`, { title: 'record-batch upload' })
+    }
+
+    setOutput('success-rate', report.rate === null ? '' : String(Math.round(report.rate * 10000) / 10000))
+    setOutput('severity', report.severity)
+    setOutput(
+      'report',
+      report.ecosystems.map((e) => ({ ecosystem: e.ecosystem, passed: e.passed, failed: e.failed, skipped: e.skipped, blocked: e.blocked, success_rate: e.rate, slo: e.slo, severity: e.severity }))
+    )
+    setOutput('successes', report.passed)
+    setOutput('failures', report.failed)
+    setOutput('uploaded', uploaded)
+
+    for (const e of report.ecosystems) {
+      const message = `${e.ecosystem}: ${e.why} (${e.passed} passed, ${e.failed} failed, ${e.skipped + e.blocked} skipped or blocked)`
+      if (e.severity === 'critical') annotate.error(message, { title: `batch ${inputs.batchId}: critical` })
+      else if (e.severity === 'warning') annotate.warning(message, { title: `batch ${inputs.batchId}: below SLO` })
+      else if (e.severity === 'info') annotate.notice(message, { title: `batch ${inputs.batchId}: slow` })
+    }
+    await writeSummary(
+      recordSummary({
+        batchId: inputs.batchId,
+        report,
+        top: topFailureCategories(results),
+        recorded,
+        limits: inputs.limits,
+        budgetNote: inputs.explicitMinutes ? 'explicit inputs' : jobs && 'jobs' in jobs ? `${recorded.jobsCounted} finished job(s) of this run` : (jobs?.skipped ?? ''),
+        uploadNote,
+        uploaded,
+        files: { metrics: inputs.metricsFile, manifest: manifestPath, failures: report.failed > 0 ? failuresPath : undefined },
+        manifestCount: changes.files.length,
+        commit: outcome.commit,
+        attempts: outcome.attempts,
+        persisted: inputs.persist
+      })
+    )
+  } catch (error) {
+    await reportFailure('Record batch', error)
+  }
+}

@@ -1,0 +1,259 @@
+// What record-batch writes (CONTRACT §6): the metrics line, failure records,
+// the batch manifest, the budget update and the upload bodies. All pure.
+
+import type { Budget, ControlDoc } from './control/model.js'
+import { cloneControl } from './control/model.js'
+import { rollBudgetWeek } from './budget.js'
+import type { RecipeResult } from './results.js'
+import type { BatchReport } from './slo.js'
+import { parseTimestamp } from './time.js'
+
+export const RECORD_SCHEMA_VERSION = 1
+
+/** Batch IDs as file names: `YYYY-MM-DD` or `YYYY-MM-DD-NNN`, nothing else. */
+export const BATCH_ID_PATTERN = /^\d{4}-\d{2}-\d{2}(-\d{3})?$/
+
+export interface Minutes {
+  macos: number
+  linux: number
+  windows: number
+}
+
+export interface RecordContext {
+  batchId: string
+  startedAt: string
+  completedAt: string
+  minutes: Minutes
+  runUrl?: string | undefined
+}
+
+const round4 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10000) / 10000)
+
+/** One compact JSON line for the metrics file. */
+export function metricsLine(report: BatchReport, ctx: RecordContext): string {
+  const ecosystems = Object.fromEntries(
+    report.ecosystems.map((e) => [
+      e.ecosystem,
+      {
+        passed: e.passed,
+        failed: e.failed,
+        skipped: e.skipped,
+        blocked: e.blocked,
+        total: e.total,
+        success_rate: round4(e.rate),
+        slo: e.slo,
+        severity: e.severity,
+        mean_duration_seconds: round4(e.meanDurationSeconds)
+      }
+    ])
+  )
+  const line = {
+    schema_version: RECORD_SCHEMA_VERSION,
+    batch_id: ctx.batchId,
+    started_at: ctx.startedAt,
+    completed_at: ctx.completedAt,
+    ecosystems,
+    totals: { passed: report.passed, failed: report.failed, skipped: report.skipped, blocked: report.blocked, total: report.total },
+    success_rate: round4(report.rate),
+    severity: report.severity,
+    minutes: ctx.minutes,
+    run_url: ctx.runUrl ?? null
+  }
+  return JSON.stringify(line) + '\n'
+}
+
+/** Failure records, one JSON line per failed result, in the shell tooling's batch format plus context. */
+export function failureLines(results: readonly RecipeResult[], ctx: Pick<RecordContext, 'batchId' | 'completedAt'>): string {
+  let out = ''
+  for (const r of results) {
+    if (r.result !== 'failed') continue
+    out +=
+      JSON.stringify({
+        schema_version: RECORD_SCHEMA_VERSION,
+        batch_id: ctx.batchId,
+        recipe: r.recipe,
+        ecosystem: r.ecosystem,
+        platform: r.platform ?? null,
+        exit_code: r.exit_code ?? null,
+        category: r.error_category || 'uncategorized',
+        message: r.error_message ?? null,
+        duration_seconds: r.duration_seconds ?? null,
+        timestamp: ctx.completedAt
+      }) + '\n'
+  }
+  return out
+}
+
+/** Appends `lines` to an existing file's content (adding the missing final newline), or null when there is nothing to append. */
+export function appendLines(existing: string | null, lines: string): string | null {
+  if (lines === '') return existing
+  if (existing === null || existing === '') return lines
+  return (existing.endsWith('\n') ? existing : existing + '\n') + lines
+}
+
+export type ChangeStatus = 'A' | 'M' | 'D'
+export interface ManifestFile {
+  path: string
+  status: ChangeStatus
+}
+
+export interface Manifest {
+  schema_version: number
+  batch_id: string
+  created_at: string
+  base_ref: string
+  base_commit: string
+  head_commit: string
+  paths: string[]
+  files: ManifestFile[]
+}
+
+export function manifestJson(m: Omit<Manifest, 'schema_version'>): string {
+  const sorted = [...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return JSON.stringify({ schema_version: RECORD_SCHEMA_VERSION, ...m, files: sorted }, null, 2) + '\n'
+}
+
+/** `git diff --name-status` output → files; renames and copies must be disabled (--no-renames). */
+export function parseNameStatus(text: string): ManifestFile[] {
+  const out: ManifestFile[] = []
+  // -z output: status NUL path NUL ...
+  const parts = text.split('\0')
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = parts[i]!.trim().charAt(0)
+    const path = parts[i + 1]!
+    if (path === '') continue
+    if (status === 'A' || status === 'D') out.push({ path, status })
+    else if (status === 'M' || status === 'T') out.push({ path, status: 'M' })
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------
+// budget
+
+export interface RunJob {
+  id: number
+  status: string
+  started_at: string | null
+  completed_at: string | null
+  labels: string[]
+}
+
+export type RunnerOs = 'macos' | 'windows' | 'linux'
+
+/** The OS a job ran on, from its runner labels (`macos-14`, `windows-latest`, `self-hosted, macOS, ARM64`). */
+export function runnerOs(labels: readonly string[]): RunnerOs {
+  if (labels.some((l) => /mac/i.test(l))) return 'macos'
+  if (labels.some((l) => /windows/i.test(l))) return 'windows'
+  return 'linux'
+}
+
+/** Whole minutes of a finished job, rounded up (61 s → 2); null for a job that has not finished. */
+export function jobMinutes(job: RunJob): number | null {
+  if (job.status !== 'completed' || !job.started_at || !job.completed_at) return null
+  const start = parseTimestamp(job.started_at)
+  const end = parseTimestamp(job.completed_at)
+  if (start === null || end === null || end < start) return null
+  return Math.ceil((end - start) / 60_000)
+}
+
+export interface JobMinutes {
+  minutes: Minutes
+  /** IDs of the finished jobs counted. */
+  counted: number[]
+}
+
+/** Minutes by OS over the finished jobs not already counted. */
+export function minutesFromJobs(jobs: readonly RunJob[], alreadyCounted: ReadonlySet<number>): JobMinutes {
+  const minutes: Minutes = { macos: 0, linux: 0, windows: 0 }
+  const counted: number[] = []
+  for (const job of jobs) {
+    if (alreadyCounted.has(job.id)) continue
+    const m = jobMinutes(job)
+    if (m === null) continue
+    minutes[runnerOs(job.labels)] += m
+    counted.push(job.id)
+  }
+  return { minutes, counted }
+}
+
+/** Job IDs already added to this week's budget (kept in the budget so that two record-batch steps of one run do not count a job twice). */
+export function countedJobs(budget: Budget | undefined): Set<number> {
+  const ids = budget?.counted_job_ids
+  return new Set(Array.isArray(ids) ? ids.filter((x): x is number => typeof x === 'number') : [])
+}
+
+/**
+ * Adds minutes to the week's budget (rolling the week first). With `jobIds`,
+ * remembers them so that the same jobs are never counted again this week.
+ */
+export function addBudgetMinutes(doc: ControlDoc, minutes: Minutes, now: number, jobIds?: readonly number[]): ControlDoc {
+  const next = cloneControl(doc)
+  const { budget: rolled, reset } = rollBudgetWeek(next.budget, now)
+  const b: Budget = { ...rolled }
+  if (reset) delete b.counted_job_ids
+  b.macos_minutes_used = (b.macos_minutes_used ?? 0) + minutes.macos
+  b.linux_minutes_used = (b.linux_minutes_used ?? 0) + minutes.linux
+  if (minutes.windows > 0 || b.windows_minutes_used !== undefined) b.windows_minutes_used = (b.windows_minutes_used ?? 0) + minutes.windows
+  if (jobIds && jobIds.length > 0) b.counted_job_ids = [...countedJobs(b), ...jobIds]
+  next.budget = b
+  return next
+}
+
+// ---------------------------------------------------------------------------
+// upload
+
+export interface UploadBody {
+  batch_id: string
+  ecosystem: string
+  started_at: string
+  completed_at: string
+  total_recipes: number
+  passed: number
+  failed: number
+  skipped: number
+  success_rate: number
+  macos_minutes: number
+  linux_minutes: number
+  results: Array<{
+    recipe_name: string
+    ecosystem: string
+    result: string
+    error_category: string | null
+    error_message: string | null
+    duration_seconds: number
+  }>
+}
+
+/**
+ * One body per ecosystem, in the shape of the D1 schema. The run's minutes are
+ * shared among the ecosystems by their number of results (D1 sums them back).
+ * `skipped` counts skipped and blocked results, as the schema has no blocked column.
+ */
+export function uploadBodies(results: readonly RecipeResult[], report: BatchReport, ctx: RecordContext): UploadBody[] {
+  const total = Math.max(1, report.total)
+  const linux = ctx.minutes.linux + ctx.minutes.windows
+  return report.ecosystems.map((e) => ({
+    batch_id: ctx.batchId,
+    ecosystem: e.ecosystem,
+    started_at: ctx.startedAt,
+    completed_at: ctx.completedAt,
+    total_recipes: e.total,
+    passed: e.passed,
+    failed: e.failed,
+    skipped: e.skipped + e.blocked,
+    success_rate: round4(e.rate) ?? 0,
+    macos_minutes: Math.round((ctx.minutes.macos * e.total * 100) / total) / 100,
+    linux_minutes: Math.round((linux * e.total * 100) / total) / 100,
+    results: results
+      .filter((r) => r.ecosystem === e.ecosystem)
+      .map((r) => ({
+        recipe_name: r.recipe,
+        ecosystem: r.ecosystem,
+        result: r.result,
+        error_category: r.error_category ?? null,
+        error_message: r.error_message ?? null,
+        duration_seconds: r.duration_seconds ?? 0
+      }))
+  }))
+}

@@ -1,0 +1,99 @@
+// The metrics sink: POST <metrics-url>/batch-metrics, one body per ecosystem.
+//
+// Advisory: every request has a timeout, network errors, 429 and 5xx are
+// retried with backoff, other 4xx are not, and the whole upload ends by a
+// deadline. It never throws; the caller warns and sets uploaded=false.
+
+export interface SinkOptions {
+  /** Per request. */
+  timeoutMs: number
+  /** The whole upload, retries included. */
+  deadlineMs: number
+  maxAttempts: number
+  backoffMs?: number
+  random?: () => number
+  sleep?: (ms: number) => Promise<void>
+  fetch?: typeof fetch
+  now?: () => number
+}
+
+export interface UploadOutcome {
+  ok: boolean
+  /** Bodies accepted. */
+  sent: number
+  requests: number
+  /** Why it failed, safe to log (never contains the token). */
+  error?: string
+}
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+export function endpoint(metricsUrl: string): string {
+  let url: URL
+  try {
+    url = new URL(metricsUrl)
+  } catch {
+    throw new Error(`input 'metrics-url' is not a URL (got ${JSON.stringify(metricsUrl)})`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`input 'metrics-url' must be an http(s) URL (got ${url.protocol})`)
+  return `${metricsUrl.replace(/\/+$/, '')}/batch-metrics`
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now())
+}
+
+export async function uploadMetrics(url: string, token: string, bodies: readonly unknown[], o: SinkOptions): Promise<UploadOutcome> {
+  const doFetch = o.fetch ?? fetch
+  const sleep = o.sleep ?? delay
+  const random = o.random ?? Math.random
+  const clock = o.now ?? Date.now
+  const deadline = clock() + o.deadlineMs
+  const backoff = o.backoffMs ?? 500
+  let requests = 0
+  let sent = 0
+  for (const body of bodies) {
+    const payload = JSON.stringify(body)
+    let lastError = ''
+    let done = false
+    for (let attempt = 1; attempt <= o.maxAttempts && !done; attempt++) {
+      const left = deadline - clock()
+      if (left <= 0) return { ok: false, sent, requests, error: `gave up: the upload deadline of ${o.deadlineMs} ms passed (${lastError || 'no answer'})` }
+      requests++
+      let retryWait: number | undefined
+      try {
+        const res = await doFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': 'batch-ops/record-batch' },
+          body: payload,
+          signal: AbortSignal.timeout(Math.min(o.timeoutMs, left))
+        })
+        await res.arrayBuffer().catch(() => undefined)
+        if (res.ok) {
+          done = true
+          sent++
+          continue
+        }
+        lastError = `HTTP ${res.status} ${res.statusText}`.trim()
+        if (res.status !== 429 && res.status < 500) {
+          const hint = res.status === 401 || res.status === 403 ? ' (check metrics-token)' : ''
+          return { ok: false, sent, requests, error: `${lastError}${hint}; not retried` }
+        }
+        retryWait = retryAfterMs(res.headers.get('retry-after'))
+      } catch (e) {
+        const err = e as Error
+        lastError = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${Math.min(o.timeoutMs, left)} ms` : `network error: ${err.message}`
+      }
+      if (attempt < o.maxAttempts) {
+        const wait = Math.min(retryWait ?? random() * backoff * 2 ** (attempt - 1), Math.max(0, deadline - clock()))
+        await sleep(wait)
+      }
+    }
+    if (!done) return { ok: false, sent, requests, error: `gave up after ${o.maxAttempts} attempts (${lastError})` }
+  }
+  return { ok: true, sent, requests }
+}
