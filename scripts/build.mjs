@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 const wanted = process.argv.slice(2)
+execFileSync(process.execPath, [path.join(root, 'scripts', 'gen-validator.mjs')], { stdio: 'inherit' })
 const actions = readdirSync(path.join(root, 'actions')).filter(
   (name) => existsSync(path.join(root, 'actions', name, 'action.yml')) && (wanted.length === 0 || wanted.includes(name))
 )

@@ -2,12 +2,13 @@
 // `npm test` rebuilds before the tests run; this compares the result with git.
 import { execFileSync } from 'node:child_process'
 
-const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'actions/*/dist'], { encoding: 'utf8' })
+const generated = ['actions/*/dist', 'packages/core/src/control/schema-validator.generated.*']
+const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', ...generated], { encoding: 'utf8' })
 if (status.trim() !== '') {
   console.error('check-dist: the bundles in actions/*/dist differ from a fresh build of the sources:')
   console.error(status)
-  console.error(execFileSync('git', ['diff', '--stat', '--', 'actions/*/dist'], { encoding: 'utf8' }))
-  console.error('Run `npm run build` and commit actions/*/dist.')
+  console.error(execFileSync('git', ['diff', '--stat', '--', ...generated], { encoding: 'utf8' }))
+  console.error('Run `npm run build` and commit actions/*/dist and the generated schema validator.')
   process.exit(1)
 }
-console.log('check-dist: actions/*/dist matches a fresh build')
+console.log('check-dist: actions/*/dist and the schema validator match a fresh build')

@@ -160,10 +160,14 @@ export async function run(): Promise<void> {
     const startedAt = inputs.startedAt ? formatTimestamp(parseTimestamp(inputs.startedAt)!) : completedAt
     const url = runUrl()
 
+    // git and the API are asked while the results are parsed.
+    const pendingChanges = batchChanges(cwd, inputs.baseRef, inputs.paths)
+    const pendingJobs = inputs.explicitMinutes ? undefined : runJobs(inputs.githubToken)
+    pendingChanges.catch(() => undefined)
     const results = await readResults(cwd, inputs.results, inputs.ecosystem)
     const report: BatchReport = evaluateBatch(results, inputs.slo)
-    const changes = await batchChanges(cwd, inputs.baseRef, inputs.paths)
-    const jobs = inputs.explicitMinutes ? undefined : await runJobs(inputs.githubToken)
+    const changes = await pendingChanges
+    const jobs = await pendingJobs
     if (jobs && 'skipped' in jobs) annotate.warning(jobs.skipped, { title: 'record-batch budget' })
 
     const manifestPath = path.posix.join(inputs.manifestDir, `${inputs.batchId}.json`)

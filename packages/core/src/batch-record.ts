@@ -143,7 +143,8 @@ export type RunnerOs = 'macos' | 'windows' | 'linux'
 
 /** The OS a job ran on, from its runner labels (`macos-14`, `windows-latest`, `self-hosted, macOS, ARM64`). */
 export function runnerOs(labels: readonly string[]): RunnerOs {
-  if (labels.some((l) => /mac/i.test(l))) return 'macos'
+  // `mac` as a word (macos-14, macOS, mac-mini), not inside one (machine, emacs).
+  if (labels.some((l) => /(^|[^a-z])mac(os)?([^a-z]|$)/i.test(l))) return 'macos'
   if (labels.some((l) => /windows/i.test(l))) return 'windows'
   return 'linux'
 }
@@ -226,14 +227,35 @@ export interface UploadBody {
 }
 
 /**
+ * Shares `minutes` among `weights` in hundredths of a minute, so that the
+ * shares sum back to the whole (largest remainder; ties to the first).
+ */
+function shareMinutes(minutes: number, weights: readonly number[]): number[] {
+  const cents = Math.round(minutes * 100)
+  const sum = weights.reduce((a, b) => a + b, 0)
+  if (sum <= 0) return weights.map(() => 0)
+  const exact = weights.map((w) => (cents * w) / sum)
+  const out = exact.map((x) => Math.floor(x))
+  let left = cents - out.reduce((a, b) => a + b, 0)
+  const order = exact.map((x, i) => ({ rest: x - out[i]!, i })).sort((a, b) => b.rest - a.rest || a.i - b.i)
+  for (const { i } of order) {
+    if (left <= 0) break
+    out[i]!++
+    left--
+  }
+  return out.map((c) => c / 100)
+}
+
+/**
  * One body per ecosystem, in the shape of the D1 schema. The run's minutes are
  * shared among the ecosystems by their number of results (D1 sums them back).
  * `skipped` counts skipped and blocked results, as the schema has no blocked column.
  */
 export function uploadBodies(results: readonly RecipeResult[], report: BatchReport, ctx: RecordContext): UploadBody[] {
-  const total = Math.max(1, report.total)
-  const linux = ctx.minutes.linux + ctx.minutes.windows
-  return report.ecosystems.map((e) => ({
+  const weights = report.ecosystems.map((e) => e.total)
+  const macos = shareMinutes(ctx.minutes.macos, weights)
+  const linux = shareMinutes(ctx.minutes.linux + ctx.minutes.windows, weights)
+  return report.ecosystems.map((e, i) => ({
     batch_id: ctx.batchId,
     ecosystem: e.ecosystem,
     started_at: ctx.startedAt,
@@ -243,8 +265,8 @@ export function uploadBodies(results: readonly RecipeResult[], report: BatchRepo
     failed: e.failed,
     skipped: e.skipped + e.blocked,
     success_rate: round4(e.rate) ?? 0,
-    macos_minutes: Math.round((ctx.minutes.macos * e.total * 100) / total) / 100,
-    linux_minutes: Math.round((linux * e.total * 100) / total) / 100,
+    macos_minutes: macos[i]!,
+    linux_minutes: linux[i]!,
     results: results
       .filter((r) => r.ecosystem === e.ecosystem)
       .map((r) => ({

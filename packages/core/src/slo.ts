@@ -53,7 +53,8 @@ export function worst(severities: Iterable<Severity>): Severity {
 }
 
 export function sloFor(ecosystem: string, slo: Record<string, number>): number {
-  return slo[ecosystem] ?? slo.default ?? DEFAULT_SLO.default!
+  // Own keys only: an ecosystem named `constructor` must not find Object.prototype's.
+  return (Object.hasOwn(slo, ecosystem) ? slo[ecosystem] : undefined) ?? (Object.hasOwn(slo, 'default') ? slo.default : undefined) ?? DEFAULT_SLO.default!
 }
 
 /** Problems with an SLO table given as input (each target must be in [0, 1]). */

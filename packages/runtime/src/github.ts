@@ -1,6 +1,6 @@
 // The GitHub REST client: the little of the API batch-ops uses, through @actions/github.
 
-import * as github from '@actions/github'
+import type * as GitHub from '@actions/github'
 import type { RunJob } from '@batch-ops/core'
 
 export interface RunRef {
@@ -17,14 +17,16 @@ export function currentRun(env: NodeJS.ProcessEnv = process.env): RunRef | undef
   return { owner, repo, runId }
 }
 
-export function octokit(token: string): ReturnType<typeof github.getOctokit> {
-  // getOctokit reads GITHUB_API_URL (GitHub Enterprise, or a local fake in tests).
+/** An Octokit for the REST API at GITHUB_API_URL (GitHub Enterprise, or a local fake in tests). */
+export async function octokit(token: string): Promise<ReturnType<typeof GitHub.getOctokit>> {
+  // Loaded on first use: most runs never call the API, and the client is most of the bundle.
+  const github = await import('@actions/github')
   return github.getOctokit(token, { baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com' })
 }
 
 /** Every job of a run, all attempts (`filter=all`), following pagination. */
 export async function listRunJobs(token: string, run: RunRef): Promise<RunJob[]> {
-  const client = octokit(token)
+  const client = await octokit(token)
   const jobs = await client.paginate(client.rest.actions.listJobsForWorkflowRun, {
     owner: run.owner,
     repo: run.repo,

@@ -47,6 +47,12 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now())
 }
 
+/** `text` without the token or any line of it (fetch quotes an invalid header value, e.g. a token with a line break, in its error). */
+function redact(text: string, token: string): string {
+  const parts = [token, ...token.split(/\r?\n/)].map((p) => p.trim()).filter((p) => p !== '')
+  return parts.sort((a, b) => b.length - a.length).reduce((t, p) => t.split(p).join('***'), text)
+}
+
 export async function uploadMetrics(url: string, token: string, bodies: readonly unknown[], o: SinkOptions): Promise<UploadOutcome> {
   const doFetch = o.fetch ?? fetch
   const sleep = o.sleep ?? delay
@@ -78,7 +84,7 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
           sent++
           continue
         }
-        lastError = `HTTP ${res.status} ${res.statusText}`.trim()
+        lastError = redact(`HTTP ${res.status} ${res.statusText}`.trim(), token)
         if (res.status !== 429 && res.status < 500) {
           const hint = res.status === 401 || res.status === 403 ? ' (check metrics-token)' : ''
           return { ok: false, sent, requests, error: `${lastError}${hint}; not retried` }
@@ -86,7 +92,7 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
         retryWait = retryAfterMs(res.headers.get('retry-after'))
       } catch (e) {
         const err = e as Error
-        lastError = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${Math.min(o.timeoutMs, left)} ms` : `network error: ${err.message}`
+        lastError = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${Math.min(o.timeoutMs, left)} ms` : `network error: ${redact(err.message, token)}`
       }
       if (attempt < o.maxAttempts) {
         const wait = Math.min(retryWait ?? random() * backoff * 2 ** (attempt - 1), Math.max(0, deadline - clock()))

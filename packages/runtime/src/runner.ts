@@ -1,8 +1,8 @@
 // The runner adapter (CONTRACT §2): inputs, outputs, the job summary, annotations, the clock.
 
-import * as core from '@actions/core'
 import path from 'node:path'
 import { parseList, parseTimestamp } from '@batch-ops/core'
+import { type CommandProperties, appendSummary, issue, readInput, setOutputValue } from './workflow-commands.js'
 
 /** A problem with how the action was called: the message says which input and what to do. */
 export class InputError extends Error {
@@ -13,7 +13,7 @@ export class InputError extends Error {
 }
 
 function raw(name: string): string {
-  return core.getInput(name, { trimWhitespace: true })
+  return readInput(name)
 }
 
 export function stringInput(name: string, fallback = ''): string {
@@ -70,12 +70,13 @@ export function listInput(name: string): string[] | null {
 /** Masks a secret input before anything can log it; returns its value. */
 export function secretInput(name: string): string {
   const v = raw(name)
-  if (v !== '') core.setSecret(v)
+  // Masked before anything else can print it; each line of a multi-line secret is masked too.
+  if (v !== '') for (const part of [v, ...v.split(/\r?\n/)]) if (part.trim() !== '') issue('add-mask', part)
   return v
 }
 
 export function setOutput(name: string, value: string | boolean | number | object): void {
-  core.setOutput(name, typeof value === 'object' ? JSON.stringify(value) : String(value))
+  setOutputValue(name, typeof value === 'object' ? JSON.stringify(value) : String(value))
 }
 
 export interface Where {
@@ -85,24 +86,24 @@ export interface Where {
   title?: string
 }
 
-function props(where: Where): core.AnnotationProperties {
-  const p: core.AnnotationProperties = {}
+function props(where: Where): CommandProperties {
+  const p: CommandProperties = {}
   if (where.title) p.title = where.title
   if (where.file) p.file = where.file
-  if (where.line !== undefined) p.startLine = where.line
-  if (where.column !== undefined) p.startColumn = where.column
+  if (where.line !== undefined) p.line = where.line
+  if (where.column !== undefined) p.col = where.column
   return p
 }
 
 export const annotate = {
-  error: (message: string, where: Where = {}) => core.error(message, props(where)),
-  warning: (message: string, where: Where = {}) => core.warning(message, props(where)),
-  notice: (message: string, where: Where = {}) => core.notice(message, props(where))
+  error: (message: string, where: Where = {}) => issue('error', message, props(where)),
+  warning: (message: string, where: Where = {}) => issue('warning', message, props(where)),
+  notice: (message: string, where: Where = {}) => issue('notice', message, props(where))
 }
 
 export const log = {
-  info: (m: string) => core.info(m),
-  debug: (m: string) => core.debug(m)
+  info: (m: string) => void process.stdout.write(m + '\n'),
+  debug: (m: string) => issue('debug', m)
 }
 
 /** The time to evaluate at: BATCH_OPS_NOW (RFC 3339) when set, else the clock. */
@@ -127,13 +128,10 @@ export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined
 
 /** Appends markdown to the job summary (GITHUB_STEP_SUMMARY); a no-op outside a runner. */
 export async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) {
-    core.info(markdown)
-    return
-  }
-  await core.summary.addRaw(markdown, true).write()
+  if (!appendSummary(markdown)) log.info(markdown)
 }
 
 export function fail(message: string): void {
-  core.setFailed(message)
+  process.exitCode = 1
+  annotate.error(message)
 }

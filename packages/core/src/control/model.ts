@@ -5,7 +5,7 @@
 // defaults; changes are made on a copy and written with `renderControl`,
 // which touches only the bytes of what changed.
 
-import AjvModule, { type ErrorObject } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import schema from '../../schema/batch-control.schema.json' with { type: 'json' }
 import { editJson, stringifyJson, isJsonObject } from '../json/edit.js'
 import {
@@ -19,6 +19,8 @@ import {
   positionAt
 } from '../json/parse.js'
 import { parseDate, parseTimestamp } from '../time.js'
+// The schema compiled ahead of time by ajv (scripts/gen-validator.mjs), so that no run pays for compiling it.
+import validate from './schema-validator.generated.js'
 
 export const CONTROL_SCHEMA = schema
 
@@ -98,8 +100,6 @@ export function defaultControl(): ControlDoc {
 
 export const ECOSYSTEM_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule
-const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema)
 
 function describeFound(v: unknown): string {
   if (v === undefined) return 'nothing'

@@ -1,0 +1,283 @@
+// HTTP fakes for the integration tests: a GitHub REST API and the metrics Worker.
+//
+// Each listens on 127.0.0.1, port 0 (a free port, never a fixed one), records
+// every request it gets, and closes for good on close(), even with a request
+// it is deliberately leaving unanswered (open sockets are destroyed).
+
+import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+export interface RecordedRequest {
+  method: string
+  /** The path without the query string, e.g. /repos/o/r/actions/runs/7/jobs. */
+  path: string
+  /** Query parameters (the last value wins for a repeated one). */
+  query: Record<string, string>
+  headers: IncomingHttpHeaders
+  /** The raw body text ('' without one). */
+  text: string
+  /** The body parsed as JSON; undefined when empty or not JSON. */
+  body: unknown
+}
+
+export interface Reply {
+  status: number
+  headers?: Record<string, string>
+  /** An object is sent as JSON; a string as is. */
+  body?: unknown
+}
+
+/** What a handler answers: a reply, or 'hang' to keep the request open and never answer. */
+export type Answer = Reply | 'hang'
+
+export interface RouteContext {
+  request: RecordedRequest
+  /** `:name` segments of the route's pattern. */
+  params: Record<string, string>
+  /** The server's base URL (http://127.0.0.1:port), for Link headers and the like. */
+  baseUrl: string
+}
+
+export type Handler = (ctx: RouteContext) => Answer | Promise<Answer>
+
+export interface Route {
+  method: string
+  /** e.g. '/repos/:owner/:repo/actions/runs/:run_id/jobs'; each :name matches one path segment. */
+  pattern: string
+  handler: Handler
+}
+
+export interface FakeServer {
+  /** Base URL, http://127.0.0.1:<port>, without a trailing slash. */
+  url: string
+  /** Every request received, in order (recorded once its body has arrived). */
+  requests: RecordedRequest[]
+  /** Adds a route; later routes are tried after earlier ones. */
+  route(method: string, pattern: string, handler: Handler): void
+  /** Stops listening and destroys every open connection, answered or not. */
+  close(): Promise<void>
+}
+
+function compile(pattern: string): (path: string) => Record<string, string> | null {
+  const names: string[] = []
+  const source = pattern
+    .split('/')
+    .map((segment) => {
+      if (segment.startsWith(':')) {
+        names.push(segment.slice(1))
+        return '([^/]+)'
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    })
+    .join('/')
+  const re = new RegExp(`^${source}/?$`)
+  return (path) => {
+    const m = re.exec(path)
+    if (!m) return null
+    return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]))
+  }
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...reply.headers }
+  let payload = ''
+  if (typeof reply.body === 'string') payload = reply.body
+  else if (reply.body !== undefined) {
+    payload = JSON.stringify(reply.body)
+    headers['content-type'] ??= 'application/json; charset=utf-8'
+  }
+  res.writeHead(reply.status, headers)
+  res.end(payload)
+}
+
+/** A server answering from a small route table; anything else gets 404 (and is recorded too). */
+export async function fakeServer(routes: Route[] = []): Promise<FakeServer> {
+  const table = routes.map((r) => ({ ...r, method: r.method.toUpperCase(), match: compile(r.pattern) }))
+  const requests: RecordedRequest[] = []
+  const sockets = new Set<Socket>()
+  let baseUrl = ''
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const text = Buffer.concat(chunks).toString('utf8')
+    let body: unknown
+    try {
+      body = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      body = undefined
+    }
+    const url = new URL(req.url ?? '/', baseUrl)
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      text,
+      body
+    }
+    requests.push(request)
+    for (const route of table) {
+      if (route.method !== request.method) continue
+      const params = route.match(request.path)
+      if (!params) continue
+      const answer = await route.handler({ request, params, baseUrl })
+      if (answer !== 'hang') send(res, answer)
+      return
+    }
+    send(res, { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } })
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, { status: 500, body: { message: `fake server error: ${(e as Error).message}` } })
+    })
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  baseUrl = `http://127.0.0.1:${port}`
+
+  let closed: Promise<void> | undefined
+  return {
+    url: baseUrl,
+    requests,
+    route: (method, pattern, handler) => {
+      table.push({ method: method.toUpperCase(), pattern, handler, match: compile(pattern) })
+    },
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const s of sockets) s.destroy()
+        server.closeAllConnections()
+      }))
+  }
+}
+
+// ---------------------------------------------------------------------------
+// GitHub REST API
+
+/** A workflow job as the REST API returns it (only what batch-ops reads is required). */
+export interface FakeJob {
+  id: number
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'pending' | 'requested'
+  started_at: string | null
+  completed_at: string | null
+  labels: string[]
+  [key: string]: unknown
+}
+
+export interface FakeGitHubOptions {
+  /** Jobs of the run, by run ID ('*' for any run); an array is the jobs of every run. */
+  jobs?: FakeJob[] | Record<string, FakeJob[]>
+  /** The API's largest page (GitHub: 100). */
+  maxPerPage?: number
+}
+
+export interface FakeGitHub extends FakeServer {
+  /** The job-listing requests only. */
+  jobRequests(): RecordedRequest[]
+}
+
+/** A finished job of `seconds` on a runner with `labels`, started at `start`. */
+export function job(id: number, seconds: number | null, labels: string[] = ['ubuntu-latest'], start = '2026-03-04T09:00:00Z'): FakeJob {
+  const started = Date.parse(start)
+  return {
+    id,
+    run_id: 0,
+    name: `job ${id}`,
+    status: seconds === null ? 'in_progress' : 'completed',
+    conclusion: seconds === null ? null : 'success',
+    started_at: new Date(started).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    completed_at: seconds === null ? null : new Date(started + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    labels
+  }
+}
+
+const JOBS = '/repos/:owner/:repo/actions/runs/:run_id/jobs'
+
+/**
+ * The GitHub REST API, as much as batch-ops uses: GET …/actions/runs/:run_id/jobs
+ * with per_page/page pagination and Link headers. Add endpoints with route().
+ */
+export async function fakeGitHub(opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const maxPerPage = opts.maxPerPage ?? 100
+  const jobsOf = (runId: string): FakeJob[] | undefined => {
+    const j = opts.jobs ?? []
+    if (Array.isArray(j)) return j
+    return j[runId] ?? j['*']
+  }
+  const server = await fakeServer([
+    {
+      method: 'GET',
+      pattern: JOBS,
+      handler: ({ request, params, baseUrl }): Reply => {
+        const all = jobsOf(params.run_id!)
+        if (!all) return { status: 404, body: { message: 'Not Found' } }
+        const perPage = Math.min(maxPerPage, Math.max(1, Number(request.query.per_page ?? 30) || 30))
+        const page = Math.max(1, Number(request.query.page ?? 1) || 1)
+        const pages = Math.max(1, Math.ceil(all.length / perPage))
+        const link = (p: number): string => {
+          const u = new URL(request.path, baseUrl)
+          for (const [k, v] of Object.entries(request.query)) u.searchParams.set(k, v)
+          u.searchParams.set('page', String(p))
+          return u.toString()
+        }
+        const rels: string[] = []
+        if (page < pages) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`)
+        if (page > 1) rels.push(`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`)
+        return {
+          status: 200,
+          headers: rels.length > 0 ? { link: rels.join(', ') } : {},
+          body: {
+            total_count: all.length,
+            jobs: all.slice((page - 1) * perPage, page * perPage).map((j) => ({ ...j, run_id: Number(params.run_id) }))
+          }
+        }
+      }
+    }
+  ])
+  return Object.assign(server, {
+    jobRequests: () => server.requests.filter((r) => compile(JOBS)(r.path) !== null)
+  })
+}
+
+// ---------------------------------------------------------------------------
+// the metrics Worker
+
+export type SinkStep = number | 'hang' | Reply
+
+export interface FakeSink extends FakeServer {
+  /** The POST /batch-metrics requests only. */
+  posts(): RecordedRequest[]
+}
+
+/**
+ * POST /batch-metrics answering the scripted statuses in order ([500, 201]:
+ * first a 500, then 201s); past the end the last step repeats. 'hang' never answers.
+ */
+export async function fakeSink(script: SinkStep[] = [201]): Promise<FakeSink> {
+  if (script.length === 0) throw new Error('fakeSink: the script needs at least one step')
+  let next = 0
+  const server = await fakeServer([
+    {
+      method: 'POST',
+      pattern: '/batch-metrics',
+      handler: () => {
+        const step = script[Math.min(next++, script.length - 1)]!
+        if (step === 'hang') return 'hang'
+        if (typeof step === 'number') return { status: step, body: step < 300 ? { ok: true } : { error: `scripted ${step}` } }
+        return step
+      }
+    }
+  ])
+  return Object.assign(server, {
+    posts: () => server.requests.filter((r) => r.method === 'POST' && r.path === '/batch-metrics')
+  })
+}
