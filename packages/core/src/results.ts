@@ -40,7 +40,7 @@ function toResult(raw: unknown, defaultEcosystem: string): { result?: RecipeResu
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { errors: [`must be a JSON object (found ${describe(raw)})`] }
   const r = raw as Record<string, unknown>
   const errors: string[] = []
-  const name = r.recipe_name
+  const name = r.recipe_name ?? r.name
   if (typeof name !== 'string' || name.trim() === '') errors.push(`needs "recipe_name" (or "name"): a non-empty string (found ${describe(name)})`)
   const eco = r.ecosystem ?? (defaultEcosystem || undefined)
   if (eco === undefined) errors.push(`needs "ecosystem" (or set the action's 'ecosystem' input for results without one)`)
