@@ -5,7 +5,9 @@
 // whose origin is a local bare repository. Time is pinned with BATCH_OPS_NOW
 // so that the breaker can be watched tripping, waiting and recovering.
 
-import { type ActionRun, createRepo, runAction } from '../test/harness.ts'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { type ActionRun, createRepo, git, runAction } from '../test/harness.ts'
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
@@ -49,7 +51,55 @@ const repo = await createRepo({ files: { 'batch-control.json': control() } })
 const cwd = repo.work
 const at = (iso: string) => ({ BATCH_OPS_NOW: iso, GITHUB_RUN_ID: String(Date.parse(iso) / 1000), GITHUB_REPOSITORY: 'demo/registry', GITHUB_REF: 'refs/heads/main' })
 const preflight = (title: string, now: string, inputs: Record<string, string> = {}) =>
-  runAction('preflight-check', { cwd, inputs: { ecosystems: 'homebrew, npm, pypi', ...inputs }, env: at(now) }).then((r) => show(title, r, PREFLIGHT_OUT))
+  runAction('preflight-check', { cwd, inputs: { ecosystems: 'homebrew, npm, pypi', ...inputs }, env: at(now) }).then((r) => {
+    show(title, r, PREFLIGHT_OUT)
+    return r
+  })
+const RECORD_OUT = ['success-rate', 'severity', 'successes', 'failures', 'uploaded']
+
+/**
+ * A synthetic batch: recipes committed with a `batch_id:` line, some passing and
+ * some failing, then record-batch writes its metrics, failures and manifest.
+ */
+async function simulateBatch(batchId: string, now: string, plan: Record<string, { passed: number; failed: number }>): Promise<void> {
+  const base = (await git(['rev-parse', 'HEAD'], cwd)).stdout.trim()
+  const files: Record<string, string> = {}
+  const results: string[] = []
+  for (const [eco, { passed, failed }] of Object.entries(plan)) {
+    for (let i = 0; i < passed + failed; i++) {
+      const name = `${eco}-tool-${i}`
+      files[`recipes/${eco}/${name}.toml`] = `# batch_id: ${batchId}
+name = "${name}"
+version = "1.${i}.0"
+`
+      const ok = i < passed
+      results.push(
+        JSON.stringify({
+          recipe_name: name,
+          ecosystem: eco,
+          result: ok ? 'passed' : 'failed',
+          duration_seconds: 20 + i,
+          ...(ok ? {} : { error_category: i % 2 ? 'install_failed' : 'checksum_mismatch', error_message: `recipe validation failed for '${name}'` })
+        })
+      )
+    }
+  }
+  await repo.commitAndPush(files, `feat(recipes): batch ${batchId}\n\nbatch_id: ${batchId}`)
+  const resultsFile = path.join(repo.root, `results-${batchId}.jsonl`)
+  await writeFile(resultsFile, results.join('\n') + '\n')
+  const r = await runAction('record-batch', {
+    cwd,
+    inputs: { 'batch-id': batchId, results: resultsFile, 'base-ref': base, 'macos-minutes': '14', 'linux-minutes': '31' },
+    env: at(now)
+  })
+  show(`record-batch ${batchId}`, r, RECORD_OUT)
+  const metrics = ((await repo.readOrigin('data/metrics/batch-runs.jsonl')) ?? '').trim().split('\n')
+  console.log(dim(`  metrics line  ${metrics[metrics.length - 1]!.slice(0, 160)}…`))
+  const failures = ((await repo.readOrigin(`data/failures/${batchId}.jsonl`)) ?? '').trim().split('\n').filter(Boolean)
+  console.log(dim(`  failures      ${failures.length} record(s)${failures[0] ? `, first: ${failures[0].slice(0, 120)}…` : ''}`))
+  const manifest = JSON.parse((await repo.readOrigin(`data/batches/${batchId}.json`)) ?? '{"files":[]}') as { files: Array<{ path: string; status: string }> }
+  console.log(dim(`  manifest      ${manifest.files.length} file(s): ${manifest.files.slice(0, 3).map((f) => `${f.status} ${f.path}`).join(', ')}${manifest.files.length > 3 ? ', …' : ''}`))
+}
 const breaker = (title: string, now: string, inputs: Record<string, string>) =>
   runAction('circuit-breaker', { cwd, inputs, env: at(now) }).then((r) => show(title, r, BREAKER_OUT))
 
@@ -57,8 +107,10 @@ try {
   console.log(bold('batch-ops demo') + dim(`  repository ${repo.work}, origin ${repo.origin}`))
 
   console.log(bold('\n══ 1. preflight-check over four control-file states ══'))
-  await preflight('running: every ecosystem may run, batch ID 001', '2026-03-04T10:00:00Z')
-  await preflight('running again the same day: batch ID 002', '2026-03-04T16:00:00Z')
+  const first = await preflight('running: every ecosystem may run, batch ID 001', '2026-03-04T10:00:00Z')
+  await simulateBatch(first.outputs['batch-id']!, '2026-03-04T10:40:00Z', { homebrew: { passed: 6, failed: 1 }, npm: { passed: 5, failed: 0 }, pypi: { passed: 2, failed: 3 } })
+  const second = await preflight('running again the same day: batch ID 002', '2026-03-04T16:00:00Z')
+  await simulateBatch(second.outputs['batch-id']!, '2026-03-04T16:30:00Z', { homebrew: { passed: 7, failed: 0 }, npm: { passed: 4, failed: 0 }, pypi: { passed: 5, failed: 0 } })
 
   await repo.commitAndPush({ 'batch-control.json': control({ disabled_ecosystems: ['pypi'], batch_sequence: { date: '2026-03-04', last: 2 } }) }, 'ops: pause pypi')
   await preflight('paused ecosystem: pypi is left out', '2026-03-04T18:00:00Z')

@@ -136,6 +136,6 @@ export function topFailureCategories(results: readonly RecipeResult[], limit = 5
   }
   return [...by]
     .map(([category, c]) => ({ category, ...c }))
-    .sort((a, b) =>  a.category.localeCompare(b.category))
+    .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category))
     .slice(0, limit)
 }
