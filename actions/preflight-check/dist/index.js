@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(326);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 326:
+/***/ 75:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2665,11 +2665,47 @@ function git_git(args, opts) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ../../packages/runtime/src/git-tree.ts
+// Commits built with git's plumbing in a private index: the working tree and
+// the real index are never touched, and only the named paths change.
+
+
+
+
+const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
+const ZERO = '0000000000000000000000000000000000000000';
+/** Writes `content` as a blob and returns its ID. */
+async function writeBlob(root, content) {
+    return (await git_git(['hash-object', '-w', '--stdin'], { cwd: root, input: content })).stdout.trim();
+}
+/**
+ * A commit on top of `base` (its tree with `entries` applied), with `message`,
+ * authored and committed by `who`. Returns the commit and its tree.
+ */
+async function commitEntries(root, base, entries, message, who = BOT) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'batch-ops-index-'));
+    const env = { GIT_INDEX_FILE: external_node_path_default().join(dir, 'index') };
+    try {
+        await git_git(['read-tree', base], { cwd: root, env });
+        // One update-index for every entry: "mode SP blob TAB path", mode 0 removes.
+        const info = entries.map((e) => ('remove' in e ? `0 ${ZERO}\t${e.path}` : `${e.mode} ${e.blob}\t${e.path}`)).join('\0');
+        if (info !== '')
+            await git_git(['update-index', '-z', '--index-info'], { cwd: root, env, input: info + '\0' });
+        const tree = (await git_git(['write-tree'], { cwd: root, env })).stdout.trim();
+        const ident = { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
+        const commit = (await git_git(['commit-tree', tree, '-p', base, '-F', '-'], { cwd: root, env: ident, input: message })).stdout.trim();
+        return { commit, tree };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/store.ts
 // The git store (CONTRACT §3).
 //
@@ -2683,7 +2719,6 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 
 
 
-const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
 /** The push kept being rejected, or git failed: nothing was pushed. */
 class StoreError extends Error {
     intended;
@@ -2844,33 +2879,12 @@ class GitStore {
     }
     /** A commit with `files` on top of `base`, built in a private index (the real one is not touched). */
     async commitOnto(base, files, message) {
-        const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'batch-ops-index-'));
-        const env = { GIT_INDEX_FILE: external_node_path_default().join(dir, 'index') };
-        try {
-            await this.run(['read-tree', base], { env });
-            for (const [file, content] of Object.entries(files)) {
-                const { rel } = store_confine(this.root, this.opts.cwd, file);
-                if (content === null) {
-                    await this.run(['update-index', '--force-remove', '--', rel], { env });
-                }
-                else {
-                    const blob = (await this.run(['hash-object', '-w', '--stdin'], { input: content })).stdout.trim();
-                    await this.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${rel}`], { env });
-                }
-            }
-            const tree = (await this.run(['write-tree'], { env })).stdout.trim();
-            const who = this.opts.author ?? BOT;
-            const ident = {
-                GIT_AUTHOR_NAME: who.name,
-                GIT_AUTHOR_EMAIL: who.email,
-                GIT_COMMITTER_NAME: who.name,
-                GIT_COMMITTER_EMAIL: who.email
-            };
-            return (await this.run(['commit-tree', tree, '-p', base, '-F', '-'], { env: ident, input: message })).stdout.trim();
+        const entries = [];
+        for (const [file, content] of Object.entries(files)) {
+            const { rel } = store_confine(this.root, this.opts.cwd, file);
+            entries.push(content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await writeBlob(this.root, content) });
         }
-        finally {
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        }
+        return (await commitEntries(this.root, base, entries, message, this.opts.author ?? BOT)).commit;
     }
     /** Moves the local checkout to `commit` when that is a fast-forward; otherwise writes the files only. */
     async syncCheckout(oldHead, commit, files) {
@@ -3271,6 +3285,7 @@ async function batchChanges(cwd, baseRef, paths) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
 
 
 

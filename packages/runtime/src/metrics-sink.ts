@@ -86,7 +86,7 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
         }
         lastError = redact(`HTTP ${res.status} ${res.statusText}`.trim(), token)
         if (res.status !== 429 && res.status < 500) {
-          const hint = res.status === 403 ? ' (check metrics-token)' : ''
+          const hint = res.status === 401 || res.status === 403 ? ' (check metrics-token)' : ''
           return { ok: false, sent, requests, error: `${lastError}${hint}; not retried` }
         }
         retryWait = retryAfterMs(res.headers.get('retry-after'))

@@ -7,10 +7,10 @@
 // as they now are on the remote, and tries again with jittered backoff. It
 // never merges text and never force-pushes.
 
-import { mkdtemp, readFile, rm, writeFile, mkdir, unlink } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile, mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { GitError, git } from './git.js'
+import { BOT, type Identity, type IndexEntry, commitEntries, writeBlob } from './git-tree.js'
 
 export interface Snapshot {
   /** The file's content at the base of this attempt; null when it does not exist. */
@@ -25,12 +25,6 @@ export interface Change<R> {
   result: R
 }
 
-export interface Identity {
-  name: string
-  email: string
-}
-
-export const BOT: Identity = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' }
 
 export interface StoreOptions {
   /** Directory the paths are relative to (GITHUB_WORKSPACE). */
@@ -261,31 +255,12 @@ export class GitStore {
 
   /** A commit with `files` on top of `base`, built in a private index (the real one is not touched). */
   private async commitOnto(base: string, files: Record<string, string | null>, message: string): Promise<string> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'batch-ops-index-'))
-    const env = { GIT_INDEX_FILE: path.join(dir, 'index') }
-    try {
-      await this.run(['read-tree', base], { env })
-      for (const [file, content] of Object.entries(files)) {
-        const { rel } = confine(this.root, this.opts.cwd, file)
-        if (content === null) {
-          await this.run(['update-index', '--force-remove', '--', rel], { env })
-        } else {
-          const blob = (await this.run(['hash-object', '-w', '--stdin'], { input: content })).stdout.trim()
-          await this.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${rel}`], { env })
-        }
-      }
-      const tree = (await this.run(['write-tree'], { env })).stdout.trim()
-      const who = this.opts.author ?? BOT
-      const ident = {
-        GIT_AUTHOR_NAME: who.name,
-        GIT_AUTHOR_EMAIL: who.email,
-        GIT_COMMITTER_NAME: who.name,
-        GIT_COMMITTER_EMAIL: who.email
-      }
-      return (await this.run(['commit-tree', tree, '-p', base, '-F', '-'], { env: ident, input: message })).stdout.trim()
-    } finally {
-      await rm(dir, { recursive: true, force: true })
+    const entries: IndexEntry[] = []
+    for (const [file, content] of Object.entries(files)) {
+      const { rel } = confine(this.root, this.opts.cwd, file)
+      entries.push(content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await writeBlob(this.root, content) })
     }
+    return (await commitEntries(this.root, base, entries, message, this.opts.author ?? BOT)).commit
   }
 
   /** Moves the local checkout to `commit` when that is a fast-forward; otherwise writes the files only. */

@@ -1,0 +1,213 @@
+// The rollback planner (CONTRACT §7), pure.
+//
+// Given the first-parent history of the base branch (newest first, each commit
+// with the files it changed), it finds the batch's commits (an exact
+// `batch_id: <id>` line or `Batch-Id: <id>` trailer, rollback commits excluded,
+// plus the commit that added the batch manifest, for the files the manifest
+// lists) and decides for each file under `paths`: delete it (the batch added
+// it), restore it to its content before the batch (modified or deleted), or
+// report a conflict (a commit outside the batch changed it afterwards).
+
+import type { ChangeStatus } from './batch-record.js'
+
+export interface LogChange {
+  path: string
+  status: ChangeStatus
+}
+
+export interface LogCommit {
+  sha: string
+  /** First parent; '' for a root commit. */
+  parent: string
+  subject: string
+  message: string
+  changes: LogChange[]
+}
+
+export interface ManifestData {
+  files: LogChange[]
+  base_commit?: string
+}
+
+export interface PlannedFile {
+  path: string
+  action: 'delete' | 'restore'
+  /** Where the content before the batch is read (commit and path); null for delete. */
+  before: { commit: string } | null
+  /** The batch's commits that touched the file, oldest first. */
+  commits: string[]
+}
+
+export interface Conflict extends PlannedFile {
+  /** Commits outside the batch that changed the file after it, oldest first. */
+  later: Array<{ sha: string; subject: string }>
+}
+
+export interface RollbackPlan {
+  batchCommits: string[]
+  manifestCommit: string | undefined
+  /** Files to change (conflicts included when forced). */
+  files: PlannedFile[]
+  /** Files changed after the batch; left alone unless forced. */
+  conflicts: Conflict[]
+  /** Files already back to their state before the batch (an earlier rollback was merged). */
+  alreadyRolledBack: string[]
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Whether a commit message marks the commit as part of batch `id`: a whole line, exactly. */
+export function batchLineMatcher(id: string): (message: string) => boolean {
+  const re = new RegExp(`^(?:batch_id: ${escapeRegExp(id)}|Batch-Id: ${escapeRegExp(id)})[ \\t]*$`, 'm')
+  return (message) => re.test(message)
+}
+
+const ROLLBACK_OF = /^Rollback-Of: (.+?)[ \t]*$/m
+
+/** The batch a rollback commit took back out, if the message is one. */
+export function rollbackOf(message: string): string | undefined {
+  return ROLLBACK_OF.exec(message)?.[1]
+}
+
+/** Whether `file` lies under one of `paths` (a directory with or without '/', or the file itself). */
+export function underPaths(file: string, paths: readonly string[]): boolean {
+  return paths.some((p) => {
+    const clean = p.replace(/^\.\//, '').replace(/\/+$/, '')
+    return clean === '' || clean === '.' || file === clean || file.startsWith(clean + '/')
+  })
+}
+
+export interface PlanInput {
+  batchId: string
+  /** First-parent history of base, newest first. */
+  history: readonly LogCommit[]
+  paths: readonly string[]
+  manifestPath: string
+  /** The manifest as it was added (read by the caller from the manifest commit), if any. */
+  manifest: ManifestData | null
+  force: boolean
+}
+
+/** The commit that added the manifest file, if the history has one. */
+export function findManifestCommit(history: readonly LogCommit[], manifestPath: string): LogCommit | undefined {
+  // Newest first: the last match is the oldest, i.e. the commit that first added it.
+  let found: LogCommit | undefined
+  for (const c of history) if (c.changes.some((ch) => ch.path === manifestPath && ch.status === 'A')) found = c
+  return found
+}
+
+export function planRollback(input: PlanInput): RollbackPlan {
+  const isBatch = batchLineMatcher(input.batchId)
+  const manifestCommit = findManifestCommit(input.history, input.manifestPath)
+  const listed = new Set((input.manifest?.files ?? []).map((f) => f.path))
+
+  // Oldest first from here on.
+  const ordered = [...input.history].reverse()
+  const index = new Map(ordered.map((c, i) => [c.sha, i]))
+  const inBatch = new Set<string>()
+  for (const c of ordered) {
+    if (rollbackOf(c.message) !== undefined) continue
+    if (isBatch(c.message)) inBatch.add(c.sha)
+  }
+
+  interface Touch {
+    first: number
+    firstStatus: ChangeStatus
+    firstParent: string
+    last: number
+    commits: string[]
+  }
+  const touched = new Map<string, Touch>()
+  const note = (c: LogCommit, i: number, ch: LogChange): void => {
+    if (!underPaths(ch.path, input.paths)) return
+    const t = touched.get(ch.path)
+    if (!t) touched.set(ch.path, { first: i, firstStatus: ch.status, firstParent: c.parent, last: i, commits: [c.sha] })
+    else {
+      t.last = i
+      t.commits.push(c.sha)
+    }
+  }
+  ordered.forEach((c, i) => {
+    if (inBatch.has(c.sha)) for (const ch of c.changes) note(c, i, ch)
+    else if (manifestCommit && c.sha === manifestCommit.sha) for (const ch of c.changes) if (listed.has(ch.path)) note(c, i, ch)
+  })
+
+  // Files the manifest lists that no found commit changed (the batch's own commits
+  // carried no marker): their content before the batch is at the manifest's base commit.
+  if (manifestCommit && input.manifest?.base_commit) {
+    const i = index.get(manifestCommit.sha)!
+    for (const f of input.manifest.files) {
+      if (touched.has(f.path) || !underPaths(f.path, input.paths)) continue
+      touched.set(f.path, { first: i, firstStatus: f.status, firstParent: input.manifest.base_commit, last: i, commits: [manifestCommit.sha] })
+    }
+  }
+
+  const files: PlannedFile[] = []
+  const conflicts: Conflict[] = []
+  const alreadyRolledBack: string[] = []
+  const later = new Map<string, LogCommit[]>()
+  ordered.forEach((c, i) => {
+    if (inBatch.has(c.sha) || c.sha === manifestCommit?.sha) return
+    for (const ch of c.changes) {
+      const t = touched.get(ch.path)
+      if (t && i > t.last) {
+        const list = later.get(ch.path) ?? []
+        list.push(c)
+        later.set(ch.path, list)
+      }
+    }
+  })
+
+  for (const [path, t] of [...touched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const planned: PlannedFile = {
+      path,
+      action: t.firstStatus === 'A' ? 'delete' : 'restore',
+      before: t.firstStatus === 'A' ? null : { commit: t.firstParent },
+      commits: t.commits
+    }
+    const after = later.get(path) ?? []
+    // A later rollback of this very batch means the file is already back.
+    if (after.length > 0 && after.every((c) => rollbackOf(c.message) === input.batchId)) {
+      alreadyRolledBack.push(path)
+      continue
+    }
+    const foreign = after.filter((c) => rollbackOf(c.message) !== input.batchId)
+    if (foreign.length > 0) {
+      conflicts.push({ ...planned, later: foreign.map((c) => ({ sha: c.sha, subject: c.subject })) })
+      if (input.force) files.push(planned)
+    } else files.push(planned)
+  }
+
+  return {
+    batchCommits: ordered.filter((c) => inBatch.has(c.sha)).map((c) => c.sha),
+    manifestCommit: manifestCommit?.sha,
+    files,
+    conflicts,
+    alreadyRolledBack
+  }
+}
+
+/** Parses `git log -z --name-status --format=%x1e%H%x00%P%x00%B%x00` output (newest first). */
+export function parseLog(text: string): LogCommit[] {
+  const out: LogCommit[] = []
+  for (const record of text.split('\x1e')) {
+    if (record === '') continue
+    const parts = record.split('\0')
+    const sha = parts[0]!.trim()
+    if (sha === '') continue
+    const parent = (parts[1] ?? '').split(' ')[0] ?? ''
+    const message = parts[2] ?? ''
+    const changes: LogChange[] = []
+    for (let i = 3; i + 1 < parts.length; i += 2) {
+      const status = parts[i]!.replace(/^\n+/, '').charAt(0)
+      const path = parts[i + 1]!
+      if (path === '') continue
+      if (status === 'A' || status === 'D') changes.push({ path, status })
+      else if (status === 'M' || status === 'T') changes.push({ path, status: 'M' })
+    }
+    out.push({ sha, parent, subject: message.split('\n')[0] ?? '', message, changes })
+  }
+  return out
+}
