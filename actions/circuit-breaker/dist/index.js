@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 174:
+/***/ 58:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2555,6 +2555,7 @@ function uploadBodies(results, report, ctx) {
 
 
 
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ../../packages/runtime/src/git.ts
@@ -3215,7 +3216,69 @@ async function batchChanges(cwd, baseRef, paths) {
     return { baseCommit: base, headCommit: head, files };
 }
 
+;// CONCATENATED MODULE: ../../packages/runtime/src/history.ts
+// Reading a branch's first-parent history for rollback-batch (CONTRACT §7).
+
+
+/** The remote's default branch (`git ls-remote --symref origin HEAD`), without the API. */
+async function remoteDefaultBranch(root) {
+    const { stdout } = await git(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: root });
+    const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(stdout);
+    if (!m)
+        throw new Error(`could not tell origin's default branch (git ls-remote --symref origin HEAD said ${JSON.stringify(stdout.trim())}); set the input 'base'`);
+    return m[1];
+}
+/**
+ * Fetches `branch` from origin into refs/remotes/origin/<branch>. A shallow
+ * clone is deepened to the full history, since the batch may be any age.
+ */
+async function fetchBase(root, branch) {
+    const ref = `refs/remotes/origin/${branch}`;
+    const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
+    const args = ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--unshallow'] : []), 'origin', `+refs/heads/${branch}:${ref}`];
+    await git(args, { cwd: root }).catch((e) => {
+        throw new Error(`could not fetch the base branch ${JSON.stringify(branch)} from origin: ${e.message}`);
+    });
+    const tip = (await git(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root })).stdout.trim();
+    return { name: branch, tip, ref };
+}
+/** First-parent history of `tip` limited to `pathspecs`, newest first, with each commit's changes. */
+async function firstParentHistory(root, tip, pathspecs) {
+    const { stdout } = await git(['log', '--first-parent', '--no-renames', '-z', '--name-status', '--format=%x1e%H%x00%P%x00%B%x00', tip, '--', ...pathspecs.map((p) => `:(literal)${p}`)], { cwd: root });
+    return parseLog(stdout);
+}
+/** The manifest as the commit that added it holds it; null when it is not valid JSON of the right shape. */
+async function readManifestAt(root, commit, file) {
+    const { stdout, code } = await git(['cat-file', 'blob', `${commit}:${file}`], { cwd: root, okCodes: [128] });
+    if (code !== 0)
+        return null;
+    try {
+        const m = JSON.parse(stdout);
+        if (!Array.isArray(m.files))
+            return null;
+        const files = m.files.filter((f) => typeof f === 'object' && f !== null && typeof f.path === 'string' && ['A', 'M', 'D'].includes(f.status));
+        return typeof m.base_commit === 'string' && /^[0-9a-f]{40}$/.test(m.base_commit) ? { files, base_commit: m.base_commit } : { files };
+    }
+    catch {
+        return null;
+    }
+}
+/** Mode and blob of each path in `commit` (paths missing there are absent from the map). */
+async function treeEntries(root, commit, paths) {
+    const out = new Map();
+    if (paths.length === 0)
+        return out;
+    const { stdout } = await git(['ls-tree', '-z', '--full-tree', commit, '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: root });
+    for (const entry of stdout.split('\0')) {
+        const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(entry);
+        if (m && m[2] === 'blob')
+            out.set(m[4], { mode: m[1], blob: m[3] });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
 
 
 

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1970);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2130);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1970:
+/***/ 2130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2613,6 +2613,7 @@ function uploadBodies(results, report, ctx) {
 
 
 
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ../../packages/runtime/src/git.ts
@@ -2632,7 +2633,7 @@ class GitError extends Error {
         this.name = 'GitError';
     }
 }
-function git(args, opts) {
+function git_git(args, opts) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.execFile)('git', args, {
             cwd: opts.cwd,
@@ -2665,7 +2666,7 @@ const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@
 const ZERO = '0000000000000000000000000000000000000000';
 /** Writes `content` as a blob and returns its ID. */
 async function writeBlob(root, content) {
-    return (await git(['hash-object', '-w', '--stdin'], { cwd: root, input: content })).stdout.trim();
+    return (await git_git(['hash-object', '-w', '--stdin'], { cwd: root, input: content })).stdout.trim();
 }
 /**
  * A commit on top of `base` (its tree with `entries` applied), with `message`,
@@ -2675,14 +2676,14 @@ async function commitEntries(root, base, entries, message, who = BOT) {
     const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'batch-ops-index-'));
     const env = { GIT_INDEX_FILE: external_node_path_default().join(dir, 'index') };
     try {
-        await git(['read-tree', base], { cwd: root, env });
+        await git_git(['read-tree', base], { cwd: root, env });
         // One update-index for every entry: "mode SP blob TAB path", mode 0 removes.
         const info = entries.map((e) => ('remove' in e ? `0 ${ZERO}\t${e.path}` : `${e.mode} ${e.blob}\t${e.path}`)).join('\0');
         if (info !== '')
-            await git(['update-index', '-z', '--index-info'], { cwd: root, env, input: info + '\0' });
-        const tree = (await git(['write-tree'], { cwd: root, env })).stdout.trim();
+            await git_git(['update-index', '-z', '--index-info'], { cwd: root, env, input: info + '\0' });
+        const tree = (await git_git(['write-tree'], { cwd: root, env })).stdout.trim();
         const ident = { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
-        const commit = (await git(['commit-tree', tree, '-p', base, '-F', '-'], { cwd: root, env: ident, input: message })).stdout.trim();
+        const commit = (await git_git(['commit-tree', tree, '-p', base, '-F', '-'], { cwd: root, env: ident, input: message })).stdout.trim();
         return { commit, tree };
     }
     finally {
@@ -2817,14 +2818,14 @@ class GitStore {
         this.root = root;
     }
     static async open(opts) {
-        const { stdout } = await git(['rev-parse', '--show-toplevel'], { cwd: opts.cwd }).catch((e) => {
+        const { stdout } = await git_git(['rev-parse', '--show-toplevel'], { cwd: opts.cwd }).catch((e) => {
             throw new Error(`${opts.cwd} is not inside a git repository, so the change cannot be committed and pushed ` +
                 `(run actions/checkout first, or set persist: 'false'): ${e.message}`);
         });
         return new GitStore(opts, stdout.trim());
     }
     run(args, extra = {}) {
-        return git(args, { cwd: this.root, ...extra });
+        return git_git(args, { cwd: this.root, ...extra });
     }
     /** The branch to push to: the checked-out one, or the one GITHUB_REF names when HEAD is detached. */
     async branch() {
@@ -3262,6 +3263,40 @@ async function listRunJobs(token, run) {
         labels: j.labels ?? []
     }));
 }
+function currentRepo(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    return owner && repo ? { owner, repo } : undefined;
+}
+/**
+ * Opens a pull request from `head` into `base`, or updates the open one for
+ * that branch (title and body), so that running twice leaves one.
+ */
+async function upsertPullRequest(token, r, pr) {
+    const client = await octokit(token);
+    const open = await client.rest.pulls.list({ owner: r.owner, repo: r.repo, head: `${r.owner}:${pr.head}`, state: 'open', per_page: 10 });
+    const existing = open.data.find((p) => p.head.ref === pr.head);
+    if (existing) {
+        const updated = await client.rest.pulls.update({ owner: r.owner, repo: r.repo, pull_number: existing.number, title: pr.title, body: pr.body });
+        return { number: updated.data.number, url: updated.data.html_url, created: false };
+    }
+    const created = await client.rest.pulls.create({ owner: r.owner, repo: r.repo, head: pr.head, base: pr.base, title: pr.title, body: pr.body });
+    return { number: created.data.number, url: created.data.html_url, created: true };
+}
+async function addLabels(token, r, issue, labels) {
+    if (labels.length === 0)
+        return;
+    const client = await octokit(token);
+    await client.rest.issues.addLabels({ owner: r.owner, repo: r.repo, issue_number: issue, labels: [...labels] });
+}
+/** Requests reviews; `org/team` entries are team reviewers, the rest users. */
+async function requestReviewers(token, r, pull, reviewers) {
+    const teams = reviewers.filter((x) => x.includes('/')).map((x) => x.split('/')[1]);
+    const users = reviewers.filter((x) => !x.includes('/'));
+    if (teams.length + users.length === 0)
+        return;
+    const client = await octokit(token);
+    await client.rest.pulls.requestReviewers({ owner: r.owner, repo: r.repo, pull_number: pull, reviewers: users, team_reviewers: teams });
+}
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/metrics-sink.ts
 // The metrics sink: POST <metrics-url>/batch-metrics, one body per ecosystem.
@@ -3362,10 +3397,10 @@ async function uploadMetrics(url, token, bodies, o) {
  * the merge base of `baseRef` and HEAD (or HEAD itself without `baseRef`).
  */
 async function batchChanges(cwd, baseRef, paths) {
-    const top = (await git(['rev-parse', '--show-toplevel'], { cwd }).catch(() => {
+    const top = (await git_git(['rev-parse', '--show-toplevel'], { cwd }).catch(() => {
         throw new InputError(`${cwd} is not a git repository, so the batch manifest cannot be computed; run actions/checkout first`);
     })).stdout.trim();
-    const run = (args, okCodes) => git(args, { cwd: top, ...(okCodes ? { okCodes } : {}) });
+    const run = (args, okCodes) => git_git(args, { cwd: top, ...(okCodes ? { okCodes } : {}) });
     const head = (await run(['rev-parse', 'HEAD'])).stdout.trim();
     let base = head;
     if (baseRef !== '') {
@@ -3390,7 +3425,69 @@ async function batchChanges(cwd, baseRef, paths) {
     return { baseCommit: base, headCommit: head, files };
 }
 
+;// CONCATENATED MODULE: ../../packages/runtime/src/history.ts
+// Reading a branch's first-parent history for rollback-batch (CONTRACT §7).
+
+
+/** The remote's default branch (`git ls-remote --symref origin HEAD`), without the API. */
+async function remoteDefaultBranch(root) {
+    const { stdout } = await git(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: root });
+    const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(stdout);
+    if (!m)
+        throw new Error(`could not tell origin's default branch (git ls-remote --symref origin HEAD said ${JSON.stringify(stdout.trim())}); set the input 'base'`);
+    return m[1];
+}
+/**
+ * Fetches `branch` from origin into refs/remotes/origin/<branch>. A shallow
+ * clone is deepened to the full history, since the batch may be any age.
+ */
+async function fetchBase(root, branch) {
+    const ref = `refs/remotes/origin/${branch}`;
+    const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
+    const args = ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--unshallow'] : []), 'origin', `+refs/heads/${branch}:${ref}`];
+    await git(args, { cwd: root }).catch((e) => {
+        throw new Error(`could not fetch the base branch ${JSON.stringify(branch)} from origin: ${e.message}`);
+    });
+    const tip = (await git(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root })).stdout.trim();
+    return { name: branch, tip, ref };
+}
+/** First-parent history of `tip` limited to `pathspecs`, newest first, with each commit's changes. */
+async function firstParentHistory(root, tip, pathspecs) {
+    const { stdout } = await git(['log', '--first-parent', '--no-renames', '-z', '--name-status', '--format=%x1e%H%x00%P%x00%B%x00', tip, '--', ...pathspecs.map((p) => `:(literal)${p}`)], { cwd: root });
+    return parseLog(stdout);
+}
+/** The manifest as the commit that added it holds it; null when it is not valid JSON of the right shape. */
+async function readManifestAt(root, commit, file) {
+    const { stdout, code } = await git(['cat-file', 'blob', `${commit}:${file}`], { cwd: root, okCodes: [128] });
+    if (code !== 0)
+        return null;
+    try {
+        const m = JSON.parse(stdout);
+        if (!Array.isArray(m.files))
+            return null;
+        const files = m.files.filter((f) => typeof f === 'object' && f !== null && typeof f.path === 'string' && ['A', 'M', 'D'].includes(f.status));
+        return typeof m.base_commit === 'string' && /^[0-9a-f]{40}$/.test(m.base_commit) ? { files, base_commit: m.base_commit } : { files };
+    }
+    catch {
+        return null;
+    }
+}
+/** Mode and blob of each path in `commit` (paths missing there are absent from the map). */
+async function treeEntries(root, commit, paths) {
+    const out = new Map();
+    if (paths.length === 0)
+        return out;
+    const { stdout } = await git(['ls-tree', '-z', '--full-tree', commit, '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: root });
+    for (const entry of stdout.split('\0')) {
+        const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(entry);
+        if (m && m[2] === 'blob')
+            out.set(m[4], { mode: m[1], blob: m[3] });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
 
 
 

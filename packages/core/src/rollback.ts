@@ -200,10 +200,11 @@ export function parseLog(text: string): LogCommit[] {
     const parent = (parts[1] ?? '').split(' ')[0] ?? ''
     const message = parts[2] ?? ''
     const changes: LogChange[] = []
-    for (let i = 3; i + 1 < parts.length; i += 2) {
-      const status = parts[i]!.replace(/^\n+/, '').charAt(0)
-      const path = parts[i + 1]!
-      if (path === '') continue
+    // After the message: an empty field, then "\n<status>", path, status, path, …
+    const rest = parts.slice(3).filter((p) => p !== '')
+    for (let i = 0; i + 1 < rest.length; i += 2) {
+      const status = rest[i]!.replace(/^\n+/, '').charAt(0)
+      const path = rest[i + 1]!
       if (status === 'A' || status === 'D') changes.push({ path, status })
       else if (status === 'M' || status === 'T') changes.push({ path, status: 'M' })
     }

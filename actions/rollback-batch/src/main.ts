@@ -1,0 +1,224 @@
+// rollback-batch: take a batch back out (CONTRACT §7).
+//
+// 1. Check the batch ID against the pattern before any git command runs.
+// 2. Fetch the base branch (deepening a shallow clone) and read its first-parent
+//    history under `paths` and the manifest, in one `git log` pass.
+// 3. Plan with the pure core: delete what the batch added, restore what it
+//    modified or deleted, report files changed afterwards as conflicts.
+// 4. Dry run: the plan in the summary and outputs, nothing else.
+// 5. Otherwise one commit on `rollback-batch-<id>` from the base tip, pushed with a
+//    lease on that branch only, and a pull request (opened, or the open one updated)
+//    with labels and, past the threshold, reviewers. If the pull request cannot be
+//    made, a branch this run created is deleted again.
+
+import path from 'node:path'
+import { type RollbackPlan, commitMessage, findManifestCommit, parseList, planRollback } from '@batch-ops/core'
+import {
+  type IndexEntry,
+  InputError,
+  addLabels,
+  annotate,
+  booleanInput,
+  commitEntries,
+  currentRepo,
+  fetchBase,
+  firstParentHistory,
+  git,
+  numberInput,
+  readManifestAt,
+  remoteDefaultBranch,
+  reportFailure,
+  requestReviewers,
+  requiredInput,
+  runUrl,
+  secretInput,
+  setOutput,
+  stringInput,
+  treeEntries,
+  upsertPullRequest,
+  workspace,
+  writeSummary
+} from '@batch-ops/runtime'
+import { rollbackReport } from './report.js'
+
+export const ACTION = 'rollback-batch'
+const DEFAULT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}(-\\d{3})?$'
+/** Whatever the pattern allows, an ID names a branch and a file: these characters only. */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
+
+/** Refuses an ID that does not match the pattern; runs before any git command. */
+export function checkBatchId(id: string, pattern: string): void {
+  let re: RegExp
+  try {
+    re = new RegExp(pattern)
+  } catch (e) {
+    throw new InputError(`input 'batch-id-pattern' is not a valid regular expression: ${(e as Error).message}`)
+  }
+  if (!re.test(id) || !SAFE_ID.test(id)) {
+    throw new InputError(
+      `input 'batch-id' ${JSON.stringify(id)} does not match the batch ID pattern ${pattern}` +
+        (SAFE_ID.test(id) ? '' : ' (and batch IDs may only use letters, digits, ".", "_" and "-")') +
+        `; nothing was searched. Use the ID preflight-check handed out, e.g. 2026-02-17-001.`
+    )
+  }
+}
+
+export function readInputs() {
+  const batchId = requiredInput('batch-id')
+  const pattern = stringInput('batch-id-pattern', DEFAULT_PATTERN)
+  checkBatchId(batchId, pattern)
+  const dryRun = booleanInput('dry-run', false)
+  const reason = stringInput('reason')
+  if (!dryRun && reason === '') throw new InputError(`input 'reason' is required unless dry-run is 'true': say why the batch is rolled back`)
+  const token = secretInput('github-token')
+  if (!dryRun && token === '') throw new InputError(`input 'github-token' is required unless dry-run is 'true' (the pull request is opened through the API)`)
+  const paths = parseList(stringInput('paths', 'recipes/'))
+  if (paths.length === 0) throw new InputError(`input 'paths' names no path`)
+  for (const p of paths) if (p.split('/').includes('..') || path.isAbsolute(p)) throw new InputError(`input 'paths': ${JSON.stringify(p)} must be relative and inside the repository`)
+  return {
+    batchId,
+    reason,
+    dryRun,
+    paths,
+    base: stringInput('base'),
+    manifestDir: stringInput('manifest-dir', 'data/batches').replace(/\/+$/, ''),
+    token,
+    labels: parseList(stringInput('labels', 'rollback')),
+    reviewers: parseList(stringInput('reviewers')),
+    reviewThreshold: numberInput('review-threshold', 10, { min: 0, integer: true }),
+    force: booleanInput('force', false),
+    author: {
+      name: stringInput('author-name', 'github-actions[bot]'),
+      email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
+    }
+  }
+}
+
+type Inputs = ReturnType<typeof readInputs>
+
+function setPlanOutputs(plan: RollbackPlan | undefined, pr: { branch: string; number: string; url: string }): void {
+  setOutput('count', plan ? plan.files.length : 0)
+  setOutput('files', plan ? plan.files.map((f) => ({ path: f.path, action: f.action })) : [])
+  setOutput('conflicts', plan ? plan.conflicts.map((c) => ({ path: c.path, action: c.action, later: c.later })) : [])
+  setOutput('branch', pr.branch)
+  setOutput('pr-number', pr.number)
+  setOutput('pr-url', pr.url)
+}
+
+/** The index entries that undo the batch: removals, and the content before it for restores. */
+async function undoEntries(root: string, plan: RollbackPlan): Promise<IndexEntry[]> {
+  const entries: IndexEntry[] = []
+  const byCommit = new Map<string, string[]>()
+  for (const f of plan.files) {
+    if (f.action === 'delete') entries.push({ path: f.path, remove: true })
+    else byCommit.set(f.before!.commit, [...(byCommit.get(f.before!.commit) ?? []), f.path])
+  }
+  for (const [commit, paths] of byCommit) {
+    const found = await treeEntries(root, commit, paths)
+    for (const p of paths) {
+      const e = found.get(p)
+      if (!e) throw new Error(`cannot restore ${p}: it is not in ${commit.slice(0, 12)}, the commit before the batch changed it`)
+      entries.push({ path: p, mode: e.mode, blob: e.blob })
+    }
+  }
+  return entries
+}
+
+async function remoteBranchSha(root: string, branch: string): Promise<string> {
+  const { stdout } = await git(['ls-remote', 'origin', `refs/heads/${branch}`], { cwd: root })
+  return stdout.split('\t')[0]?.trim() ?? ''
+}
+
+async function plan(root: string, inputs: Inputs) {
+  const baseName = inputs.base || (await remoteDefaultBranch(root))
+  const base = await fetchBase(root, baseName)
+  const manifestPath = path.posix.join(inputs.manifestDir, `${inputs.batchId}.json`)
+  const history = await firstParentHistory(root, base.tip, [...inputs.paths, manifestPath])
+  const manifestCommit = findManifestCommit(history, manifestPath)
+  const manifest = manifestCommit ? await readManifestAt(root, manifestCommit.sha, manifestPath) : null
+  const result = planRollback({ batchId: inputs.batchId, history, paths: inputs.paths, manifestPath, manifest, force: inputs.force })
+  return { base, manifestPath, plan: result, searched: history.length }
+}
+
+export async function run(): Promise<void> {
+  let planned: RollbackPlan | undefined
+  try {
+    const inputs = readInputs()
+    const cwd = workspace()
+    const root = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.trim()
+    const { base, manifestPath, plan: p, searched } = await plan(root, inputs)
+    planned = p
+    const touchedAnything = p.files.length + p.conflicts.length + p.alreadyRolledBack.length > 0
+    if (!touchedAnything) {
+      const what = p.batchCommits.length + (p.manifestCommit ? 1 : 0) === 0 ? 'no commit marks this batch' : 'its commits changed no file under paths'
+      throw new InputError(
+        `nothing to roll back for batch ${inputs.batchId} on ${base.name}: ${what} ` +
+          `(searched ${searched} first-parent commits touching ${inputs.paths.join(', ')} or ${manifestPath} for a line "batch_id: ${inputs.batchId}" or "Batch-Id: ${inputs.batchId}"). ` +
+          `No branch was created. Check the ID, or the base branch.`
+      )
+    }
+    const ctx = { batchId: inputs.batchId, reason: inputs.reason, base: base.name, actor: process.env.GITHUB_ACTOR ?? '', runUrl: runUrl(), force: inputs.force }
+    for (const c of p.conflicts) {
+      annotate.warning(
+        `${c.path} was changed after the batch by ${c.later.map((l) => l.sha.slice(0, 7)).join(', ')}; ${inputs.force ? 'rolled back anyway (force)' : 'left alone (use force to roll it back too)'}`,
+        { title: `rollback ${inputs.batchId}: conflict` }
+      )
+    }
+    if (inputs.dryRun || p.files.length === 0) {
+      setPlanOutputs(p, { branch: '', number: '', url: '' })
+      await writeSummary(rollbackReport(p, { ...ctx, dryRun: inputs.dryRun }))
+      if (!inputs.dryRun && p.conflicts.length > 0) {
+        throw new InputError(`every file of batch ${inputs.batchId} was changed after it (${p.conflicts.length} conflicts); nothing was rolled back. Re-run with force: 'true' to roll them back anyway.`)
+      }
+      if (!inputs.dryRun) annotate.notice(`Batch ${inputs.batchId} is already rolled back; nothing to do.`)
+      return
+    }
+
+    const branch = `rollback-batch-${inputs.batchId}`
+    const message = commitMessage(`chore: rollback batch ${inputs.batchId}`, [
+      ['Rollback-Of', inputs.batchId],
+      ['Reason', inputs.reason],
+      ['Operator', ctx.actor || undefined],
+      ['Batch-Ops-Action', ACTION],
+      ['Run-Url', ctx.runUrl]
+    ])
+    const { commit, tree } = await commitEntries(root, base.tip, await undoEntries(root, p), message, inputs.author)
+    const existing = await remoteBranchSha(root, branch)
+    let pushed = false
+    const sameAsExisting =
+      existing !== '' &&
+      (await git(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`], { cwd: root }).then(
+        async () => (await git(['rev-parse', 'FETCH_HEAD^{tree}', 'FETCH_HEAD^'], { cwd: root })).stdout.split('\n').slice(0, 2).join(' ') === `${tree} ${base.tip}`,
+        () => false
+      ))
+    if (!sameAsExisting) {
+      // A lease on the rollback branch only: it moves from exactly what we saw (or is new).
+      await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${existing}`, 'origin', `${commit}:refs/heads/${branch}`], { cwd: root })
+      pushed = true
+    }
+    const repo = currentRepo()
+    try {
+      if (!repo) throw new Error('GITHUB_REPOSITORY is not set, so there is no repository to open the pull request in')
+      const pr = await upsertPullRequest(inputs.token, repo, {
+        head: branch,
+        base: base.name,
+        title: `Rollback batch ${inputs.batchId}: ${inputs.reason}`.slice(0, 250),
+        body: rollbackReport(p, { ...ctx, dryRun: false, branch })
+      })
+      await addLabels(inputs.token, repo, pr.number, inputs.labels)
+      if (p.files.length > inputs.reviewThreshold) await requestReviewers(inputs.token, repo, pr.number, inputs.reviewers)
+      setPlanOutputs(p, { branch, number: String(pr.number), url: pr.url })
+      annotate.notice(`${pr.created ? 'Opened' : 'Updated'} pull request #${pr.number} rolling back ${p.files.length} file(s) of batch ${inputs.batchId}: ${pr.url}`)
+      await writeSummary(rollbackReport(p, { ...ctx, dryRun: false, branch, pr }))
+    } catch (e) {
+      // No half-made rollback: a branch this run created goes again.
+      if (pushed && existing === '') {
+        await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${commit}`, 'origin', '--delete', branch], { cwd: root }).catch(() => undefined)
+      }
+      throw new Error(`the pull request for ${branch} could not be opened (${(e as Error).message}); ${pushed && existing === '' ? 'the branch was deleted again' : 'the branch is as it was'}`)
+    }
+  } catch (error) {
+    setPlanOutputs(planned, { branch: '', number: '', url: '' })
+    await reportFailure('Rollback batch', error)
+  }
+}

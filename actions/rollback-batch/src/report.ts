@@ -1,0 +1,62 @@
+// The rollback's summary and pull request body: everything a reviewer needs.
+
+import { type RollbackPlan, code, md, table } from '@batch-ops/core'
+
+export interface ReportContext {
+  batchId: string
+  reason: string
+  base: string
+  actor: string
+  runUrl: string | undefined
+  force: boolean
+  dryRun: boolean
+  branch?: string
+  pr?: { number: number; url: string; created: boolean }
+}
+
+const short = (sha: string): string => code(sha.slice(0, 7))
+const MAX_ROWS = 500
+
+export function rollbackReport(p: RollbackPlan, c: ReportContext): string {
+  const out: string[] = []
+  const deleted = p.files.filter((f) => f.action === 'delete').length
+  const restored = p.files.length - deleted
+  out.push(`## ${c.dryRun ? '🔍 Dry run: rollback plan for' : '↩️ Rollback of'} batch ${code(c.batchId)}\n`)
+  out.push(
+    table(
+      ['', ''],
+      [
+        ['reason', c.reason ? md(c.reason) : '_(none: dry run)_'],
+        ['triggered by', c.actor ? md(`@${c.actor}`) : '_unknown_'],
+        ['run', c.runUrl ? `[${md(c.runUrl)}](${c.runUrl})` : '_local_'],
+        ['base', code(c.base)],
+        ['batch commits', p.batchCommits.length > 0 ? p.batchCommits.map(short).join(' ') : '_none with a batch line_'],
+        ['manifest commit', p.manifestCommit ? short(p.manifestCommit) : '_none_'],
+        ['files', `${deleted} deleted, ${restored} restored, ${p.conflicts.length} conflict(s)${c.force && p.conflicts.length > 0 ? ' (rolled back: force)' : ''}`],
+        ...(c.branch ? [['branch', code(c.branch)]] : []),
+        ...(c.pr ? [['pull request', `[#${c.pr.number}](${c.pr.url})${c.pr.created ? '' : ' (updated)'}`]] : [])
+      ]
+    )
+  )
+  const conflicted = new Set(p.conflicts.map((x) => x.path))
+  const rows = p.files.slice(0, MAX_ROWS).map((f) => [
+    code(f.path),
+    f.action === 'delete' ? '🗑️ deleted (the batch added it)' : '♻️ restored to before the batch',
+    f.commits.map(short).join(' '),
+    conflicted.has(f.path) ? '⚠️ changed after the batch; forced' : ''
+  ])
+  if (rows.length > 0) {
+    out.push('\n### Files\n')
+    out.push(table(['file', 'action', 'from batch commits', 'note'], rows))
+    if (p.files.length > MAX_ROWS) out.push(`\n_…and ${p.files.length - MAX_ROWS} more (see the outputs)._\n`)
+  }
+  const left = c.force ? [] : p.conflicts
+  if (left.length > 0) {
+    out.push('\n### Conflicts: left alone\n')
+    out.push(`These files were changed after the batch by commits outside it. They are not rolled back; re-run with ${code("force: 'true'")} to roll them back anyway.\n\n`)
+    out.push(table(['file', 'would be', 'changed later by'], left.slice(0, MAX_ROWS).map((x) => [code(x.path), x.action, x.later.map((l) => `${short(l.sha)} ${md(l.subject)}`).join('<br>')])))
+  }
+  if (p.alreadyRolledBack.length > 0) out.push(`\n${p.alreadyRolledBack.length} file(s) already rolled back by an earlier rollback of this batch.\n`)
+  out.push(`\n<sub>Only files under the batch paths are touched; failure records, metrics and the control file stay.</sub>\n`)
+  return out.join('\n')
+}
