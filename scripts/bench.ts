@@ -104,4 +104,84 @@ async function benchRecordBatch(): Promise<void> {
   }
 }
 
-await benchRecordBatch()
+/** A history of `commits` first-parent commits, one of which is a batch of `batchFiles` files, written with git fast-import. */
+async function syntheticHistory(dir: string, commits: number, batchFiles: number, batchId: string): Promise<void> {
+  await git(['init', '--quiet', '--bare', '--initial-branch=main', dir], os.tmpdir())
+  const chunks: string[] = []
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`
+  const batchAt = Math.floor(commits * 0.75)
+  for (let i = 1; i <= commits; i++) {
+    chunks.push(`commit refs/heads/main\nmark :${i}\ncommitter Bench <bench@batch-ops.invalid> ${1_700_000_000 + i * 60} +0000\n`)
+    if (i === batchAt) {
+      chunks.push(data(`feat(recipes): batch ${batchId}\n\nbatch_id: ${batchId}`))
+      if (i > 1) chunks.push(`from :${i - 1}\n`)
+      for (let f = 0; f < batchFiles; f++) chunks.push(`M 100644 inline recipes/batch/tool-${f}.toml\n${data(`name = "tool-${f}"\n# batch_id: ${batchId}\n`)}`)
+    } else {
+      chunks.push(data(`chore: update recipe ${i}\n\nbatch_id: 2025-01-01-${String(i % 1000).padStart(3, '0')}`))
+      if (i > 1) chunks.push(`from :${i - 1}\n`)
+      chunks.push(`M 100644 inline recipes/eco-${i % 7}/pkg-${i % 5000}.toml\n${data(`name = "pkg-${i % 5000}"\nversion = "${i}"\n`)}`)
+      if (i % 10 === 0) chunks.push(`M 100644 inline data/metrics/batch-runs.jsonl\n${data(`{"n":${i}}\n`)}`)
+    }
+  }
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] })
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`))))
+    child.stdin.end(chunks.join(''))
+  })
+}
+
+async function timeGitLog(cwd: string): Promise<number> {
+  const started = process.hrtime.bigint()
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('git', ['log', '--first-parent', '--name-only', '--format=%H', 'refs/remotes/origin/main'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] })
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git log exited ${code}`))))
+  })
+  return Number(process.hrtime.bigint() - started) / 1e6
+}
+
+async function benchRollback(): Promise<void> {
+  const COMMITS = 20_000
+  const FILES = 1_000
+  const id = '2026-02-17-001'
+  const root = await mkdtemp(path.join(os.tmpdir(), 'batch-ops-bench-rollback-'))
+  try {
+    const origin = path.join(root, 'origin.git')
+    const t0 = Date.now()
+    await syntheticHistory(origin, COMMITS, FILES, id)
+    const work = path.join(root, 'work')
+    await git(['clone', '--quiet', origin, work], root)
+    console.log(`\nrollback-batch plan, ${COMMITS.toLocaleString('en')} commits holding one batch of ${FILES.toLocaleString('en')} files (history built in ${((Date.now() - t0) / 1000).toFixed(1)} s), median of ${RUNS} runs`)
+    const env: Record<string, string> = {
+      GITHUB_WORKSPACE: work,
+      GITHUB_OUTPUT: path.join(root, 'out'),
+      GITHUB_STEP_SUMMARY: path.join(root, 'summary'),
+      [inputVariable('batch-id')]: id,
+      [inputVariable('dry-run')]: 'true',
+      [inputVariable('base')]: 'main'
+    }
+    const action: Sample[] = []
+    const floor: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      await writeFile(path.join(root, 'out'), '')
+      await writeFile(path.join(root, 'summary'), '')
+      action.push(await timed([bundlePath('rollback-batch')], env, work))
+      floor.push(await timeGitLog(work))
+    }
+    const out = await readFile(path.join(root, 'out'), 'utf8')
+    const count = /count<<(\S+)\n(\d+)\n/.exec(out)?.[2]
+    if (count !== String(FILES)) throw new Error(`the dry run planned ${count} files, expected ${FILES}`)
+    const ratio = median(action.map((s) => s.ms)) / median(floor)
+    console.log(`  action  ${median(action.map((s) => s.ms)).toFixed(0)} ms (dry run: fetch, one git log pass, plan ${count} files)   peak RSS ${mb(Math.max(...action.map((s) => s.rss)))}`)
+    console.log(`  floor   ${median(floor).toFixed(0)} ms  (git log --first-parent --name-only over the same history)`)
+    console.log(`  ratio   ${ratio.toFixed(2)}x the floor (goal <= 1.3x)   ${ratio <= 1.3 ? 'OK' : 'OVER GOAL'}`)
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+}
+
+// `npm run bench -- rollback` runs one benchmark; no argument runs all.
+const only = process.argv.slice(2)
+if (only.length === 0 || only.includes('record-batch')) await benchRecordBatch()
+if (only.length === 0 || only.includes('rollback')) await benchRollback()

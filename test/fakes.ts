@@ -281,3 +281,143 @@ export async function fakeSink(script: SinkStep[] = [201]): Promise<FakeSink> {
     posts: () => server.requests.filter((r) => r.method === 'POST' && r.path === '/batch-metrics')
   })
 }
+
+// ---------------------------------------------------------------------------
+// pull requests (rollback-batch)
+
+/** A pull request as the fake keeps it. */
+export interface FakePull {
+  number: number
+  /** The head branch (no owner prefix). */
+  head: string
+  base: string
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  labels: string[]
+  reviewers: string[]
+  teamReviewers: string[]
+}
+
+export type PullsEndpoint = 'list' | 'create' | 'update' | 'labels' | 'reviewers'
+
+export interface FakePullsOptions {
+  /** Pull requests that exist before the run. */
+  pulls?: FakePull[]
+  /** Answer an endpoint with this status (and an error body) instead of handling it. */
+  fail?: Partial<Record<PullsEndpoint, number>>
+}
+
+export interface FakePullsApi extends FakeServer {
+  /** The pull requests, as the requests left them. */
+  pulls: FakePull[]
+  /** The requests one endpoint received, in order. */
+  calls(endpoint: PullsEndpoint): RecordedRequest[]
+}
+
+const PULLS_ROUTES: Record<PullsEndpoint, [string, string]> = {
+  list: ['GET', '/repos/:owner/:repo/pulls'],
+  create: ['POST', '/repos/:owner/:repo/pulls'],
+  update: ['PATCH', '/repos/:owner/:repo/pulls/:number'],
+  labels: ['POST', '/repos/:owner/:repo/issues/:number/labels'],
+  reviewers: ['POST', '/repos/:owner/:repo/pulls/:number/requested_reviewers']
+}
+
+/**
+ * The pull-request endpoints rollback-batch uses, with state: GET …/pulls (filtered by
+ * `head=owner:branch` and `state`, default open), POST …/pulls (422 when an open one
+ * for that head exists, as GitHub answers), PATCH …/pulls/:n, POST …/issues/:n/labels
+ * and POST …/pulls/:n/requested_reviewers.
+ */
+export async function fakePullsApi(opts: FakePullsOptions = {}): Promise<FakePullsApi> {
+  const pulls: FakePull[] = (opts.pulls ?? []).map((p) => ({ ...p }))
+  const json = (p: FakePull, owner: string, repo: string, baseUrl: string): Record<string, unknown> => ({
+    id: 1000 + p.number,
+    number: p.number,
+    state: p.state,
+    title: p.title,
+    body: p.body,
+    url: `${baseUrl}/repos/${owner}/${repo}/pulls/${p.number}`,
+    html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
+    head: { ref: p.head, label: `${owner}:${p.head}`, sha: '0'.repeat(40) },
+    base: { ref: p.base, label: `${owner}:${p.base}`, sha: '0'.repeat(40) },
+    labels: p.labels.map((name, i) => ({ id: i + 1, name })),
+    requested_reviewers: p.reviewers.map((login, i) => ({ id: i + 1, login })),
+    requested_teams: p.teamReviewers.map((slug, i) => ({ id: i + 1, slug }))
+  })
+  const failing = (endpoint: PullsEndpoint): Reply | undefined => {
+    const status = opts.fail?.[endpoint]
+    return status === undefined ? undefined : { status, body: { message: `scripted ${status} for ${endpoint}` } }
+  }
+  const find = (n: string | undefined): FakePull | undefined => pulls.find((p) => String(p.number) === n)
+  const body = (r: RecordedRequest): Record<string, unknown> => (typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : {})
+  const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [])
+
+  const handlers: Record<PullsEndpoint, Handler> = {
+    list: ({ request, params, baseUrl }) => {
+      const state = request.query.state ?? 'open'
+      const head = request.query.head
+      const found = pulls.filter((p) => (state === 'all' || p.state === state) && (head === undefined || `${params.owner}:${p.head}` === head))
+      return { status: 200, body: found.map((p) => json(p, params.owner!, params.repo!, baseUrl)) }
+    },
+    create: ({ request, params, baseUrl }) => {
+      const b = body(request)
+      const head = typeof b.head === 'string' ? b.head.replace(/^[^:]+:/, '') : ''
+      if (head === '' || typeof b.base !== 'string' || typeof b.title !== 'string') return { status: 422, body: { message: 'Validation Failed' } }
+      if (pulls.some((p) => p.state === 'open' && p.head === head)) {
+        return { status: 422, body: { message: 'Validation Failed', errors: [{ message: `A pull request already exists for ${params.owner}:${head}.` }] } }
+      }
+      const p: FakePull = {
+        number: pulls.reduce((n, x) => Math.max(n, x.number), 0) + 1,
+        head,
+        base: b.base,
+        title: b.title,
+        body: typeof b.body === 'string' ? b.body : '',
+        state: 'open',
+        labels: [],
+        reviewers: [],
+        teamReviewers: []
+      }
+      pulls.push(p)
+      return { status: 201, body: json(p, params.owner!, params.repo!, baseUrl) }
+    },
+    update: ({ request, params, baseUrl }) => {
+      const p = find(params.number)
+      if (!p) return { status: 404, body: { message: 'Not Found' } }
+      const b = body(request)
+      if (typeof b.title === 'string') p.title = b.title
+      if (typeof b.body === 'string') p.body = b.body
+      if (b.state === 'open' || b.state === 'closed') p.state = b.state
+      return { status: 200, body: json(p, params.owner!, params.repo!, baseUrl) }
+    },
+    labels: ({ request, params }) => {
+      const p = find(params.number)
+      if (!p) return { status: 404, body: { message: 'Not Found' } }
+      for (const l of strings(body(request).labels)) if (!p.labels.includes(l)) p.labels.push(l)
+      return { status: 200, body: p.labels.map((name, i) => ({ id: i + 1, name })) }
+    },
+    reviewers: ({ request, params, baseUrl }) => {
+      const p = find(params.number)
+      if (!p) return { status: 404, body: { message: 'Not Found' } }
+      const b = body(request)
+      for (const r of strings(b.reviewers)) if (!p.reviewers.includes(r)) p.reviewers.push(r)
+      for (const t of strings(b.team_reviewers)) if (!p.teamReviewers.includes(t)) p.teamReviewers.push(t)
+      return { status: 201, body: json(p, params.owner!, params.repo!, baseUrl) }
+    }
+  }
+
+  const server = await fakeServer(
+    (Object.keys(PULLS_ROUTES) as PullsEndpoint[]).map((endpoint) => ({
+      method: PULLS_ROUTES[endpoint][0],
+      pattern: PULLS_ROUTES[endpoint][1],
+      handler: (ctx: RouteContext) => failing(endpoint) ?? handlers[endpoint](ctx)
+    }))
+  )
+  const matchers = Object.fromEntries(
+    (Object.keys(PULLS_ROUTES) as PullsEndpoint[]).map((e) => [e, { method: PULLS_ROUTES[e][0], match: compile(PULLS_ROUTES[e][1]) }])
+  ) as Record<PullsEndpoint, { method: string; match: (p: string) => Record<string, string> | null }>
+  return Object.assign(server, {
+    pulls,
+    calls: (endpoint: PullsEndpoint) => server.requests.filter((r) => r.method === matchers[endpoint].method && matchers[endpoint].match(r.path) !== null)
+  })
+}

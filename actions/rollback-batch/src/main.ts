@@ -133,7 +133,7 @@ async function plan(root: string, inputs: Inputs) {
   const baseName = inputs.base || (await remoteDefaultBranch(root))
   const base = await fetchBase(root, baseName)
   const manifestPath = path.posix.join(inputs.manifestDir, `${inputs.batchId}.json`)
-  const history = await firstParentHistory(root, base.tip, [...inputs.paths, manifestPath])
+  const history = await firstParentHistory(root, base.tip, inputs.paths, [manifestPath])
   const manifestCommit = findManifestCommit(history, manifestPath)
   const manifest = manifestCommit ? await readManifestAt(root, manifestCommit.sha, manifestPath) : null
   const result = planRollback({ batchId: inputs.batchId, history, paths: inputs.paths, manifestPath, manifest, force: inputs.force })

@@ -189,8 +189,12 @@ export function planRollback(input: PlanInput): RollbackPlan {
   }
 }
 
-/** Parses `git log -z --name-status --format=%x1e%H%x00%P%x00%B%x00` output (newest first). */
-export function parseLog(text: string): LogCommit[] {
+/**
+ * Parses `git log -z --name-status --format=%x1e%H%x00%P%x00%B%x00` output
+ * (newest first). With `keep`, only changes to the files it accepts are kept,
+ * and commits left with none are dropped.
+ */
+export function parseLog(text: string, keep?: (path: string) => boolean): LogCommit[] {
   const out: LogCommit[] = []
   for (const record of text.split('\x1e')) {
     if (record === '') continue
@@ -205,9 +209,11 @@ export function parseLog(text: string): LogCommit[] {
     for (let i = 0; i + 1 < rest.length; i += 2) {
       const status = rest[i]!.replace(/^\n+/, '').charAt(0)
       const path = rest[i + 1]!
+      if (keep && !keep(path)) continue
       if (status === 'A' || status === 'D') changes.push({ path, status })
       else if (status === 'M' || status === 'T') changes.push({ path, status: 'M' })
     }
+    if (keep && changes.length === 0) continue
     out.push({ sha, parent, subject: message.split('\n')[0] ?? '', message, changes })
   }
   return out

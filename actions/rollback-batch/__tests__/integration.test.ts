@@ -1,0 +1,639 @@
+// rollback-batch end to end: the bundled action (dist/index.js) in a child process,
+// as the runner starts it, against real git repositories with a local bare origin
+// and the pull-request endpoints of the GitHub REST API as a fake on 127.0.0.1. CONTRACT §7.
+
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { type ActionRun, type TestRepo, createRepo, expectExit, git, realGit, runAction } from '../../../test/harness.js'
+import { type FakePullsApi, type FakePullsOptions, type FakeServer, fakePullsApi } from '../../../test/fakes.js'
+
+const ID = '2026-02-17-001'
+const TEN = '2026-02-17-0010'
+const BRANCH = `rollback-batch-${ID}`
+const REASON = 'recipes broke the macOS builds'
+const TOKEN = 'ghs_FAKEtokenForRollback0123456789'
+const ACTOR = 'octocat'
+const RUN_ID = '777'
+const RUN_URL = `https://github.com/acme/recipes/actions/runs/${RUN_ID}`
+const CONTROL = 'batch-control.json'
+const METRICS = 'data/metrics/batch-runs.jsonl'
+
+// Bytes git treats as binary (a NUL), with no final newline; and non-ASCII UTF-8 without one.
+const BLOB_BEFORE = Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x0d, 0x0a, 0x80, 0x00, 0x7f, 0xc3, 0x28])
+const BLOB_BATCH = Buffer.from([0x00, 0x02, 0xff, 0x0d])
+const UNICODE_BEFORE = 'näme = "ünïcødé ✓ 🍺"\r\nversion = "1.0"'
+const MOD_BEFORE = 'name = "mod"\nversion = "1.0"\n'
+const GONE_BEFORE = 'name = "gone"\n\n\n'
+
+const baseFiles = (): Record<string, string> => ({
+  [CONTROL]: JSON.stringify({ enabled: true, disabled_ecosystems: [], circuit_breaker: {} }, null, 2) + '\n',
+  [METRICS]: '{"batch_id":"2026-02-16-001"}\n',
+  'data/failures/2026-02-16-001.jsonl': '{"recipe":"old"}\n',
+  'recipes/keep.toml': 'name = "keep"\n',
+  'recipes/mod.toml': MOD_BEFORE,
+  'recipes/gone.toml': GONE_BEFORE,
+  'recipes/unicode.toml': UNICODE_BEFORE,
+  'docs/guide.md': '# guide\n'
+})
+
+// ---------------------------------------------------------------------------
+// fixtures
+
+const repos: TestRepo[] = []
+const servers: FakeServer[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+  await Promise.all(repos.splice(0).map((r) => r.cleanup()))
+})
+async function repoWith(files: Record<string, string> = baseFiles()): Promise<TestRepo> {
+  const repo = await createRepo({ files })
+  repos.push(repo)
+  return repo
+}
+async function api(opts: FakePullsOptions = {}): Promise<FakePullsApi> {
+  const s = await fakePullsApi(opts)
+  servers.push(s)
+  return s
+}
+
+/** Writes (string or bytes) or deletes (null) files in `dir`, commits with `message`, pushes; returns the commit. */
+async function commit(repo: TestRepo, changes: Record<string, string | Buffer | null>, message: string, dir = repo.work): Promise<string> {
+  for (const [file, content] of Object.entries(changes)) {
+    const abs = path.join(dir, file)
+    if (content === null) await rm(abs)
+    else {
+      await mkdir(path.dirname(abs), { recursive: true })
+      await writeFile(abs, content)
+    }
+  }
+  await git(['add', '--all'], dir)
+  await git(['commit', '--quiet', '--allow-empty', '-m', message], dir)
+  await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${repo.branch}`], dir)
+  return (await git(['rev-parse', 'HEAD'], dir)).stdout.trim()
+}
+
+interface Standard {
+  repo: TestRepo
+  /** The last commit before the batch. */
+  pre: string
+  batch1: string
+  batch2: string
+  ten: string
+  state: string
+}
+
+/**
+ * base → a binary file → batch 001 (batch_id line) → batch 001 follow-up (Batch-Id trailer)
+ * → docs → batch 0010 → the state commit record-batch makes (metrics, control file).
+ */
+async function standard(): Promise<Standard> {
+  const repo = await repoWith()
+  const pre = await commit(repo, { 'recipes/blob.bin': BLOB_BEFORE }, 'chore: add a binary recipe asset')
+  const batch1 = await commit(
+    repo,
+    {
+      'recipes/new.toml': 'name = "new"\n',
+      'recipes/mod.toml': 'name = "mod"\nversion = "2.0-broken"\n',
+      'recipes/gone.toml': null,
+      'recipes/unicode.toml': 'näme = "changed"\n',
+      'recipes/blob.bin': BLOB_BATCH,
+      [`data/failures/${ID}.jsonl`]: '{"recipe":"new","batch_id":"2026-02-17-001"}\n',
+      [METRICS]: '{"batch_id":"2026-02-16-001"}\n{"batch_id":"2026-02-17-001"}\n',
+      [CONTROL]: JSON.stringify({ enabled: true, disabled_ecosystems: ['npm'], circuit_breaker: {} }, null, 2) + '\n'
+    },
+    `feat(recipes): batch ${ID}\n\n6 recipes updated.\n\nbatch_id: ${ID}`
+  )
+  const batch2 = await commit(
+    repo,
+    { 'recipes/new.toml': 'name = "new"\nfixed = true\n', 'recipes/sub/deep.toml': 'name = "deep"\n' },
+    `fix(recipes): follow-up\n\nBatch-Id: ${ID}`
+  )
+  await commit(repo, { 'docs/guide.md': '# guide\n\nmore\n' }, 'docs: unrelated')
+  const ten = await commit(repo, { 'recipes/ten.toml': 'name = "ten"\n', 'recipes/keep.toml': 'name = "keep"\nby = "0010"\n' }, `feat(recipes): batch ${TEN}\n\nbatch_id: ${TEN}`)
+  const state = await commit(
+    repo,
+    { [METRICS]: '{"batch_id":"2026-02-16-001"}\n{"batch_id":"2026-02-17-001"}\n{"batch_id":"2026-02-17-0010"}\n', 'data/failures/2026-02-17-0010.jsonl': '{}\n' },
+    `chore(batch): record ${TEN} [skip ci]`
+  )
+  return { repo, pre, batch1, batch2, ten, state }
+}
+
+const STANDARD_FILES = [
+  { path: 'recipes/blob.bin', action: 'restore' },
+  { path: 'recipes/gone.toml', action: 'restore' },
+  { path: 'recipes/mod.toml', action: 'restore' },
+  { path: 'recipes/new.toml', action: 'delete' },
+  { path: 'recipes/sub/deep.toml', action: 'delete' },
+  { path: 'recipes/unicode.toml', action: 'restore' }
+]
+
+interface RollbackOptions {
+  api?: FakeServer
+  env?: Record<string, string | undefined>
+}
+function rollback(cwd: string, inputs: Record<string, string>, o: RollbackOptions = {}): Promise<ActionRun> {
+  return runAction('rollback-batch', {
+    cwd,
+    inputs: { 'github-token': TOKEN, reason: REASON, ...inputs },
+    env: {
+      // Without a fake, a port nothing listens on: any request fails.
+      GITHUB_API_URL: o.api?.url ?? 'http://127.0.0.1:9',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/recipes',
+      GITHUB_ACTOR: ACTOR,
+      GITHUB_RUN_ID: RUN_ID,
+      ...o.env
+    },
+    timeoutMs: 60_000
+  })
+}
+
+// ---------------------------------------------------------------------------
+// helpers over origin
+
+/** Every ref of origin with its object, sorted. */
+const originRefs = async (repo: TestRepo): Promise<string> => (await git(['for-each-ref', '--format=%(refname) %(objectname)'], repo.origin)).stdout
+const rollbackBranches = async (repo: TestRepo): Promise<string[]> =>
+  (await git(['for-each-ref', '--format=%(refname)', 'refs/heads/rollback-*'], repo.origin)).stdout.split('\n').filter(Boolean)
+const rev = async (repo: TestRepo, spec: string): Promise<string> => (await git(['rev-parse', '--verify', spec], repo.origin)).stdout.trim()
+/** The blob of `file` at `ref` on origin, or null when absent. */
+async function blobAt(repo: TestRepo, ref: string, file: string): Promise<string | null> {
+  const r = await git(['rev-parse', '--verify', '--quiet', `${ref}:${file}`], repo.origin, { allowFail: true })
+  return r.code === 0 ? r.stdout.trim() : null
+}
+/** The bytes of `file` at `ref` on origin. */
+const bytesAt = (repo: TestRepo, ref: string, file: string): Buffer => execFileSync(realGit(), ['cat-file', 'blob', `${ref}:${file}`], { cwd: repo.origin })
+/** Paths that differ between two commits on origin. */
+async function changedBetween(repo: TestRepo, a: string, b: string): Promise<string[]> {
+  return (await git(['diff', '--no-renames', '--name-only', a, b], repo.origin)).stdout.split('\n').filter(Boolean).sort()
+}
+/** Trailers of a commit on origin, in order. */
+async function trailersOf(repo: TestRepo, ref: string): Promise<Array<[string, string]>> {
+  const message = (await git(['log', '-1', '--format=%B', ref], repo.origin)).stdout
+  const parsed = (await git(['interpret-trailers', '--parse'], repo.origin, { input: message })).stdout
+  return parsed
+    .split('\n')
+    .filter(Boolean)
+    .map((l): [string, string] => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)])
+}
+const filesOutput = (r: ActionRun): unknown => JSON.parse(r.outputs.files ?? 'null')
+const conflictsOutput = (r: ActionRun): Array<{ path: string; action: string; later: Array<{ sha: string; subject: string }> }> =>
+  JSON.parse(r.outputs.conflicts ?? 'null')
+const errors = (r: ActionRun): string => r.annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n')
+
+/** A git on PATH that logs every invocation (one line each) before running the real one. */
+async function loggingGit(repo: TestRepo): Promise<{ env: Record<string, string>; calls(): Promise<string[]> }> {
+  const dir = await mkdtemp(path.join(repo.root, 'git-log-'))
+  const log = path.join(dir, 'calls.log')
+  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+  await writeFile(path.join(dir, 'git'), ['#!/bin/sh', `printf '%s\\n' "git $*" >> ${q(log)}`, `exec ${q(realGit())} "$@"`, ''].join('\n'), { mode: 0o755 })
+  return {
+    env: { PATH: [dir, process.env.PATH ?? ''].join(path.delimiter) },
+    calls: async () => (existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter(Boolean) : [])
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+describe('the batch ID is checked before any git command runs', () => {
+  test('the logging git sees a valid run (so an empty log below means something)', async () => {
+    const { repo } = await standard()
+    const logged = await loggingGit(repo)
+    const r = await rollback(repo.work, { 'batch-id': ID, 'dry-run': 'true' }, { env: logged.env })
+    expectExit(r, 0)
+    const calls = await logged.calls()
+    expect(calls.some((c) => c.startsWith('git log '))).toBe(true)
+    expect(calls.some((c) => c.startsWith('git fetch '))).toBe(true)
+  })
+
+  const hostile: Array<[string, string, string | undefined]> = [
+    ['a regex', '.*', undefined],
+    ['a year', '2026', undefined],
+    ['a shell command', 'x; rm -rf /', undefined],
+    ['an embedded newline', `${ID}\nbatch_id: ${TEN}`, undefined],
+    ['a path escape', '../x', undefined],
+    ['an option', '--upload-pack=touch /tmp/pwned', undefined],
+    ['a command substitution', '$(touch pwned)', undefined],
+    ['a longer number', '2026-02-17-0001', undefined],
+    // A permissive pattern does not let unsafe characters through.
+    ['a path escape under pattern .*', '../x', '.*'],
+    ['a shell command under pattern .*', 'x; rm -rf /', '.*'],
+    ['an embedded newline under pattern .*', `${ID}\n${TEN}`, '[\\s\\S]*'],
+    ['an option under pattern .*', '-x', '.*'],
+    ['a slash under pattern .*', `${ID}/../../x`, '.*'],
+    ['an invalid pattern', ID, '(']
+  ]
+  test.each(hostile)('%s is refused: non-zero, a clear error, no git command, nothing anywhere', async (_name, id, pattern) => {
+    const repo = await repoWith()
+    const server = await api()
+    const logged = await loggingGit(repo)
+    const before = await originRefs(repo)
+    const inputs: Record<string, string> = { 'batch-id': id }
+    if (pattern !== undefined) inputs['batch-id-pattern'] = pattern
+    const r = await rollback(repo.work, inputs, { api: server, env: logged.env })
+    expectExit(r, 'non-zero')
+    expect(await logged.calls()).toEqual([])
+    expect(errors(r)).toMatch(pattern === '(' ? /batch-id-pattern' is not a valid regular expression/ : /input 'batch-id' .* does not match the batch ID pattern/s)
+    expect(r.summary).toMatch(/invalid input/)
+    expect(r.outputs).toMatchObject({ count: '0', files: '[]', branch: '', 'pr-number': '' })
+    expect(server.requests).toEqual([])
+    expect(await originRefs(repo)).toBe(before)
+    expect(existsSync(path.join(repo.work, 'pwned'))).toBe(false)
+  })
+})
+
+describe('a rollback', () => {
+  test('deletes what the batch added, restores what it modified or deleted byte for byte, and nothing else', async () => {
+    const { repo, pre, batch1, batch2, state } = await standard()
+    const server = await api()
+    const cwd = await repo.clone()
+    const r = await rollback(cwd, { 'batch-id': ID, reviewers: 'alice' }, { api: server })
+    expectExit(r, 0)
+    expect(filesOutput(r)).toEqual(STANDARD_FILES)
+    expect(r.outputs).toMatchObject({ count: '6', conflicts: '[]', branch: BRANCH, 'pr-number': '1', 'pr-url': 'https://github.com/acme/recipes/pull/1' })
+
+    // origin's base branch is untouched: the rollback is a pull request.
+    expect(await repo.originHead()).toBe(state)
+    const tip = `refs/heads/${BRANCH}`
+    // One commit on top of the base tip.
+    expect(await rev(repo, `${tip}^`)).toBe(state)
+    expect((await git(['rev-list', '--count', `${state}..${tip}`], repo.origin)).stdout.trim()).toBe('1')
+    // Only the batch's files under paths changed; failure records, metrics, the control file, 0010's files stay.
+    expect(await changedBetween(repo, state, tip)).toEqual(STANDARD_FILES.map((f) => f.path))
+    for (const f of [CONTROL, METRICS, `data/failures/${ID}.jsonl`, 'data/failures/2026-02-17-0010.jsonl', 'recipes/ten.toml', 'recipes/keep.toml', 'docs/guide.md']) {
+      expect(await blobAt(repo, tip, f)).toBe(await blobAt(repo, state, f))
+    }
+    // Added → gone; modified and deleted → exactly as before the batch.
+    expect(await blobAt(repo, tip, 'recipes/new.toml')).toBeNull()
+    expect(await blobAt(repo, tip, 'recipes/sub/deep.toml')).toBeNull()
+    for (const f of ['recipes/blob.bin', 'recipes/gone.toml', 'recipes/mod.toml', 'recipes/unicode.toml']) {
+      expect(await blobAt(repo, tip, f)).toBe(await blobAt(repo, pre, f))
+    }
+    expect(bytesAt(repo, tip, 'recipes/blob.bin').equals(BLOB_BEFORE)).toBe(true)
+    expect(bytesAt(repo, tip, 'recipes/unicode.toml').equals(Buffer.from(UNICODE_BEFORE, 'utf8'))).toBe(true)
+    expect(bytesAt(repo, tip, 'recipes/gone.toml').toString('utf8')).toBe(GONE_BEFORE)
+    expect(bytesAt(repo, tip, 'recipes/mod.toml').toString('utf8')).toBe(MOD_BEFORE)
+    // File modes too.
+    const modes = (ref: string): string => execFileSync(realGit(), ['ls-tree', ref, '--', 'recipes/blob.bin', 'recipes/mod.toml'], { cwd: repo.origin, encoding: 'utf8' })
+    expect(modes(tip)).toBe(modes(pre))
+
+    // The pull request: opened once, labelled, no reviewers (6 ≤ 10), a body the reviewer needs nothing else for.
+    expect(server.calls('create')).toHaveLength(1)
+    expect(server.calls('create')[0]!.body).toMatchObject({ head: BRANCH, base: 'main' })
+    expect(server.calls('create')[0]!.headers.authorization).toMatch(new RegExp(TOKEN))
+    expect(server.calls('reviewers')).toEqual([])
+    expect(server.pulls).toHaveLength(1)
+    const pr = server.pulls[0]!
+    expect(pr).toMatchObject({ number: 1, head: BRANCH, base: 'main', state: 'open', labels: ['rollback'], reviewers: [] })
+    expect(pr.title).toContain(ID)
+    expect(pr.title).toContain(REASON)
+    for (const f of STANDARD_FILES) expect(pr.body).toContain(f.path)
+    for (const s of [batch1, batch2]) expect(pr.body).toContain(s.slice(0, 7))
+    expect(pr.body).toContain(REASON)
+    expect(pr.body).toContain(`@${ACTOR}`)
+    expect(pr.body).toContain(RUN_URL)
+    expect(pr.body).toMatch(/2 deleted, 4 restored, 0 conflict/)
+    expect(pr.body).not.toContain('recipes/ten.toml')
+    expect(r.summary).toContain('[#1](https://github.com/acme/recipes/pull/1)')
+  })
+
+  test('the rollback commit: subject, Rollback-Of and Reason trailers, the bot as author, parent = base tip', async () => {
+    const { repo, state } = await standard()
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
+    expectExit(r, 0)
+    const tip = `refs/heads/${BRANCH}`
+    const [subject, parents, author] = (await git(['log', '-1', '--format=%s%x00%P%x00%an <%ae>', tip], repo.origin)).stdout.trim().split('\0')
+    expect(subject).toBe(`chore: rollback batch ${ID}`)
+    expect(parents).toBe(state)
+    expect(author).toBe('github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>')
+    const trailers = await trailersOf(repo, tip)
+    expect(trailers).toEqual(expect.arrayContaining([['Rollback-Of', ID], ['Reason', REASON]]))
+    expect(trailers.filter(([k]) => k === 'Rollback-Of')).toHaveLength(1)
+    // A rollback commit is not itself part of the batch it rolls back.
+    const message = (await git(['log', '-1', '--format=%B', tip], repo.origin)).stdout
+    expect(message).not.toMatch(new RegExp(`^(batch_id|Batch-Id): ${ID}$`, 'm'))
+  })
+
+  test(`${ID} never matches ${TEN}: rolling back 001 leaves 0010's files alone, and the other way round`, async () => {
+    const { repo, ten, state } = await standard()
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
+    expectExit(r, 0)
+    const paths = (filesOutput(r) as Array<{ path: string }>).map((f) => f.path)
+    expect(paths).not.toContain('recipes/ten.toml')
+    expect(paths).not.toContain('recipes/keep.toml')
+    expect(await blobAt(repo, `refs/heads/${BRANCH}`, 'recipes/ten.toml')).toBe(await blobAt(repo, state, 'recipes/ten.toml'))
+    expect(r.summary).not.toContain(ten.slice(0, 7))
+
+    const t = await rollback(await repo.clone(), { 'batch-id': TEN, 'dry-run': 'true' })
+    expectExit(t, 0)
+    expect(filesOutput(t)).toEqual([
+      { path: 'recipes/keep.toml', action: 'restore' },
+      { path: 'recipes/ten.toml', action: 'delete' }
+    ])
+  })
+})
+
+describe('conflicts', () => {
+  async function withLaterEdit(): Promise<Standard & { later: string }> {
+    const s = await standard()
+    const later = await commit(s.repo, { 'recipes/mod.toml': 'name = "mod"\nversion = "2.1-hotfix"\n' }, 'fix(mod): hotfix after the batch')
+    return { ...s, later }
+  }
+
+  test('a file changed after the batch is reported and left alone; force rolls it back too', async () => {
+    const { repo, pre, later } = await withLaterEdit()
+    const server = await api()
+    const cwd = await repo.clone()
+    const tip = `refs/heads/${BRANCH}`
+
+    const r = await rollback(cwd, { 'batch-id': ID }, { api: server })
+    expectExit(r, 0)
+    expect(conflictsOutput(r)).toEqual([{ path: 'recipes/mod.toml', action: 'restore', later: [{ sha: later, subject: 'fix(mod): hotfix after the batch' }] }])
+    expect(filesOutput(r)).toEqual(STANDARD_FILES.filter((f) => f.path !== 'recipes/mod.toml'))
+    expect(r.outputs.count).toBe('5')
+    expect(r.summary).toContain('Conflicts: left alone')
+    expect(r.summary).toMatch(/`recipes\/mod\.toml`.*fix\(mod\): hotfix after the batch/)
+    expect(r.annotations.some((a) => a.level === 'warning' && a.message.includes('recipes/mod.toml') && a.message.includes('left alone'))).toBe(true)
+    // Not in the rollback commit: the hotfix stays.
+    expect(await changedBetween(repo, later, tip)).not.toContain('recipes/mod.toml')
+    expect(await blobAt(repo, tip, 'recipes/mod.toml')).toBe(await blobAt(repo, later, 'recipes/mod.toml'))
+    expect(server.pulls[0]!.body).toContain('Conflicts: left alone')
+
+    const f = await rollback(cwd, { 'batch-id': ID, force: 'true' }, { api: server })
+    expectExit(f, 0)
+    expect(filesOutput(f)).toEqual(STANDARD_FILES)
+    expect(conflictsOutput(f).map((c) => c.path)).toEqual(['recipes/mod.toml'])
+    expect(f.outputs.count).toBe('6')
+    expect(await blobAt(repo, tip, 'recipes/mod.toml')).toBe(await blobAt(repo, pre, 'recipes/mod.toml'))
+    expect(await changedBetween(repo, later, tip)).toEqual(STANDARD_FILES.map((x) => x.path))
+    expect(f.summary).toMatch(/changed after the batch; forced/)
+    // Still one pull request, now describing the forced rollback.
+    expect(server.pulls).toHaveLength(1)
+    expect(server.pulls[0]!.body).toMatch(/1 conflict\(s\) \(rolled back: force\)/)
+  })
+
+  test('every file conflicting and no force: non-zero, no branch', async () => {
+    const repo = await repoWith()
+    await commit(repo, { 'recipes/mod.toml': 'batch\n' }, `feat: batch\n\nbatch_id: ${ID}`)
+    await commit(repo, { 'recipes/mod.toml': 'later\n' }, 'fix: later')
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
+    expectExit(r, 'non-zero')
+    expect(errors(r)).toMatch(/changed after it \(1 conflicts\); nothing was rolled back/)
+    expect(await rollbackBranches(repo)).toEqual([])
+    expect(server.requests).toEqual([])
+  })
+})
+
+describe('the manifest', () => {
+  const SQUASH = '2026-02-18-001'
+
+  test('a squash-merged batch (no batch line) is found through the manifest it adds, for the files it lists only', async () => {
+    const repo = await repoWith()
+    const pre = await repo.originHead()
+    const manifest = {
+      schema_version: 1,
+      batch_id: SQUASH,
+      created_at: '2026-02-18T10:00:00Z',
+      base_ref: 'main',
+      base_commit: pre,
+      head_commit: 'f'.repeat(40),
+      paths: ['recipes/'],
+      files: [
+        { path: `data/failures/${SQUASH}.jsonl`, status: 'A' },
+        { path: 'recipes/gone.toml', status: 'D' },
+        { path: 'recipes/mod.toml', status: 'M' },
+        { path: 'recipes/s1.toml', status: 'A' }
+      ]
+    }
+    const squash = await commit(
+      repo,
+      {
+        [`data/batches/${SQUASH}.json`]: JSON.stringify(manifest, null, 2) + '\n',
+        'recipes/s1.toml': 's1\n',
+        'recipes/mod.toml': 'squashed\n',
+        'recipes/gone.toml': null,
+        'recipes/unlisted.toml': 'not in the manifest\n',
+        [`data/failures/${SQUASH}.jsonl`]: '{}\n'
+      },
+      `Batch ${SQUASH} (#12)\n\n* feat(recipes): update\n* chore: record`
+    )
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': SQUASH }, { api: server })
+    expectExit(r, 0)
+    expect(filesOutput(r)).toEqual([
+      { path: 'recipes/gone.toml', action: 'restore' },
+      { path: 'recipes/mod.toml', action: 'restore' },
+      { path: 'recipes/s1.toml', action: 'delete' }
+    ])
+    const tip = `refs/heads/rollback-batch-${SQUASH}`
+    expect(await changedBetween(repo, squash, tip)).toEqual(['recipes/gone.toml', 'recipes/mod.toml', 'recipes/s1.toml'])
+    expect(await blobAt(repo, tip, 'recipes/mod.toml')).toBe(await blobAt(repo, pre, 'recipes/mod.toml'))
+    expect(await blobAt(repo, tip, 'recipes/gone.toml')).toBe(await blobAt(repo, pre, 'recipes/gone.toml'))
+    expect(await blobAt(repo, tip, 'recipes/unlisted.toml')).not.toBeNull()
+    expect(await blobAt(repo, tip, `data/batches/${SQUASH}.json`)).not.toBeNull()
+    expect(r.summary).toMatch(new RegExp(`manifest commit \\| \`${squash.slice(0, 7)}\``))
+    expect(r.summary).toMatch(/batch commits \| _none with a batch line_/)
+  })
+
+  test("unmarked batch commits, then record-batch's manifest commit: the listed files go back to its base_commit", async () => {
+    const B = '2026-02-19-001'
+    const repo = await repoWith()
+    const base = await repo.originHead()
+    await commit(repo, { 'recipes/mod.toml': 'unmarked 1\n', 'recipes/n.toml': 'n\n' }, 'feat: no marker here')
+    await commit(repo, { 'recipes/mod.toml': 'unmarked 2\n', 'recipes/gone.toml': null }, 'feat: nor here')
+    const manifest = {
+      schema_version: 1,
+      batch_id: B,
+      base_commit: base,
+      files: [
+        { path: 'recipes/gone.toml', status: 'D' },
+        { path: 'recipes/mod.toml', status: 'M' },
+        { path: 'recipes/n.toml', status: 'A' },
+        { path: CONTROL, status: 'M' }
+      ]
+    }
+    const record = await commit(repo, { [`data/batches/${B}.json`]: JSON.stringify(manifest) + '\n', [METRICS]: '{}\n' }, `chore(batch): record ${B} [skip ci]`)
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': B }, { api: server })
+    expectExit(r, 0)
+    expect(filesOutput(r)).toEqual([
+      { path: 'recipes/gone.toml', action: 'restore' },
+      { path: 'recipes/mod.toml', action: 'restore' },
+      { path: 'recipes/n.toml', action: 'delete' }
+    ])
+    const tip = `refs/heads/rollback-batch-${B}`
+    expect(await changedBetween(repo, record, tip)).toEqual(['recipes/gone.toml', 'recipes/mod.toml', 'recipes/n.toml'])
+    expect(await changedBetween(repo, base, tip)).toEqual([`data/batches/${B}.json`, METRICS].sort())
+  })
+})
+
+describe('dry run', () => {
+  test('the plan in the summary and outputs; nothing changed anywhere, no API request, no push', async () => {
+    const { repo, batch1 } = await standard()
+    const server = await api()
+    const logged = await loggingGit(repo)
+    const cwd = await repo.clone()
+    const refsBefore = await originRefs(repo)
+    const localBefore = (await git(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads'], cwd)).stdout
+    const headBefore = (await git(['rev-parse', 'HEAD'], cwd)).stdout
+
+    // Neither a token nor a reason is needed for a dry run.
+    const r = await rollback(cwd, { 'batch-id': ID, 'dry-run': 'true', 'github-token': '', reason: '' }, { api: server, env: logged.env })
+    expectExit(r, 0)
+    expect(filesOutput(r)).toEqual(STANDARD_FILES)
+    expect(r.outputs).toMatchObject({ count: '6', conflicts: '[]', branch: '', 'pr-number': '', 'pr-url': '' })
+    expect(r.summary).toContain(`Dry run: rollback plan for batch \`${ID}\``)
+    for (const f of STANDARD_FILES) expect(r.summary).toContain(`\`${f.path}\``)
+    expect(r.summary).toContain(batch1.slice(0, 7))
+
+    expect(await originRefs(repo)).toBe(refsBefore)
+    expect(server.requests).toEqual([])
+    const calls = await logged.calls()
+    expect(calls.some((c) => /^git (push|commit|commit-tree|update-ref|checkout|reset)\b/.test(c))).toBe(false)
+    expect((await git(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads'], cwd)).stdout).toBe(localBefore)
+    expect((await git(['rev-parse', 'HEAD'], cwd)).stdout).toBe(headBefore)
+    expect((await git(['status', '--porcelain', '--untracked-files=all'], cwd)).stdout).toBe('')
+  })
+})
+
+describe('reviewers past review-threshold', () => {
+  test.each([
+    [3, false],
+    [10, false],
+    [12, true]
+  ])('%i files → reviewers requested: %s', async (n, requested) => {
+    const repo = await repoWith()
+    const files = Object.fromEntries(Array.from({ length: n }, (_, i) => [`recipes/gen/r${String(i).padStart(2, '0')}.toml`, `n = ${i}\n`]))
+    await commit(repo, files, `feat: batch\n\nbatch_id: ${ID}`)
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': ID, reviewers: 'alice, acme/release-team', 'review-threshold': '10', labels: 'rollback, needs-review' }, { api: server })
+    expectExit(r, 0)
+    expect(r.outputs.count).toBe(String(n))
+    expect(server.pulls).toHaveLength(1)
+    expect(server.pulls[0]!.labels).toEqual(['rollback', 'needs-review'])
+    if (requested) {
+      expect(server.calls('reviewers')).toHaveLength(1)
+      expect(server.calls('reviewers')[0]!.body).toEqual({ reviewers: ['alice'], team_reviewers: ['release-team'] })
+      expect(server.pulls[0]).toMatchObject({ reviewers: ['alice'], teamReviewers: ['release-team'] })
+    } else {
+      expect(server.calls('reviewers')).toEqual([])
+    }
+  })
+})
+
+describe('idempotent', () => {
+  test('running it twice leaves one branch and one pull request (the second run updates it)', async () => {
+    const { repo, state } = await standard()
+    const server = await api()
+    const first = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
+    expectExit(first, 0)
+    const tree1 = await rev(repo, `refs/heads/${BRANCH}^{tree}`)
+    const second = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
+    expectExit(second, 0)
+
+    expect(server.calls('create')).toHaveLength(1)
+    expect(server.calls('update')).toHaveLength(1)
+    expect(server.calls('update')[0]!.path).toBe('/repos/acme/recipes/pulls/1')
+    expect(server.pulls).toHaveLength(1)
+    expect(second.outputs).toMatchObject({ 'pr-number': '1', branch: BRANCH, count: '6' })
+    expect(second.summary).toContain('(updated)')
+    expect(await rollbackBranches(repo)).toEqual([`refs/heads/${BRANCH}`])
+    expect(await rev(repo, `refs/heads/${BRANCH}^{tree}`)).toBe(tree1)
+    expect(await rev(repo, `refs/heads/${BRANCH}^`)).toBe(state)
+    expect(await changedBetween(repo, state, `refs/heads/${BRANCH}`)).toEqual(STANDARD_FILES.map((f) => f.path))
+  })
+
+  test('the base moved in between: the branch is remade on the new tip, still one pull request', async () => {
+    const { repo, pre } = await standard()
+    const server = await api()
+    expectExit(await rollback(await repo.clone(), { 'batch-id': ID }, { api: server }), 0)
+    const moved = await commit(repo, { 'docs/guide.md': 'moved\n', 'recipes/other.toml': 'other\n' }, 'docs: the base moves on')
+    const second = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
+    expectExit(second, 0)
+    expect(await rev(repo, `refs/heads/${BRANCH}^`)).toBe(moved)
+    expect(await changedBetween(repo, moved, `refs/heads/${BRANCH}`)).toEqual(STANDARD_FILES.map((f) => f.path))
+    expect(await blobAt(repo, `refs/heads/${BRANCH}`, 'recipes/other.toml')).not.toBeNull()
+    expect(await blobAt(repo, `refs/heads/${BRANCH}`, 'recipes/mod.toml')).toBe(await blobAt(repo, pre, 'recipes/mod.toml'))
+    expect(server.pulls).toHaveLength(1)
+    expect(server.calls('create')).toHaveLength(1)
+    expect(await rollbackBranches(repo)).toEqual([`refs/heads/${BRANCH}`])
+  })
+})
+
+describe('failures leave nothing behind', () => {
+  test('nothing found: non-zero, a clear message, no branch, no API request', async () => {
+    const { repo } = await standard()
+    const server = await api()
+    const before = await originRefs(repo)
+    const r = await rollback(await repo.clone(), { 'batch-id': '2026-03-01-001' }, { api: server })
+    expectExit(r, 'non-zero')
+    expect(errors(r)).toMatch(/nothing to roll back for batch 2026-03-01-001 on main: no commit marks this batch/)
+    expect(errors(r)).toMatch(/No branch was created/)
+    expect(r.summary).toMatch(/nothing to roll back/)
+    expect(r.outputs).toMatchObject({ count: '0', branch: '' })
+    expect(await rollbackBranches(repo)).toEqual([])
+    expect(await originRefs(repo)).toBe(before)
+    expect(server.requests).toEqual([])
+  })
+
+  test('a batch that changed nothing under paths: non-zero, no branch', async () => {
+    const repo = await repoWith()
+    await commit(repo, { [`data/failures/${ID}.jsonl`]: '{}\n', [CONTROL]: '{"enabled":false}\n' }, `chore: batch\n\nbatch_id: ${ID}`)
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
+    expectExit(r, 'non-zero')
+    expect(errors(r)).toMatch(/nothing to roll back for batch .* its commits changed no file under paths/)
+    expect(await rollbackBranches(repo)).toEqual([])
+    expect(server.requests).toEqual([])
+  })
+
+  test('the pull request cannot be opened (500): non-zero, and the pushed branch is deleted again', async () => {
+    const { repo } = await standard()
+    const server = await api({ fail: { create: 500 } })
+    const logged = await loggingGit(repo)
+    const r = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server, env: logged.env })
+    expectExit(r, 'non-zero')
+    expect(errors(r)).toMatch(/pull request for rollback-batch-2026-02-17-001 could not be opened/)
+    expect(errors(r)).toMatch(/the branch was deleted again/)
+    expect(server.calls('create').length).toBeGreaterThan(0)
+    // The branch was pushed, then deleted: none is left on origin.
+    const pushes = (await logged.calls()).filter((c) => c.startsWith('git push'))
+    expect(pushes.some((c) => c.includes(`:refs/heads/${BRANCH}`) && !c.includes('--delete'))).toBe(true)
+    expect(pushes.some((c) => c.includes('--delete'))).toBe(true)
+    expect(await rollbackBranches(repo)).toEqual([])
+    expect(r.outputs).toMatchObject({ branch: '', 'pr-number': '' })
+  })
+
+  test('without a reason (and not a dry run): refused before anything', async () => {
+    const { repo } = await standard()
+    const server = await api()
+    const before = await originRefs(repo)
+    const r = await rollback(await repo.clone(), { 'batch-id': ID, reason: '' }, { api: server })
+    expectExit(r, 'non-zero')
+    expect(errors(r)).toMatch(/input 'reason' is required/)
+    expect(await originRefs(repo)).toBe(before)
+    expect(server.requests).toEqual([])
+  })
+})
+
+describe('shallow checkouts', () => {
+  test('a depth-1 clone still finds an older batch (the history is deepened)', async () => {
+    const { repo, pre } = await standard()
+    for (let i = 0; i < 5; i++) await commit(repo, { [`recipes/later-${i}.toml`]: `${i}\n` }, `feat: later ${i}`)
+    const cwd = await repo.clone({ depth: 1 })
+    expect((await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim()).toBe('true')
+    expect((await git(['rev-list', '--count', 'HEAD'], cwd)).stdout.trim()).toBe('1')
+    const server = await api()
+    const r = await rollback(cwd, { 'batch-id': ID }, { api: server })
+    expectExit(r, 0)
+    expect(filesOutput(r)).toEqual(STANDARD_FILES)
+    expect(await blobAt(repo, `refs/heads/${BRANCH}`, 'recipes/mod.toml')).toBe(await blobAt(repo, pre, 'recipes/mod.toml'))
+    expect(await blobAt(repo, `refs/heads/${BRANCH}`, 'recipes/later-4.toml')).not.toBeNull()
+    expect((await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim()).toBe('false')
+  })
+})
