@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type ActionRun, createRepo, git, runAction } from '../test/harness.ts'
+import { fakePullsApi } from '../test/fakes.ts'
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
@@ -15,7 +16,10 @@ const quiet = process.argv.includes('--quiet')
 
 function show(title: string, run: ActionRun, keys: string[]): void {
   console.log(`\n${bold(`▶ ${title}`)}  ${dim(`(exit ${run.code}, ${run.ms} ms)`)}`)
-  for (const k of keys) console.log(`  ${k.padEnd(20)} ${run.outputs[k] ?? ''}`)
+  for (const k of keys) {
+    const v = run.outputs[k] ?? ''
+    console.log(`  ${k.padEnd(20)} ${v.length > 150 ? `${v.slice(0, 147)}…` : v}`)
+  }
   for (const a of run.annotations) console.log(`  ${a.level === 'error' ? '✖' : a.level === 'warning' ? '⚠' : 'ℹ'} ${a.level}: ${a.message}`)
   if (!quiet) console.log(dim(run.summary.trim().replace(/^/gm, '  │ ')))
   if (run.code !== 0 && !title.includes('(fails)')) throw new Error(`${title} failed unexpectedly:\n${run.stdout}\n${run.stderr}`)
@@ -67,7 +71,7 @@ async function simulateBatch(batchId: string, now: string, plan: Record<string, 
   const results: string[] = []
   for (const [eco, { passed, failed }] of Object.entries(plan)) {
     for (let i = 0; i < passed + failed; i++) {
-      const name = `${eco}-tool-${i}`
+      const name = `${eco}-tool-${batchId.slice(-3)}-${i}`
       files[`recipes/${eco}/${name}.toml`] = `# batch_id: ${batchId}
 name = "${name}"
 version = "1.${i}.0"
@@ -159,7 +163,30 @@ try {
   await breaker('run 6, the probe, passes: npm closes', '2026-03-09T05:20:00Z', { mode: 'record', ecosystem: 'npm', successes: '5', failures: '0', 'run-id': 'run-6' })
   await preflight('preflight after recovery: every ecosystem runs', '2026-03-09T07:00:00Z')
 
-  console.log(bold('\n══ 3. what origin holds ══'))
+  console.log(bold('\n══ 3. rollback-batch: batch 2026-03-04-001 took pypi down; take it back out with a pull request ══'))
+  const api = await fakePullsApi()
+  try {
+    const rollbackEnv = { ...at('2026-03-09T08:00:00Z'), GITHUB_API_URL: api.url, GITHUB_ACTOR: 'alice', GITHUB_SERVER_URL: 'https://github.com' }
+    const ROLLBACK_OUT = ['count', 'files', 'conflicts', 'branch', 'pr-number', 'pr-url']
+    const dry = await runAction('rollback-batch', { cwd, inputs: { 'batch-id': '2026-03-04-001', 'dry-run': 'true' }, env: rollbackEnv })
+    show('dry run: the plan, nothing changed', dry, ROLLBACK_OUT)
+    const real = await runAction('rollback-batch', {
+      cwd,
+      inputs: { 'batch-id': '2026-03-04-001', reason: 'pypi recipes fail checksum validation', 'github-token': 'demo-token', reviewers: 'alice, registry/maintainers' },
+      env: rollbackEnv
+    })
+    show('rollback: branch pushed, pull request opened', real, ROLLBACK_OUT)
+    const pr = api.pulls[0]
+    if (pr) {
+      console.log(bold(`\n  The pull request it opened (#${pr.number}, from ${pr.head} into ${pr.base}), as the local fake GitHub API received it:`))
+      console.log(`  title:     ${pr.title}\n  labels:    ${pr.labels.join(', ')}\n  reviewers: ${[...pr.reviewers, ...pr.teamReviewers].join(', ') || '(none: not over the review threshold)'}`)
+      console.log(dim(pr.body.trim().split('\n').slice(0, 24).join('\n').replace(/^/gm, '  │ ')))
+    }
+  } finally {
+    await api.close()
+  }
+
+  console.log(bold('\n══ 4. what origin holds ══'))
   for (const subject of (await repo.originLog()).slice(0, 12)) console.log(`  ${subject}`)
   console.log(dim(`  …\n  control file on origin:`))
   console.log(dim(((await repo.readOrigin('batch-control.json')) ?? '').replace(/^/gm, '  │ ')))

@@ -3691,8 +3691,10 @@ async function run() {
                 `No branch was created. Check the ID, or the base branch.`);
         }
         const ctx = { batchId: inputs.batchId, reason: inputs.reason, base: base.name, actor: process.env.GITHUB_ACTOR ?? '', runUrl: runUrl(), force: inputs.force };
-        for (const c of p.conflicts) {
-            annotate.warning(`${c.path} was changed after the batch by ${c.later.map((l) => l.sha.slice(0, 7)).join(', ')}; ${inputs.force ? 'rolled back anyway (force)' : 'left alone (use force to roll it back too)'}`, { title: `rollback ${inputs.batchId}: conflict` });
+        if (p.conflicts.length > 0) {
+            const shown = p.conflicts.slice(0, 5).map((c) => `${c.path} (by ${c.later.map((l) => l.sha.slice(0, 7)).join(', ')})`);
+            annotate.warning(`${p.conflicts.length} file(s) were changed after the batch by commits outside it: ${shown.join('; ')}${p.conflicts.length > 5 ? '; …' : ''}. ` +
+                (inputs.force ? 'They are rolled back anyway (force).' : "They are left alone; re-run with force: 'true' to roll them back too."), { title: `rollback ${inputs.batchId}: conflicts` });
         }
         if (inputs.dryRun || p.files.length === 0) {
             setPlanOutputs(p, { branch: '', number: '', url: '' });
