@@ -26,6 +26,9 @@ const BLOB_BATCH = Buffer.from([0x00, 0x02, 0xff, 0x0d])
 const UNICODE_BEFORE = 'näme = "ünïcødé ✓ 🍺"\r\nversion = "1.0"'
 const MOD_BEFORE = 'name = "mod"\nversion = "1.0"\n'
 const GONE_BEFORE = 'name = "gone"\n\n\n'
+// Names git would quote or a pathspec would glob.
+const ODD = 'recipes/sp ace ü.toml'
+const GLOB = 'recipes/[x]*.toml'
 
 const baseFiles = (): Record<string, string> => ({
   [CONTROL]: JSON.stringify({ enabled: true, disabled_ecosystems: [], circuit_breaker: {} }, null, 2) + '\n',
@@ -35,6 +38,7 @@ const baseFiles = (): Record<string, string> => ({
   'recipes/mod.toml': MOD_BEFORE,
   'recipes/gone.toml': GONE_BEFORE,
   'recipes/unicode.toml': UNICODE_BEFORE,
+  [ODD]: 'odd = "before"\n',
   'docs/guide.md': '# guide\n'
 })
 
@@ -99,6 +103,8 @@ async function standard(): Promise<Standard> {
       'recipes/gone.toml': null,
       'recipes/unicode.toml': 'näme = "changed"\n',
       'recipes/blob.bin': BLOB_BATCH,
+      [ODD]: 'odd = "batch"\n',
+      [GLOB]: 'glob = true\n',
       [`data/failures/${ID}.jsonl`]: '{"recipe":"new","batch_id":"2026-02-17-001"}\n',
       [METRICS]: '{"batch_id":"2026-02-16-001"}\n{"batch_id":"2026-02-17-001"}\n',
       [CONTROL]: JSON.stringify({ enabled: true, disabled_ecosystems: ['npm'], circuit_breaker: {} }, null, 2) + '\n'
@@ -121,10 +127,12 @@ async function standard(): Promise<Standard> {
 }
 
 const STANDARD_FILES = [
+  { path: GLOB, action: 'delete' },
   { path: 'recipes/blob.bin', action: 'restore' },
   { path: 'recipes/gone.toml', action: 'restore' },
   { path: 'recipes/mod.toml', action: 'restore' },
   { path: 'recipes/new.toml', action: 'delete' },
+  { path: ODD, action: 'restore' },
   { path: 'recipes/sub/deep.toml', action: 'delete' },
   { path: 'recipes/unicode.toml', action: 'restore' }
 ]
@@ -167,7 +175,7 @@ async function blobAt(repo: TestRepo, ref: string, file: string): Promise<string
 const bytesAt = (repo: TestRepo, ref: string, file: string): Buffer => execFileSync(realGit(), ['cat-file', 'blob', `${ref}:${file}`], { cwd: repo.origin })
 /** Paths that differ between two commits on origin. */
 async function changedBetween(repo: TestRepo, a: string, b: string): Promise<string[]> {
-  return (await git(['diff', '--no-renames', '--name-only', a, b], repo.origin)).stdout.split('\n').filter(Boolean).sort()
+  return (await git(['diff', '-z', '--no-renames', '--name-only', a, b], repo.origin)).stdout.split('\0').filter(Boolean).sort()
 }
 /** Trailers of a commit on origin, in order. */
 async function trailersOf(repo: TestRepo, ref: string): Promise<Array<[string, string]>> {
@@ -252,7 +260,7 @@ describe('a rollback', () => {
     const r = await rollback(cwd, { 'batch-id': ID, reviewers: 'alice' }, { api: server })
     expectExit(r, 0)
     expect(filesOutput(r)).toEqual(STANDARD_FILES)
-    expect(r.outputs).toMatchObject({ count: '6', conflicts: '[]', branch: BRANCH, 'pr-number': '1', 'pr-url': 'https://github.com/acme/recipes/pull/1' })
+    expect(r.outputs).toMatchObject({ count: String(STANDARD_FILES.length), conflicts: '[]', branch: BRANCH, 'pr-number': '1', 'pr-url': 'https://github.com/acme/recipes/pull/1' })
 
     // origin's base branch is untouched: the rollback is a pull request.
     expect(await repo.originHead()).toBe(state)
@@ -268,7 +276,8 @@ describe('a rollback', () => {
     // Added → gone; modified and deleted → exactly as before the batch.
     expect(await blobAt(repo, tip, 'recipes/new.toml')).toBeNull()
     expect(await blobAt(repo, tip, 'recipes/sub/deep.toml')).toBeNull()
-    for (const f of ['recipes/blob.bin', 'recipes/gone.toml', 'recipes/mod.toml', 'recipes/unicode.toml']) {
+    expect(await blobAt(repo, tip, GLOB)).toBeNull()
+    for (const f of ['recipes/blob.bin', 'recipes/gone.toml', 'recipes/mod.toml', 'recipes/unicode.toml', ODD]) {
       expect(await blobAt(repo, tip, f)).toBe(await blobAt(repo, pre, f))
     }
     expect(bytesAt(repo, tip, 'recipes/blob.bin').equals(BLOB_BEFORE)).toBe(true)
@@ -279,7 +288,7 @@ describe('a rollback', () => {
     const modes = (ref: string): string => execFileSync(realGit(), ['ls-tree', ref, '--', 'recipes/blob.bin', 'recipes/mod.toml'], { cwd: repo.origin, encoding: 'utf8' })
     expect(modes(tip)).toBe(modes(pre))
 
-    // The pull request: opened once, labelled, no reviewers (6 ≤ 10), a body the reviewer needs nothing else for.
+    // The pull request: opened once, labelled, no reviewers (8 ≤ 10), a body the reviewer needs nothing else for.
     expect(server.calls('create')).toHaveLength(1)
     expect(server.calls('create')[0]!.body).toMatchObject({ head: BRANCH, base: 'main' })
     expect(server.calls('create')[0]!.headers.authorization).toMatch(new RegExp(TOKEN))
@@ -294,7 +303,7 @@ describe('a rollback', () => {
     expect(pr.body).toContain(REASON)
     expect(pr.body).toContain(`@${ACTOR}`)
     expect(pr.body).toContain(RUN_URL)
-    expect(pr.body).toMatch(/2 deleted, 4 restored, 0 conflict/)
+    expect(pr.body).toMatch(/3 deleted, 5 restored, 0 conflict/)
     expect(pr.body).not.toContain('recipes/ten.toml')
     expect(r.summary).toContain('[#1](https://github.com/acme/recipes/pull/1)')
   })
@@ -355,7 +364,7 @@ describe('conflicts', () => {
     expectExit(r, 0)
     expect(conflictsOutput(r)).toEqual([{ path: 'recipes/mod.toml', action: 'restore', later: [{ sha: later, subject: 'fix(mod): hotfix after the batch' }] }])
     expect(filesOutput(r)).toEqual(STANDARD_FILES.filter((f) => f.path !== 'recipes/mod.toml'))
-    expect(r.outputs.count).toBe('5')
+    expect(r.outputs.count).toBe(String(STANDARD_FILES.length - 1))
     expect(r.summary).toContain('Conflicts: left alone')
     expect(r.summary).toMatch(/`recipes\/mod\.toml`.*fix\(mod\): hotfix after the batch/)
     expect(r.annotations.some((a) => a.level === 'warning' && a.message.includes('recipes/mod.toml') && a.message.includes('left alone'))).toBe(true)
@@ -368,7 +377,7 @@ describe('conflicts', () => {
     expectExit(f, 0)
     expect(filesOutput(f)).toEqual(STANDARD_FILES)
     expect(conflictsOutput(f).map((c) => c.path)).toEqual(['recipes/mod.toml'])
-    expect(f.outputs.count).toBe('6')
+    expect(f.outputs.count).toBe(String(STANDARD_FILES.length))
     expect(await blobAt(repo, tip, 'recipes/mod.toml')).toBe(await blobAt(repo, pre, 'recipes/mod.toml'))
     expect(await changedBetween(repo, later, tip)).toEqual(STANDARD_FILES.map((x) => x.path))
     expect(f.summary).toMatch(/changed after the batch; forced/)
@@ -487,7 +496,7 @@ describe('dry run', () => {
     const r = await rollback(cwd, { 'batch-id': ID, 'dry-run': 'true', 'github-token': '', reason: '' }, { api: server, env: logged.env })
     expectExit(r, 0)
     expect(filesOutput(r)).toEqual(STANDARD_FILES)
-    expect(r.outputs).toMatchObject({ count: '6', conflicts: '[]', branch: '', 'pr-number': '', 'pr-url': '' })
+    expect(r.outputs).toMatchObject({ count: String(STANDARD_FILES.length), conflicts: '[]', branch: '', 'pr-number': '', 'pr-url': '' })
     expect(r.summary).toContain(`Dry run: rollback plan for batch \`${ID}\``)
     for (const f of STANDARD_FILES) expect(r.summary).toContain(`\`${f.path}\``)
     expect(r.summary).toContain(batch1.slice(0, 7))
@@ -541,7 +550,7 @@ describe('idempotent', () => {
     expect(server.calls('update')).toHaveLength(1)
     expect(server.calls('update')[0]!.path).toBe('/repos/acme/recipes/pulls/1')
     expect(server.pulls).toHaveLength(1)
-    expect(second.outputs).toMatchObject({ 'pr-number': '1', branch: BRANCH, count: '6' })
+    expect(second.outputs).toMatchObject({ 'pr-number': '1', branch: BRANCH, count: String(STANDARD_FILES.length) })
     expect(second.summary).toContain('(updated)')
     expect(await rollbackBranches(repo)).toEqual([`refs/heads/${BRANCH}`])
     expect(await rev(repo, `refs/heads/${BRANCH}^{tree}`)).toBe(tree1)
