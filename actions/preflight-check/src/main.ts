@@ -18,8 +18,13 @@ import {
 } from '@batch-ops/core'
 import {
   InputError,
+  type Snapshot,
+  type TamperReport,
   annotate,
   applyChange,
+  confine,
+  detectTampering,
+  git,
   booleanInput,
   listInput,
   now,
@@ -36,6 +41,25 @@ import { preflightSummary } from './summary.js'
 
 export const ACTION = 'preflight-check'
 
+function tamperMode(v: string): 'warn' | 'block' {
+  if (v !== 'warn' && v !== 'block') throw new InputError(`input 'on-tamper' must be 'warn' or 'block' (got ${JSON.stringify(v)})`)
+  return v
+}
+
+/** Hand edits since batch-ops last wrote the control file, read from the history the decision is based on. */
+async function tamperCheck(snapshot: Snapshot, cwd: string, file: string): Promise<TamperReport> {
+  let root = snapshot.root
+  let tip = snapshot.commit
+  if (!root || !tip) {
+    // persist: 'false' reads the working tree; check the checked-out history, if there is one.
+    const top = await git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] })
+    if (top.code !== 0) return { findings: [], examined: 0, incomplete: 'not a git repository: the history could not be checked' }
+    root = top.stdout.trim()
+    tip = 'HEAD'
+  }
+  return detectTampering(root, tip, confine(root, cwd, file).rel)
+}
+
 export function readInputs() {
   return {
     controlFile: stringInput('control-file', 'batch-control.json'),
@@ -49,6 +73,7 @@ export function readInputs() {
       pause: numberInput('pause-threshold', 0.95, { min: 0, exclusiveMin: true, max: 1 })
     },
     allocateBatchId: booleanInput('allocate-batch-id', true),
+    onTamper: tamperMode(stringInput('on-tamper', 'warn')),
     persist: booleanInput('persist', true),
     maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
     author: {
@@ -77,9 +102,10 @@ export async function run(): Promise<void> {
     }
     const at = now()
     const url = runUrl()
+    const cwd = workspace()
     const outcome = await applyChange(
       {
-        cwd: workspace(),
+        cwd,
         persist: inputs.persist,
         maxAttempts: inputs.maxAttempts,
         author: inputs.author,
@@ -88,6 +114,7 @@ export async function run(): Promise<void> {
       },
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
+        const tamper = control.exists ? await tamperCheck(snapshot, cwd, inputs.controlFile) : { findings: [], examined: 0 }
         if (inputs.ecosystems) {
           const known = [...Object.keys(breakerEntries(control.doc)), ...(control.doc.disabled_ecosystems ?? [])]
           const problems = checkEcosystemNames(inputs.ecosystems, known)
@@ -95,7 +122,14 @@ export async function run(): Promise<void> {
         }
         const { decision, doc, write } = preflight(
           control.doc,
-          { requested: inputs.ecosystems, limits: inputs.limits, thresholds: inputs.thresholds, allocateBatchId: inputs.allocateBatchId, exists: control.exists },
+          {
+            requested: inputs.ecosystems,
+            limits: inputs.limits,
+            thresholds: inputs.thresholds,
+            allocateBatchId: inputs.allocateBatchId,
+            exists: control.exists,
+            tampering: { findings: tamper.findings, block: inputs.onTamper === 'block' }
+          },
           at
         )
         const what = decision.batchId ? `allocate batch ${decision.batchId}` : decision.budgetReset ? 'start a new budget week' : 'update budget sampling'
@@ -106,11 +140,12 @@ export async function run(): Promise<void> {
             ['Batch-Ops-Action', ACTION],
             ['Run-Url', url]
           ]),
-          result: decision
+          result: { decision, tamper }
         }
       }
     )
-    const decision = outcome.result
+    const { decision, tamper } = outcome.result
+    if (tamper.incomplete) annotate.notice(`Tamper check incomplete: ${tamper.incomplete}.`, { title: 'preflight-check' })
     setDecisionOutputs(decision)
     for (const w of decision.warnings) annotate.warning(w, { title: 'preflight-check' })
     if (decision.canProceed) {
@@ -127,7 +162,9 @@ export async function run(): Promise<void> {
         attempts: outcome.attempts,
         evaluatedAt: at,
         limits: inputs.limits,
-        thresholds: inputs.thresholds
+        thresholds: inputs.thresholds,
+        tamper,
+        onTamper: inputs.onTamper
       })
     )
   } catch (error) {

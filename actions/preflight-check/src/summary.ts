@@ -10,6 +10,7 @@ import {
   percent,
   table
 } from '@batch-ops/core'
+import type { TamperReport } from '@batch-ops/runtime'
 
 export interface SummaryContext {
   controlFile: string
@@ -20,6 +21,8 @@ export interface SummaryContext {
   evaluatedAt: number
   limits: BudgetLimits
   thresholds: BudgetThresholds
+  tamper: TamperReport
+  onTamper: 'warn' | 'block'
 }
 
 function budgetStatus(fraction: number, t: BudgetThresholds): string {
@@ -54,6 +57,19 @@ export function preflightSummary(d: PreflightDecision, ctx: SummaryContext): str
       (d.budgetReset ? ' (**a new week started with this run: usage reset to 0**).' : '.') +
       '\n'
   )
+
+  if (ctx.tamper.findings.length > 0) {
+    out.push(`\n### ⚠️ Hand edits of the control file (on-tamper: ${ctx.onTamper})\n`)
+    out.push(
+      table(
+        ['commit', 'author', 'breaker', 'moved', 'subject'],
+        ctx.tamper.findings.map((t) => [code(t.commit.slice(0, 7)), md(t.author), code(t.ecosystem), `${t.from} → ${t.to}`, md(t.subject)])
+      )
+    )
+    out.push(`\nThese commits have no ${code('Batch-Ops-Action')} trailer and move a breaker in a way §5 forbids. Use the batch-control action (${code('reset-breaker')}) instead of hand edits; any batch-control command acknowledges them.\n`)
+  } else {
+    out.push(`\n<sub>Hand edits since batch-ops last wrote the control file: ${ctx.tamper.examined} commit(s) checked, none moved a breaker in a forbidden way${ctx.tamper.incomplete ? ` (incomplete: ${md(ctx.tamper.incomplete)})` : ''}.</sub>\n`)
+  }
 
   const persisted = ctx.commit
     ? `pushed as ${code(ctx.commit.slice(0, 12))}${ctx.attempts > 1 ? ` after ${ctx.attempts} attempts (the branch moved; the change was re-applied to the new state)` : ''}`

@@ -136,3 +136,14 @@ export function forbiddenBreakerMoves(before: ControlDoc, after: ControlDoc): Ta
   }
   return out
 }
+
+/** A forbidden move made by a commit batch-ops did not make (no Batch-Ops-Action trailer). */
+export interface TamperFinding extends Tamper {
+  commit: string
+  author: string
+  subject: string
+}
+
+export function describeTamper(t: TamperFinding): string {
+  return `breaker ${t.ecosystem} moved ${t.from} → ${t.to} in commit ${t.commit.slice(0, 7)} by ${t.author} ("${t.subject}"), without batch-ops`
+}

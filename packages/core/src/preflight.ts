@@ -6,6 +6,7 @@ import { type ControlDoc, breakerEntries, cloneControl, isEnabled } from './cont
 import { jsonEqual } from './json/edit.js'
 import type { JsonValue } from './json/parse.js'
 import { formatTimestamp, parseTimestamp } from './time.js'
+import { type TamperFinding, describeTamper } from './operator.js'
 
 export interface PreflightOptions {
   /** Ecosystems the workflow wants; `null`: every key of `circuit_breaker`. */
@@ -15,7 +16,10 @@ export interface PreflightOptions {
   allocateBatchId: boolean
   /** Whether the control file exists: a missing one is created only to hold a new batch ID. */
   exists: boolean
+  /** Forbidden hand edits of breakers found in the file's history, and whether they stop the batch. */
+  tampering?: { findings: TamperFinding[]; block: boolean }
 }
+
 
 export interface PreflightDecision {
   canProceed: boolean
@@ -28,6 +32,7 @@ export interface PreflightDecision {
   budgetReset: boolean
   /** Things an operator should see: each becomes a warning annotation. */
   warnings: string[]
+  tampering: TamperFinding[]
 }
 
 export interface PreflightResult {
@@ -86,6 +91,14 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
     else ecosystems.push(eco)
   }
 
+  const tampered = opts.tampering?.findings ?? []
+  for (const t of tampered) {
+    warnings.push(
+      `Hand edit of the control file: ${describeTamper(t)}. §5 forbids this move; ` +
+        `use the batch-control action (reset-breaker) instead, and run it to acknowledge the edit.`
+    )
+  }
+
   let reason = ''
   if (!isEnabled(doc)) {
     warnings.push(...stopWarnings(doc, now))
@@ -95,6 +108,10 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
       requested.length === 0
         ? 'no ecosystems to run: none were requested and circuit_breaker lists none'
         : `no ecosystems left to run: ${Object.entries(skipped).map(([e, why]) => `${e} (${why})`).join('; ')}`
+  } else if (tampered.length > 0 && opts.tampering?.block) {
+    reason =
+      `the control file was hand-edited in a way the circuit breaker forbids (${tampered.map(describeTamper).join('; ')}); ` +
+      `on-tamper is 'block': an operator must restore the breaker or acknowledge the edit with a batch-control command`
   } else if (budget.pause) {
     reason =
       `weekly CI budget nearly spent: ${describeUsage(budget.worst)} is at or over the pause threshold ` +
@@ -134,7 +151,8 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
       batchId,
       budget,
       budgetReset: rolled.reset,
-      warnings
+      warnings,
+      tampering: tampered
     },
     doc,
     write: !jsonEqual(input as JsonValue, doc as JsonValue) && (opts.exists || batchId !== '')

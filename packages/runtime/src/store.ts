@@ -15,6 +15,10 @@ import { BOT, type Identity, type IndexEntry, commitEntries, writeBlob } from '.
 export interface Snapshot {
   /** The file's content at the base of this attempt; null when it does not exist. */
   read(file: string): Promise<string | null>
+  /** The commit this attempt is based on (the fetched tip); undefined for the working tree. */
+  commit?: string
+  /** The repository's top directory, when git-backed. */
+  root?: string
 }
 
 export interface Change<R> {
@@ -233,6 +237,8 @@ export class GitStore {
   private snapshotAt(base: string): Snapshot {
     const cache = new Map<string, Promise<string | null>>()
     return {
+      commit: base,
+      root: this.root,
       read: (file) => {
         const { rel } = confine(this.root, this.opts.cwd, file)
         let p = cache.get(rel)
