@@ -1,31 +1,95 @@
-// npm run demo: the batch lifecycle, locally.
+// npm run demo: the whole batch lifecycle, locally.
 //
 // Every step runs a bundled action (actions/<name>/dist/index.js) in a child
 // process exactly as the GitHub runner does, against a throwaway repository
-// whose origin is a local bare repository. Time is pinned with BATCH_OPS_NOW
-// so that the breaker can be watched tripping, waiting and recovering.
+// whose origin is a local bare repository, and a local fake GitHub API for the
+// rollback's pull request. Time is pinned per step with BATCH_OPS_NOW, so a
+// breaker can be watched tripping, waiting and recovering in seconds.
+//
+// The terminal shows each step's key outputs; every job summary goes into one
+// HTML page, whose path is printed at the end.
 
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { type ActionRun, createRepo, git, runAction } from '../test/harness.ts'
+import { marked } from 'marked'
+import { type ActionRun, createRepo, git, repoRoot, runAction } from '../test/harness.ts'
 import { fakePullsApi } from '../test/fakes.ts'
 
-const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
-const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
-const quiet = process.argv.includes('--quiet')
+const tty = process.stdout.isTTY
+const bold = (s: string) => (tty ? `\x1b[1m${s}\x1b[0m` : s)
+const dim = (s: string) => (tty ? `\x1b[2m${s}\x1b[0m` : s)
+const started = Date.now()
 
-function show(title: string, run: ActionRun, keys: string[]): void {
-  console.log(`\n${bold(`▶ ${title}`)}  ${dim(`(exit ${run.code}, ${run.ms} ms)`)}`)
-  for (const k of keys) {
-    const v = run.outputs[k] ?? ''
-    console.log(`  ${k.padEnd(20)} ${v.length > 150 ? `${v.slice(0, 147)}…` : v}`)
-  }
-  for (const a of run.annotations) console.log(`  ${a.level === 'error' ? '✖' : a.level === 'warning' ? '⚠' : 'ℹ'} ${a.level}: ${a.message}`)
-  if (!quiet) console.log(dim(run.summary.trim().replace(/^/gm, '  │ ')))
-  if (run.code !== 0 && !title.includes('(fails)')) throw new Error(`${title} failed unexpectedly:\n${run.stdout}\n${run.stderr}`)
+// ---------------------------------------------------------------------------
+// the report: key outputs in the terminal, every summary in one HTML page
+
+interface Step {
+  section: string
+  title: string
+  action: string
+  run: ActionRun
+}
+const steps: Step[] = []
+let section = ''
+
+function chapter(title: string): void {
+  section = title
+  console.log(bold(`\n══ ${title} ══`))
 }
 
-const control = (over: Record<string, unknown> = {}) =>
+function show(action: string, title: string, run: ActionRun, keys: string[], expectFailure = false): ActionRun {
+  steps.push({ section, title, action, run })
+  const outs = keys
+    .map((k) => [k, run.outputs[k] ?? ''] as const)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${v.length > 70 ? `${v.slice(0, 67)}…` : v}`)
+  console.log(`${run.code === 0 ? '✔' : '✖'} ${title} ${dim(`[${action}, ${run.ms} ms]`)}`)
+  if (outs.length > 0) console.log(dim(`    ${outs.join('  ')}`))
+  for (const a of run.annotations.filter((x) => x.level !== 'notice')) console.log(`    ${a.level === 'error' ? '✖' : '⚠'} ${a.message.length > 180 ? `${a.message.slice(0, 177)}…` : a.message}`)
+  if ((run.code !== 0) !== expectFailure) throw new Error(`${title}: unexpected exit ${run.code}\n${run.stdout}\n${run.stderr}`)
+  return run
+}
+
+async function writeReport(): Promise<string> {
+  const dir = path.join(repoRoot, '.demo')
+  await mkdir(dir, { recursive: true })
+  const file = path.join(dir, 'batch-ops-demo.html')
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+  let body = ''
+  let current = ''
+  for (const [i, s] of steps.entries()) {
+    if (s.section !== current) {
+      current = s.section
+      body += `<h1>${esc(current)}</h1>\n`
+    }
+    const outputs = Object.entries(s.run.outputs)
+      .map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td><code>${esc(v)}</code></td></tr>`)
+      .join('')
+    body +=
+      `<section id="step-${i + 1}"><h2>${i + 1}. ${esc(s.title)} <small>${esc(s.action)} · exit ${s.run.code}</small></h2>\n` +
+      `<div class="summary">${await marked.parse(s.run.summary)}</div>\n` +
+      (outputs ? `<details><summary>outputs</summary><table>${outputs}</table></details>` : '') +
+      `</section>\n`
+  }
+  const css =
+    'body{font:14px/1.5 -apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328}' +
+    'h1{border-bottom:2px solid #d0d7de;margin-top:2em}h2{font-size:1.1em;margin-top:1.5em}h2 small{color:#59636e;font-weight:normal}' +
+    '.summary{border:1px solid #d0d7de;border-radius:6px;padding:0 1em;background:#fff}table{border-collapse:collapse;margin:.5em 0}' +
+    'td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}code{background:#f6f8fa;padding:0 3px;border-radius:3px}' +
+    'pre{background:#f6f8fa;padding:8px;overflow:auto}details{margin:.5em 0}'
+  await writeFile(
+    file,
+    `<!doctype html><html><head><meta charset="utf-8"><title>batch-ops demo</title><style>${css}</style></head><body>` +
+      `<p>batch-ops demo: ${steps.length} job summaries, written ${new Date().toISOString()}.</p>${body}</body></html>\n`
+  )
+  return file
+}
+
+// ---------------------------------------------------------------------------
+// the registry
+
+const ECOSYSTEMS = ['homebrew', 'npm', 'pypi']
+const initialControl =
   JSON.stringify(
     {
       enabled: true,
@@ -37,45 +101,60 @@ const control = (over: Record<string, unknown> = {}) =>
       expected_resume: '',
       circuit_breaker: {
         homebrew: { state: 'closed', failures: 0 },
-        npm: { state: 'closed', failures: 0 },
+        npm: { state: 'closed', failures: 0, window: 'SSSSS' },
         pypi: { state: 'closed', failures: 0 }
       },
-      budget: { macos_minutes_used: 120, linux_minutes_used: 900, week_start: '2026-03-02T00:00:00Z', sampling_active: false },
-      ...over
+      budget: { macos_minutes_used: 0, linux_minutes_used: 0, week_start: '', sampling_active: false }
     },
     null,
     2
   ) + '\n'
 
-const PREFLIGHT_OUT = ['can-proceed', 'ecosystems', 'skipped-ecosystems', 'reason', 'sampling', 'batch-id']
-const BREAKER_OUT = ['state', 'skip', 'probe', 'failure-rate', 'opens-at']
-
-const started = Date.now()
-const repo = await createRepo({ files: { 'batch-control.json': control() } })
+const repo = await createRepo({ files: { 'batch-control.json': initialControl, 'recipes/README.md': 'Recipes, generated in batches.\n' } })
+const api = await fakePullsApi()
 const cwd = repo.work
-const at = (iso: string) => ({ BATCH_OPS_NOW: iso, GITHUB_RUN_ID: String(Date.parse(iso) / 1000), GITHUB_REPOSITORY: 'demo/registry', GITHUB_REF: 'refs/heads/main' })
-const preflight = (title: string, now: string, inputs: Record<string, string> = {}) =>
-  runAction('preflight-check', { cwd, inputs: { ecosystems: 'homebrew, npm, pypi', ...inputs }, env: at(now) }).then((r) => {
-    show(title, r, PREFLIGHT_OUT)
-    return r
-  })
-const RECORD_OUT = ['success-rate', 'severity', 'successes', 'failures', 'uploaded']
+let runNumber = 1000
+const env = (now: string, runId = String(++runNumber), actor = 'batch-bot') => ({
+  BATCH_OPS_NOW: now,
+  GITHUB_RUN_ID: runId,
+  GITHUB_REPOSITORY: 'demo/registry',
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_ACTOR: actor,
+  GITHUB_API_URL: api.url
+})
+
+const PREFLIGHT = ['can-proceed', 'batch-id', 'ecosystems', 'skipped-ecosystems', 'sampling', 'reason']
+const BREAKER = ['state', 'skip', 'probe', 'failure-rate', 'opens-at']
+const RECORD = ['success-rate', 'severity', 'successes', 'failures']
+
+function preflight(title: string, now: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction('preflight-check', { cwd, inputs: { ecosystems: ECOSYSTEMS.join(', '), ...inputs }, env: env(now) }).then((r) => show('preflight-check', title, r, PREFLIGHT))
+}
+
+type Plan = Record<string, { passed: number; failed: number }>
 
 /**
- * A synthetic batch: recipes committed with a `batch_id:` line, some passing and
- * some failing, then record-batch writes its metrics, failures and manifest.
+ * One scheduled batch, as batch-operations.yml runs it: preflight, then per
+ * ecosystem the breaker check, the work (here: recipes committed with a
+ * `batch_id:` line), record-batch, and the breaker record.
  */
-async function simulateBatch(batchId: string, now: string, plan: Record<string, { passed: number; failed: number }>): Promise<void> {
+async function batch(label: string, now: string, plan: Plan): Promise<string | undefined> {
+  const pre = await preflight(`${label}: preflight`, now)
+  if (pre.outputs['can-proceed'] !== 'true') return undefined
+  const id = pre.outputs['batch-id']!
+  const runId = String(++runNumber)
   const base = (await git(['rev-parse', 'HEAD'], cwd)).stdout.trim()
   const files: Record<string, string> = {}
   const results: string[] = []
-  for (const [eco, { passed, failed }] of Object.entries(plan)) {
+  const ran: string[] = []
+  for (const eco of JSON.parse(pre.outputs.ecosystems!) as string[]) {
+    const check = show('circuit-breaker', `${label}: ${eco} breaker check`, await runAction('circuit-breaker', { cwd, inputs: { mode: 'check', ecosystem: eco }, env: env(now, runId) }), BREAKER)
+    if (check.outputs.skip === 'true') continue
+    ran.push(eco)
+    const { passed, failed } = plan[eco] ?? { passed: 3, failed: 0 }
     for (let i = 0; i < passed + failed; i++) {
-      const name = `${eco}-tool-${batchId.slice(-3)}-${i}`
-      files[`recipes/${eco}/${name}.toml`] = `# batch_id: ${batchId}
-name = "${name}"
-version = "1.${i}.0"
-`
+      const name = `${eco}-${id}-${i}`
+      files[`recipes/${eco}/${name}.toml`] = `# batch_id: ${id}\nname = "${name}"\nversion = "1.${i}.0"\n`
       const ok = i < passed
       results.push(
         JSON.stringify({
@@ -88,109 +167,87 @@ version = "1.${i}.0"
       )
     }
   }
-  await repo.commitAndPush(files, `feat(recipes): batch ${batchId}\n\nbatch_id: ${batchId}`)
-  const resultsFile = path.join(repo.root, `results-${batchId}.jsonl`)
+  await repo.commitAndPush(files, `feat(recipes): batch ${id}\n\nbatch_id: ${id}`)
+  const resultsFile = path.join(repo.root, `results-${id}.jsonl`)
   await writeFile(resultsFile, results.join('\n') + '\n')
-  const r = await runAction('record-batch', {
-    cwd,
-    inputs: { 'batch-id': batchId, results: resultsFile, 'base-ref': base, 'macos-minutes': '14', 'linux-minutes': '31' },
-    env: at(now)
-  })
-  show(`record-batch ${batchId}`, r, RECORD_OUT)
-  const metrics = ((await repo.readOrigin('data/metrics/batch-runs.jsonl')) ?? '').trim().split('\n')
-  console.log(dim(`  metrics line  ${metrics[metrics.length - 1]!.slice(0, 160)}…`))
-  const failures = ((await repo.readOrigin(`data/failures/${batchId}.jsonl`)) ?? '').trim().split('\n').filter(Boolean)
-  console.log(dim(`  failures      ${failures.length} record(s)${failures[0] ? `, first: ${failures[0].slice(0, 120)}…` : ''}`))
-  const manifest = JSON.parse((await repo.readOrigin(`data/batches/${batchId}.json`)) ?? '{"files":[]}') as { files: Array<{ path: string; status: string }> }
-  console.log(dim(`  manifest      ${manifest.files.length} file(s): ${manifest.files.slice(0, 3).map((f) => `${f.status} ${f.path}`).join(', ')}${manifest.files.length > 3 ? ', …' : ''}`))
+  const record = show(
+    'record-batch',
+    `${label}: record-batch ${id}`,
+    await runAction('record-batch', { cwd, inputs: { 'batch-id': id, results: resultsFile, 'base-ref': base, 'macos-minutes': '12', 'linux-minutes': '30' }, env: env(now, runId) }),
+    RECORD
+  )
+  const report = JSON.parse(record.outputs.report ?? '[]') as Array<{ ecosystem: string; passed: number; failed: number }>
+  for (const eco of ran) {
+    const e = report.find((x) => x.ecosystem === eco) ?? { passed: 0, failed: 0 }
+    show(
+      'circuit-breaker',
+      `${label}: ${eco} breaker record (${e.passed} passed, ${e.failed} failed)`,
+      await runAction('circuit-breaker', { cwd, inputs: { mode: 'record', ecosystem: eco, successes: String(e.passed), failures: String(e.failed), 'batch-id': id }, env: env(now, runId) }),
+      BREAKER
+    )
+  }
+  return id
 }
-const breaker = (title: string, now: string, inputs: Record<string, string>) =>
-  runAction('circuit-breaker', { cwd, inputs, env: at(now) }).then((r) => show(title, r, BREAKER_OUT))
+
+function control(title: string, now: string, inputs: Record<string, string>, actor = 'alice', expectFailure = false): Promise<ActionRun> {
+  return runAction('batch-control', { cwd, inputs, env: env(now, undefined, actor) }).then((r) => show('batch-control', title, r, ['changed', 'summary'], expectFailure))
+}
 
 try {
-  console.log(bold('batch-ops demo') + dim(`  repository ${repo.work}, origin ${repo.origin}`))
+  console.log(bold('batch-ops demo') + dim(`  repository ${repo.work}  origin ${repo.origin}  fake GitHub API ${api.url}`))
 
-  console.log(bold('\n══ 1. preflight-check over four control-file states ══'))
-  const first = await preflight('running: every ecosystem may run, batch ID 001', '2026-03-04T10:00:00Z')
-  await simulateBatch(first.outputs['batch-id']!, '2026-03-04T10:40:00Z', { homebrew: { passed: 6, failed: 1 }, npm: { passed: 5, failed: 0 }, pypi: { passed: 2, failed: 3 } })
-  const second = await preflight('running again the same day: batch ID 002', '2026-03-04T16:00:00Z')
-  await simulateBatch(second.outputs['batch-id']!, '2026-03-04T16:30:00Z', { homebrew: { passed: 7, failed: 0 }, npm: { passed: 4, failed: 0 }, pypi: { passed: 5, failed: 0 } })
+  chapter('1. Scheduled batches: preflight, breaker check, the work, record-batch, breaker record')
+  await batch('Mon 10:00', '2026-03-02T10:00:00Z', { homebrew: { passed: 6, failed: 0 }, npm: { passed: 3, failed: 1 }, pypi: { passed: 4, failed: 0 } })
+  const bad = await batch('Mon 14:00', '2026-03-02T14:00:00Z', { homebrew: { passed: 6, failed: 1 }, npm: { passed: 1, failed: 5 }, pypi: { passed: 4, failed: 0 } })
+  console.log(dim(`    npm failed most of batch ${bad}: its breaker tripped and stays open for an hour.`))
 
-  await repo.commitAndPush({ 'batch-control.json': control({ disabled_ecosystems: ['pypi'], batch_sequence: { date: '2026-03-04', last: 2 } }) }, 'ops: pause pypi')
-  await preflight('paused ecosystem: pypi is left out', '2026-03-04T18:00:00Z')
+  chapter('2. The npm breaker waits, is probed and recovers; the others keep running')
+  await batch('Mon 14:30', '2026-03-02T14:30:00Z', { homebrew: { passed: 5, failed: 0 }, pypi: { passed: 3, failed: 0 } })
+  show('circuit-breaker', 'Mon 15:00: another run checks npm first and claims the probe', await runAction('circuit-breaker', { cwd, inputs: { mode: 'check', ecosystem: 'npm', 'run-id': 'probe-run' }, env: env('2026-03-02T15:00:00Z') }), BREAKER)
+  show('circuit-breaker', 'Mon 15:01: a concurrent run finds the probe taken and skips npm', await runAction('circuit-breaker', { cwd, inputs: { mode: 'check', ecosystem: 'npm', 'run-id': 'other-run' }, env: env('2026-03-02T15:01:00Z') }), BREAKER)
+  show('circuit-breaker', 'Mon 15:20: the probe passes, npm closes', await runAction('circuit-breaker', { cwd, inputs: { mode: 'record', ecosystem: 'npm', successes: '4', failures: '0', 'run-id': 'probe-run' }, env: env('2026-03-02T15:20:00Z') }), BREAKER)
+  await batch('Mon 18:00', '2026-03-02T18:00:00Z', { homebrew: { passed: 5, failed: 0 }, npm: { passed: 5, failed: 0 }, pypi: { passed: 3, failed: 0 } })
 
-  await repo.commitAndPush(
-    {
-      'batch-control.json': control({
-        enabled: false,
-        reason: 'compromised upstream package in npm',
-        incident_url: 'https://example.invalid/incidents/42',
-        disabled_by: 'alice',
-        disabled_at: '2026-03-04T18:30:00Z',
-        expected_resume: '2026-03-05T09:00:00Z',
-        batch_sequence: { date: '2026-03-04', last: 3 }
-      })
-    },
-    'ops: stop all batches'
-  )
-  await preflight('stopped: the kill switch holds everything (and the resume time has passed)', '2026-03-05T10:00:00Z')
+  chapter('3. An operator stops everything, then resumes (batch-control, the emergency form)')
+  await control('alice stops every batch', '2026-03-02T18:30:00Z', {
+    command: 'stop',
+    reason: 'compromised upstream package suspected in npm',
+    'incident-url': 'https://example.invalid/incidents/42',
+    'expected-resume': '2026-03-03T09:00:00Z'
+  })
+  await preflight('Mon 20:00: the next preflight is blocked', '2026-03-02T20:00:00Z')
+  await control('a typo is refused, nothing written', '2026-03-02T20:05:00Z', { command: 'pause-ecosystem', ecosystems: 'npmjs', reason: 'keep npm out' }, 'alice', true)
+  await control('alice pauses npm', '2026-03-02T20:06:00Z', { command: 'pause-ecosystem', ecosystems: 'npm', reason: 'keep npm out until the advisory is resolved' })
+  await control('alice resumes batches', '2026-03-03T09:00:00Z', { command: 'resume', reason: 'advisory triaged; npm stays paused' })
+  await batch('Tue 10:00', '2026-03-03T10:00:00Z', { homebrew: { passed: 4, failed: 0 }, pypi: { passed: 4, failed: 0 } })
 
-  await repo.commitAndPush(
-    { 'batch-control.json': control({ budget: { macos_minutes_used: 850, linux_minutes_used: 1200, week_start: '2026-03-02T00:00:00Z', sampling_active: false } }) },
-    'ops: resume; budget at 85% macOS'
-  )
-  await preflight('budget at 85%: sampling mode', '2026-03-05T11:00:00Z')
-  await repo.commitAndPush(
-    { 'batch-control.json': control({ budget: { macos_minutes_used: 960, linux_minutes_used: 1200, week_start: '2026-03-02T00:00:00Z', sampling_active: true } }) },
-    'sim: more macOS minutes spent'
-  )
-  await preflight('budget nearly spent (96%): the batch does not proceed', '2026-03-05T12:00:00Z')
-  await preflight('next Monday: a new budget week, usage reset', '2026-03-09T00:05:00Z')
-
-  console.log(bold('\n══ 2. circuit-breaker: npm keeps failing, trips, waits, is probed and recovers; homebrew keeps running ══'))
-  // npm has a healthy history (SSSS); then every run fails, and the failure rate climbs to the threshold.
-  await repo.commitAndPush({ 'batch-control.json': control({ circuit_breaker: { homebrew: { state: 'closed', failures: 0 }, npm: { state: 'closed', failures: 0, window: 'SSSS' }, pypi: { state: 'closed', failures: 0 } } }) }, 'sim: npm history')
-  const hours = ['2026-03-09T01:00:00Z', '2026-03-09T02:00:00Z', '2026-03-09T03:00:00Z', '2026-03-09T04:00:00Z']
-  for (const [i, now] of hours.entries()) {
-    await breaker(`run ${i + 1}: npm check`, now, { mode: 'check', ecosystem: 'npm' })
-    await breaker(`run ${i + 1}: npm record (failure)`, now, { mode: 'record', ecosystem: 'npm', outcome: 'failure' })
-    await breaker(`run ${i + 1}: homebrew record (success)`, now, { mode: 'record', ecosystem: 'homebrew', outcome: 'success' })
-  }
-  await breaker('30 min after the trip: npm is skipped while open', '2026-03-09T04:30:00Z', { mode: 'check', ecosystem: 'npm' })
-  await breaker('homebrew is unaffected', '2026-03-09T04:30:00Z', { mode: 'check', ecosystem: 'homebrew' })
-  await breaker('one hour after the trip: this run claims the half-open probe', '2026-03-09T05:00:00Z', { mode: 'check', ecosystem: 'npm', 'run-id': 'run-6' })
-  await breaker('another run finds the probe taken and skips', '2026-03-09T05:01:00Z', { mode: 'check', ecosystem: 'npm', 'run-id': 'run-7' })
-  await breaker('run 6, the probe, passes: npm closes', '2026-03-09T05:20:00Z', { mode: 'record', ecosystem: 'npm', successes: '5', failures: '0', 'run-id': 'run-6' })
-  await preflight('preflight after recovery: every ecosystem runs', '2026-03-09T07:00:00Z')
-
-  console.log(bold('\n══ 3. rollback-batch: batch 2026-03-04-001 took pypi down; take it back out with a pull request ══'))
-  const api = await fakePullsApi()
-  try {
-    const rollbackEnv = { ...at('2026-03-09T08:00:00Z'), GITHUB_API_URL: api.url, GITHUB_ACTOR: 'alice', GITHUB_SERVER_URL: 'https://github.com' }
-    const ROLLBACK_OUT = ['count', 'files', 'conflicts', 'branch', 'pr-number', 'pr-url']
-    const dry = await runAction('rollback-batch', { cwd, inputs: { 'batch-id': '2026-03-04-001', 'dry-run': 'true' }, env: rollbackEnv })
-    show('dry run: the plan, nothing changed', dry, ROLLBACK_OUT)
-    const real = await runAction('rollback-batch', {
-      cwd,
-      inputs: { 'batch-id': '2026-03-04-001', reason: 'pypi recipes fail checksum validation', 'github-token': 'demo-token', reviewers: 'alice, registry/maintainers' },
-      env: rollbackEnv
-    })
-    show('rollback: branch pushed, pull request opened', real, ROLLBACK_OUT)
-    const pr = api.pulls[0]
-    if (pr) {
-      console.log(bold(`\n  The pull request it opened (#${pr.number}, from ${pr.head} into ${pr.base}), as the local fake GitHub API received it:`))
-      console.log(`  title:     ${pr.title}\n  labels:    ${pr.labels.join(', ')}\n  reviewers: ${[...pr.reviewers, ...pr.teamReviewers].join(', ') || '(none: not over the review threshold)'}`)
-      console.log(dim(pr.body.trim().split('\n').slice(0, 24).join('\n').replace(/^/gm, '  │ ')))
-    }
-  } finally {
-    await api.close()
+  chapter(`4. The bad batch ${bad} is rolled back with a pull request (rollback-batch, the rollback form)`)
+  const rollbackInputs = { 'batch-id': bad!, reason: 'npm recipes of this batch fail checksum validation', 'github-token': 'demo-token', reviewers: 'alice, demo/registry-maintainers', 'review-threshold': '10' }
+  show('rollback-batch', 'dry run: the plan, nothing changed', await runAction('rollback-batch', { cwd, inputs: { ...rollbackInputs, 'dry-run': 'true' }, env: env('2026-03-03T11:00:00Z', undefined, 'alice') }), ['count', 'conflicts'])
+  show('rollback-batch', 'rollback: branch pushed, pull request opened', await runAction('rollback-batch', { cwd, inputs: rollbackInputs, env: env('2026-03-03T11:05:00Z', undefined, 'alice') }), ['count', 'branch', 'pr-number', 'pr-url'])
+  const pr = api.pulls[0]
+  if (pr) {
+    console.log(dim(`    pull request #${pr.number} ${pr.head} → ${pr.base}: "${pr.title}"`))
+    console.log(dim(`    labels: ${pr.labels.join(', ')}; reviewers: ${[...pr.reviewers, ...pr.teamReviewers].join(', ') || '(none)'}`))
   }
 
-  console.log(bold('\n══ 4. what origin holds ══'))
-  for (const subject of (await repo.originLog()).slice(0, 12)) console.log(`  ${subject}`)
-  console.log(dim(`  …\n  control file on origin:`))
-  console.log(dim(((await repo.readOrigin('batch-control.json')) ?? '').replace(/^/gm, '  │ ')))
-  console.log(bold(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.`))
+  chapter('5. A hand edit that closes an open breaker is flagged')
+  await batch('Tue 12:00', '2026-03-03T12:00:00Z', { homebrew: { passed: 4, failed: 0 }, pypi: { passed: 1, failed: 6 } })
+  // Someone "fixes" the tripped pypi breaker by editing the file directly.
+  const text = (await repo.readOrigin('batch-control.json'))!
+  await git(['pull', '--quiet', '--ff-only', 'origin', 'main'], cwd)
+  await repo.commitAndPush({ 'batch-control.json': text.replace(/("pypi": \{\s*"state": )"open"/, '$1"closed"') }, 'unblock pypi, it is probably fine')
+  await preflight('Tue 12:30: preflight with on-tamper: block stops the batch', '2026-03-03T12:30:00Z', { 'on-tamper': 'block' })
+
+  chapter('6. What origin holds')
+  for (const subject of (await repo.originLog()).slice(0, 8)) console.log(dim(`    ${subject}`))
+  const metrics = ((await repo.readOrigin('data/metrics/batch-runs.jsonl')) ?? '').trim().split('\n')
+  console.log(dim(`    data/metrics/batch-runs.jsonl: ${metrics.length} batch line(s); data/failures and data/batches hold each batch's failures and manifest`))
+
+  const report = await writeReport()
+  console.log(bold(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s: ${steps.length} action runs.`))
+  console.log(`Every job summary is in ${bold(report)}`)
 } finally {
+  await api.close()
   await repo.cleanup()
 }

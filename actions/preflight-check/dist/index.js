@@ -287,7 +287,7 @@ function parse_formatJsonPath(path) {
 function isJsonObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-function jsonEqual(a, b) {
+function edit_jsonEqual(a, b) {
     if (a === b)
         return true;
     if (a === null || b === null || a === undefined || b === undefined)
@@ -295,7 +295,7 @@ function jsonEqual(a, b) {
     if (Array.isArray(a)) {
         if (!Array.isArray(b) || a.length !== b.length)
             return false;
-        return a.every((x, i) => jsonEqual(x, b[i]));
+        return a.every((x, i) => edit_jsonEqual(x, b[i]));
     }
     if (isJsonObject(a)) {
         if (!isJsonObject(b))
@@ -304,7 +304,7 @@ function jsonEqual(a, b) {
         const kb = Object.keys(b);
         if (ka.length !== kb.length)
             return false;
-        return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
+        return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && edit_jsonEqual(a[k], b[k]));
     }
     return false;
 }
@@ -329,7 +329,7 @@ function serializeAt(value, depth, style) {
     return body.split('\n').join(style.newline + pad);
 }
 function collect(node, next, depth, style, out) {
-    if (jsonEqual(node.value, next))
+    if (edit_jsonEqual(node.value, next))
         return;
     const members = node.members ?? [];
     if (node.kind !== 'object' || !isJsonObject(next) || members.length === 0) {
@@ -1824,13 +1824,21 @@ function allocateBatchId(sequence, now) {
 
 
 
+
 const OPERATOR_COMMANDS = (/* unused pure expression or super */ null && (['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget']));
 const refuse = (error) => ({ ok: false, error });
 function needEcosystems(cmd, known) {
     if (cmd.ecosystems.length === 0)
         return `${cmd.command} needs at least one ecosystem (input 'ecosystems')`;
     const problems = checkEcosystemNames(cmd.ecosystems, known);
-    return problems.length > 0 ? problems.join('; ') : undefined;
+    if (problems.length > 0)
+        return problems.join('; ');
+    // An emergency form acts on ecosystems the control file knows: a slip must not pass as a new name.
+    const unknown = cmd.ecosystems.filter((e) => !known.includes(e));
+    if (unknown.length > 0) {
+        return `unknown ecosystem${unknown.length > 1 ? 's' : ''} ${unknown.map((e) => JSON.stringify(e)).join(', ')}; the control file knows ${known.length > 0 ? known.join(', ') : 'none yet'}`;
+    }
+    return undefined;
 }
 function applyOperatorCommand(input, cmd, now) {
     if (cmd.reason.trim() === '')
@@ -1860,11 +1868,14 @@ function applyOperatorCommand(input, cmd, now) {
         }
         case 'resume': {
             const wasStopped = input.enabled === false;
-            doc.enabled = true;
+            if (wasStopped)
+                doc.enabled = true;
             for (const k of ['reason', 'disabled_by', 'disabled_at', 'incident_url', 'expected_resume'])
                 if (k in doc)
                     doc[k] = '';
-            return { ok: true, doc, changed: wasStopped, summary: wasStopped ? 'resumed batch processing' : 'batch processing was already running; cleared the stop fields' };
+            // Leftover stop fields of a running pipeline are a change too: `changed` decides whether anything is written.
+            const changed = !jsonEqual(input, doc);
+            return { ok: true, doc, changed, summary: wasStopped ? 'resumed batch processing' : changed ? 'batch processing was already running; cleared the stop fields' : 'batch processing was already running; nothing to change' };
         }
         case 'pause-ecosystem': {
             const bad = needEcosystems(cmd, known);
@@ -2050,7 +2061,7 @@ function preflight(input, opts, now) {
             tampering: tampered
         },
         doc,
-        write: !jsonEqual(input, doc) && (opts.exists || batchId !== '')
+        write: !edit_jsonEqual(input, doc) && (opts.exists || batchId !== '')
     };
 }
 

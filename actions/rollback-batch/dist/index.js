@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(742);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4566);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 742:
+/***/ 4566:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1691,7 +1691,7 @@ function closestEcosystem(name, known) {
  * looks like a misspelling of a known ecosystem is refused with the right
  * spelling. A new, well-formed name is accepted.
  */
-function checkEcosystemNames(names, known) {
+function ecosystems_checkEcosystemNames(names, known) {
     const errors = [];
     for (const name of names) {
         if (!ECOSYSTEM_PATTERN.test(name)) {
@@ -1707,8 +1707,133 @@ function checkEcosystemNames(names, known) {
     return errors;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/operator.ts
+// Operator commands over the control file (batch-control), pure:
+// (control file, command, now) -> new control file, or a refusal that says why.
+
+
+
+
+const OPERATOR_COMMANDS = (/* unused pure expression or super */ null && (['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget']));
+const refuse = (error) => ({ ok: false, error });
+function needEcosystems(cmd, known) {
+    if (cmd.ecosystems.length === 0)
+        return `${cmd.command} needs at least one ecosystem (input 'ecosystems')`;
+    const problems = checkEcosystemNames(cmd.ecosystems, known);
+    if (problems.length > 0)
+        return problems.join('; ');
+    // An emergency form acts on ecosystems the control file knows: a slip must not pass as a new name.
+    const unknown = cmd.ecosystems.filter((e) => !known.includes(e));
+    if (unknown.length > 0) {
+        return `unknown ecosystem${unknown.length > 1 ? 's' : ''} ${unknown.map((e) => JSON.stringify(e)).join(', ')}; the control file knows ${known.length > 0 ? known.join(', ') : 'none yet'}`;
+    }
+    return undefined;
+}
+function applyOperatorCommand(input, cmd, now) {
+    if (cmd.reason.trim() === '')
+        return refuse(`a reason is required for every command: say why (it goes into the commit and the audit trail)`);
+    const doc = cloneControl(input);
+    const breakers = breakerEntries(doc);
+    const paused = doc.disabled_ecosystems ?? [];
+    const known = [...new Set([...Object.keys(breakers), ...paused])];
+    switch (cmd.command) {
+        case 'stop': {
+            let resume = '';
+            if (cmd.expectedResume !== '') {
+                const at = parseTimestamp(cmd.expectedResume);
+                if (at === null)
+                    return refuse(`expected-resume ${JSON.stringify(cmd.expectedResume)} is not an RFC 3339 timestamp such as 2026-03-05T09:00:00Z`);
+                if (at <= now)
+                    return refuse(`expected-resume ${cmd.expectedResume} is in the past (now is ${formatTimestamp(now)}); give a future time, or none`);
+                resume = formatTimestamp(at);
+            }
+            doc.enabled = false;
+            doc.reason = cmd.reason;
+            doc.disabled_by = cmd.operator;
+            doc.disabled_at = formatTimestamp(now);
+            doc.incident_url = cmd.incidentUrl;
+            doc.expected_resume = resume;
+            return { ok: true, doc, changed: true, summary: `stopped every batch${resume ? ` until about ${resume}` : ''}` };
+        }
+        case 'resume': {
+            const wasStopped = input.enabled === false;
+            doc.enabled = true;
+            for (const k of ['reason', 'disabled_by', 'disabled_at', 'incident_url', 'expected_resume'])
+                if (k in doc)
+                    doc[k] = '';
+            return { ok: true, doc, changed: wasStopped, summary: wasStopped ? 'resumed batch processing' : 'batch processing was already running; cleared the stop fields' };
+        }
+        case 'pause-ecosystem': {
+            const bad = needEcosystems(cmd, known);
+            if (bad)
+                return refuse(bad);
+            const added = cmd.ecosystems.filter((e) => !paused.includes(e));
+            doc.disabled_ecosystems = [...paused, ...added];
+            return { ok: true, doc, changed: added.length > 0, summary: added.length > 0 ? `paused ${added.join(', ')}` : `${cmd.ecosystems.join(', ')} already paused` };
+        }
+        case 'resume-ecosystem': {
+            const bad = needEcosystems(cmd, known);
+            if (bad)
+                return refuse(bad);
+            const notPaused = cmd.ecosystems.filter((e) => !paused.includes(e));
+            if (notPaused.length > 0)
+                return refuse(`${notPaused.join(', ')} ${notPaused.length === 1 ? 'is' : 'are'} not paused (paused: ${paused.length > 0 ? paused.join(', ') : 'none'})`);
+            doc.disabled_ecosystems = paused.filter((e) => !cmd.ecosystems.includes(e));
+            return { ok: true, doc, changed: true, summary: `resumed ${cmd.ecosystems.join(', ')}` };
+        }
+        case 'reset-breaker': {
+            const bad = needEcosystems(cmd, known);
+            if (bad)
+                return refuse(bad);
+            const notOpen = cmd.ecosystems.filter((e) => breakers[e]?.state !== 'open');
+            if (notOpen.length > 0) {
+                return refuse(`only an open breaker can be reset (open → half-open, probed by the next run): ` +
+                    notOpen.map((e) => `${e} is ${breakers[e]?.state ?? 'absent (closed)'}`).join(', '));
+            }
+            const next = { ...breakers };
+            for (const e of cmd.ecosystems) {
+                const { probe: _none, ...entry } = next[e];
+                next[e] = { ...entry, state: 'half-open', opens_at: formatTimestamp(now) };
+            }
+            doc.circuit_breaker = next;
+            return { ok: true, doc, changed: true, summary: `reset ${cmd.ecosystems.join(', ')} to half-open: the next run probes` };
+        }
+        case 'reset-budget': {
+            const rolled = rollBudgetWeek(doc.budget, now).budget;
+            const b = { ...rolled, macos_minutes_used: 0, linux_minutes_used: 0, sampling_active: false, week_start: formatTimestamp(weekStart(now)) };
+            if ('windows_minutes_used' in b)
+                b.windows_minutes_used = 0;
+            doc.budget = b;
+            return { ok: true, doc, changed: true, summary: 'reset this week\'s budget use to 0' };
+        }
+    }
+}
+/** Whether `name` is a command; for input validation. */
+function isOperatorCommand(name) {
+    return OPERATOR_COMMANDS.includes(name);
+}
+/** The moves §5 allows between two versions of the file (absent → closed: a new entry). */
+const ALLOWED = new Set(['closed>open', 'open>half-open', 'half-open>closed', 'half-open>open', 'absent>closed', 'closed>absent']);
+/** Breaker moves between two versions of the control file that §5 forbids (e.g. open → closed). */
+function operator_forbiddenBreakerMoves(before, after) {
+    const a = breakerEntries(before);
+    const b = breakerEntries(after);
+    const out = [];
+    for (const eco of new Set([...Object.keys(a), ...Object.keys(b)])) {
+        const from = a[eco]?.state ?? 'absent';
+        const to = b[eco]?.state ?? 'absent';
+        if (from !== to && !ALLOWED.has(`${from}>${to}`))
+            out.push({ ecosystem: eco, from, to });
+    }
+    return out;
+}
+function operator_describeTamper(t) {
+    return `breaker ${t.ecosystem} moved ${t.from} → ${t.to} in commit ${t.commit.slice(0, 7)} by ${t.author} ("${t.subject}"), without batch-ops`;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/preflight.ts
 // preflight-check's decision (CONTRACT §4): may this batch run, and on what?
+
 
 
 
@@ -1760,6 +1885,11 @@ function preflight(input, opts, now) {
         else
             ecosystems.push(eco);
     }
+    const tampered = opts.tampering?.findings ?? [];
+    for (const t of tampered) {
+        warnings.push(`Hand edit of the control file: ${describeTamper(t)}. §5 forbids this move; ` +
+            `use the batch-control action (reset-breaker) instead, and run it to acknowledge the edit.`);
+    }
     let reason = '';
     if (!isEnabled(doc)) {
         warnings.push(...stopWarnings(doc, now));
@@ -1770,6 +1900,11 @@ function preflight(input, opts, now) {
             requested.length === 0
                 ? 'no ecosystems to run: none were requested and circuit_breaker lists none'
                 : `no ecosystems left to run: ${Object.entries(skipped).map(([e, why]) => `${e} (${why})`).join('; ')}`;
+    }
+    else if (tampered.length > 0 && opts.tampering?.block) {
+        reason =
+            `the control file was hand-edited in a way the circuit breaker forbids (${tampered.map(describeTamper).join('; ')}); ` +
+                `on-tamper is 'block': an operator must restore the breaker or acknowledge the edit with a batch-control command`;
     }
     else if (budget.pause) {
         reason =
@@ -1808,7 +1943,8 @@ function preflight(input, opts, now) {
             batchId,
             budget,
             budgetReset: rolled.reset,
-            warnings
+            warnings,
+            tampering: tampered
         },
         doc,
         write: !jsonEqual(input, doc) && (opts.exists || batchId !== '')
@@ -2681,6 +2817,7 @@ function parseLog(text, keep) {
 
 
 
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ../../packages/runtime/src/git.ts
@@ -2910,6 +3047,8 @@ class GitStore {
     snapshotAt(base) {
         const cache = new Map();
         return {
+            commit: base,
+            root: this.root,
             read: (file) => {
                 const { rel } = store_confine(this.root, this.opts.cwd, file);
                 let p = cache.get(rel);
@@ -3502,7 +3641,94 @@ async function treeEntries(root, commit, paths) {
     return out;
 }
 
+;// CONCATENATED MODULE: ../../packages/runtime/src/tamper.ts
+// Hand edits of the control file: commits without a Batch-Ops-Action trailer
+// since the last commit batch-ops made, that move a breaker in a way §5 forbids.
+
+
+
+const MAX_COMMITS = 100;
+const TRAILER = /^Batch-Ops-Action: \S/m;
+/** Commits that changed `file`, newest first, up to and including the last batch-ops one. */
+function commitsSinceBatchOps(root, tip, file) {
+    const args = ['log', `--max-count=${MAX_COMMITS}`, '--format=%x1e%H%x00%P%x00%an <%ae>%x00%B', tip, '--', `:(literal)${file}`];
+    return new Promise((resolve, reject) => {
+        const child = spawn('git', args, { cwd: root, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'ignore'] });
+        const out = [];
+        let pending = '';
+        let done = false;
+        const take = (text) => {
+            for (const record of text.split('\x1e')) {
+                if (done || record.trim() === '')
+                    continue;
+                const [sha = '', parents = '', author = '', message = ''] = record.split('\0');
+                const c = { sha: sha.trim(), parent: parents.split(' ')[0] ?? '', author, subject: message.split('\n')[0] ?? '', batchOps: TRAILER.test(message) };
+                out.push(c);
+                if (c.batchOps) {
+                    // Far enough: everything older was there when batch-ops last wrote the file.
+                    done = true;
+                    child.kill();
+                }
+            }
+        };
+        child.stdout.setEncoding('utf8').on('data', (chunk) => {
+            pending += chunk;
+            const complete = pending.lastIndexOf('\x1e');
+            if (complete > 0) {
+                take(pending.slice(0, complete));
+                pending = pending.slice(complete);
+            }
+        });
+        child.on('error', reject);
+        child.on('close', () => {
+            take(pending);
+            resolve(out);
+        });
+    });
+}
+async function fileAt(root, commit, file) {
+    const r = await git(['cat-file', 'blob', `${commit}:${file}`], { cwd: root, okCodes: [128] });
+    return r.code === 0 ? r.stdout : null;
+}
+/** Checks the control file's history at `tip` for forbidden hand edits; never throws for a shallow history. */
+async function detectTampering(root, tip, file) {
+    let commits = await commitsSinceBatchOps(root, tip, file);
+    const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
+    if (shallow && !commits.some((c) => c.batchOps)) {
+        // actions/checkout clones one commit deep: fetch enough history to see the last batch-ops commit.
+        await git(['fetch', '--no-tags', '--quiet', '--deepen=100', 'origin'], { cwd: root }).catch(() => undefined);
+        commits = await commitsSinceBatchOps(root, tip, file);
+    }
+    const findings = [];
+    let examined = 0;
+    let incomplete;
+    for (const c of commits) {
+        if (c.batchOps)
+            break;
+        examined++;
+        const after = loadControl(await fileAt(root, c.sha, file));
+        if (!c.parent)
+            continue;
+        const beforeText = await fileAt(root, c.parent, file).catch(() => null);
+        const hasParent = (await git(['cat-file', '-e', `${c.parent}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
+        if (!hasParent) {
+            incomplete = `the history before ${c.sha.slice(0, 7)} is not in this clone (shallow), so earlier hand edits could not be checked`;
+            break;
+        }
+        const before = loadControl(beforeText);
+        if (!before.ok || !after.ok)
+            continue;
+        for (const t of forbiddenBreakerMoves(before.doc, after.doc))
+            findings.push({ ...t, commit: c.sha, author: c.author, subject: c.subject });
+    }
+    if (commits.length >= MAX_COMMITS && !commits.some((c) => c.batchOps)) {
+        incomplete = `no commit by batch-ops among the last ${MAX_COMMITS} changes of ${file}; only those were checked`;
+    }
+    return incomplete ? { findings, examined, incomplete } : { findings, examined };
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
 
 
 

@@ -4,6 +4,8 @@
 import { rollBudgetWeek } from './budget.js'
 import { type ControlDoc, breakerEntries, cloneControl } from './control/model.js'
 import { checkEcosystemNames } from './ecosystems.js'
+import { jsonEqual } from './json/edit.js'
+import type { JsonValue } from './json/parse.js'
 import { formatTimestamp, parseTimestamp, weekStart } from './time.js'
 
 export const OPERATOR_COMMANDS = ['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget'] as const
@@ -29,7 +31,13 @@ const refuse = (error: string): CommandResult => ({ ok: false, error })
 function needEcosystems(cmd: OperatorCommand, known: string[]): string | undefined {
   if (cmd.ecosystems.length === 0) return `${cmd.command} needs at least one ecosystem (input 'ecosystems')`
   const problems = checkEcosystemNames(cmd.ecosystems, known)
-  return problems.length > 0 ? problems.join('; ') : undefined
+  if (problems.length > 0) return problems.join('; ')
+  // An emergency form acts on ecosystems the control file knows: a slip must not pass as a new name.
+  const unknown = cmd.ecosystems.filter((e) => !known.includes(e))
+  if (unknown.length > 0) {
+    return `unknown ecosystem${unknown.length > 1 ? 's' : ''} ${unknown.map((e) => JSON.stringify(e)).join(', ')}; the control file knows ${known.length > 0 ? known.join(', ') : 'none yet'}`
+  }
+  return undefined
 }
 
 export function applyOperatorCommand(input: ControlDoc, cmd: OperatorCommand, now: number): CommandResult {
@@ -58,9 +66,11 @@ export function applyOperatorCommand(input: ControlDoc, cmd: OperatorCommand, no
     }
     case 'resume': {
       const wasStopped = input.enabled === false
-      doc.enabled = true
+      if (wasStopped) doc.enabled = true
       for (const k of ['reason', 'disabled_by', 'disabled_at', 'incident_url', 'expected_resume'] as const) if (k in doc) doc[k] = ''
-      return { ok: true, doc, changed: wasStopped, summary: wasStopped ? 'resumed batch processing' : 'batch processing was already running; cleared the stop fields' }
+      // Leftover stop fields of a running pipeline are a change too: `changed` decides whether anything is written.
+      const changed = !jsonEqual(input as JsonValue, doc as JsonValue)
+      return { ok: true, doc, changed, summary: wasStopped ? 'resumed batch processing' : changed ? 'batch processing was already running; cleared the stop fields' : 'batch processing was already running; nothing to change' }
     }
     case 'pause-ecosystem': {
       const bad = needEcosystems(cmd, known)
