@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(80);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(473);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 80:
+/***/ 473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1947,7 +1947,7 @@ function stopWarnings(doc, now) {
     const resume = doc.expected_resume ? parseTimestamp(doc.expected_resume) : null;
     if (resume !== null && resume <= now) {
         warnings.push(`The expected resume time ${doc.expected_resume} has passed and batch processing is still stopped. ` +
-            `Resume it (set enabled: true) or update expected_resume.`);
+            `Resume with the batch-control action (command: resume, the emergency form), or stop again with a new expected-resume.`);
     }
     return warnings;
 }
@@ -3573,8 +3573,15 @@ async function detectTampering(root, tip, file) {
             break;
         examined++;
         const after = loadControl(await fileAt(root, c.sha, file));
-        if (!c.parent)
+        if (!c.parent) {
+            // No parent: the first commit, or the boundary of a shallow clone (its parents are cut off).
+            const raw = await git(['cat-file', 'commit', c.sha], { cwd: root });
+            if (/^parent /m.test(raw.stdout.split('\n\n')[0] ?? '')) {
+                incomplete = `the history before ${c.sha.slice(0, 7)} is not in this clone (shallow), so earlier hand edits could not be checked`;
+                break;
+            }
             continue;
+        }
         const beforeText = await fileAt(root, c.parent, file).catch(() => null);
         const hasParent = (await git(['cat-file', '-e', `${c.parent}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
         if (!hasParent) {
@@ -3593,7 +3600,29 @@ async function detectTampering(root, tip, file) {
     return incomplete ? { findings, examined, incomplete } : { findings, examined };
 }
 
+;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
+// The inputs every state-writing action shares (CONTRACT §3), and the store options they make.
+
+
+/** The commit author: inputs author-name / author-email, github-actions[bot] by default. */
+function authorInput() {
+    return { name: stringInput('author-name', BOT.name), email: stringInput('author-email', BOT.email) };
+}
+/** persist, max-attempts and the author. */
+function persistInputs() {
+    return {
+        persist: booleanInput('persist', true),
+        maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
+        author: authorInput()
+    };
+}
+/** Store options for the workspace: pushes to the checked-out branch, or GITHUB_REF's when detached. */
+function storeOptions(p, cwd = workspace()) {
+    return { cwd, ...p, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) };
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
 
 
 
@@ -3696,8 +3725,7 @@ function readInputs() {
     return {
         cmd,
         controlFile: stringInput('control-file', 'batch-control.json'),
-        persist: booleanInput('persist', true),
-        maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true })
+        ...persistInputs()
     };
 }
 async function run() {
@@ -3705,7 +3733,7 @@ async function run() {
         const inputs = readInputs();
         const at = now();
         const { cmd } = inputs;
-        const outcome = await applyChange({ cwd: workspace(), persist: inputs.persist, maxAttempts: inputs.maxAttempts, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) }, async (snapshot) => {
+        const outcome = await applyChange(storeOptions(inputs), async (snapshot) => {
             const control = await readControl(snapshot, inputs.controlFile);
             const r = applyOperatorCommand(control.doc, cmd, at);
             if (!r.ok)

@@ -23,16 +23,15 @@ import {
   InputError,
   annotate,
   applyChange,
-  booleanInput,
   now,
-  numberInput,
+  persistInputs,
   readControl,
   reportFailure,
   requiredInput,
   runUrl,
   setOutput,
+  storeOptions,
   stringInput,
-  workspace,
   writeSummary
 } from '@batch-ops/runtime'
 import { controlSummary } from './summary.js'
@@ -57,8 +56,7 @@ export function readInputs() {
   return {
     cmd,
     controlFile: stringInput('control-file', 'batch-control.json'),
-    persist: booleanInput('persist', true),
-    maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true })
+    ...persistInputs()
   }
 }
 
@@ -68,7 +66,7 @@ export async function run(): Promise<void> {
     const at = now()
     const { cmd } = inputs
     const outcome = await applyChange(
-      { cwd: workspace(), persist: inputs.persist, maxAttempts: inputs.maxAttempts, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) },
+      storeOptions(inputs),
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
         const r = applyOperatorCommand(control.doc, cmd, at)

@@ -27,16 +27,16 @@ import {
   InputError,
   annotate,
   applyChange,
-  booleanInput,
   now,
   numberInput,
   readControl,
+  persistInputs,
   reportFailure,
   requiredInput,
   runUrl,
   setOutput,
+  storeOptions,
   stringInput,
-  workspace,
   writeSummary
 } from '@batch-ops/runtime'
 import { breakerSummary } from './summary.js'
@@ -94,12 +94,7 @@ export function readInputs() {
     runId: stringInput('run-id', process.env.GITHUB_RUN_ID || 'local'),
     batchId: stringInput('batch-id'),
     controlFile: stringInput('control-file', 'batch-control.json'),
-    persist: booleanInput('persist', true),
-    maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
-    author: {
-      name: stringInput('author-name', 'github-actions[bot]'),
-      email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
-    }
+    ...persistInputs()
   }
 }
 
@@ -119,14 +114,7 @@ export async function run(): Promise<void> {
     const at = now()
     const eco = inputs.ecosystem
     const outcome = await applyChange(
-      {
-        cwd: workspace(),
-        persist: inputs.persist,
-        maxAttempts: inputs.maxAttempts,
-        author: inputs.author,
-        fallbackRef: process.env.GITHUB_REF,
-        log: (m) => annotate.notice(m)
-      },
+      storeOptions(inputs),
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
         const known = Object.keys(breakerEntries(control.doc))

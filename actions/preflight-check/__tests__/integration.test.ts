@@ -246,7 +246,7 @@ describe('an invalid control file fails closed: non-zero, annotated, nothing pus
   // Each would, if it were accepted, start a new budget week and hand out a batch ID: a push.
   const base = controlDoc({ budget: { macos_minutes_used: 5, linux_minutes_used: 5, week_start: '', sampling_active: false } })
 
-  async function expectFailedClosed(repo: TestRepo, r: ActionRun, file: string, line: number, ...fragments: string[]): Promise<Annotation> {
+  async function expectFailedClosed(_repo: TestRepo, r: ActionRun, file: string, line: number, ...fragments: string[]): Promise<Annotation> {
     expectExit(r, 'non-zero')
     expectProceedsWithNothing(r)
     const located = of(r, 'error').filter((a) => a.props.file === file)

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(752);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(251);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 752:
+/***/ 251:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1963,7 +1963,7 @@ function stopWarnings(doc, now) {
     const resume = doc.expected_resume ? time_parseTimestamp(doc.expected_resume) : null;
     if (resume !== null && resume <= now) {
         warnings.push(`The expected resume time ${doc.expected_resume} has passed and batch processing is still stopped. ` +
-            `Resume it (set enabled: true) or update expected_resume.`);
+            `Resume with the batch-control action (command: resume, the emergency form), or stop again with a new expected-resume.`);
     }
     return warnings;
 }
@@ -3589,8 +3589,15 @@ async function detectTampering(root, tip, file) {
             break;
         examined++;
         const after = loadControl(await fileAt(root, c.sha, file));
-        if (!c.parent)
+        if (!c.parent) {
+            // No parent: the first commit, or the boundary of a shallow clone (its parents are cut off).
+            const raw = await git_git(['cat-file', 'commit', c.sha], { cwd: root });
+            if (/^parent /m.test(raw.stdout.split('\n\n')[0] ?? '')) {
+                incomplete = `the history before ${c.sha.slice(0, 7)} is not in this clone (shallow), so earlier hand edits could not be checked`;
+                break;
+            }
             continue;
+        }
         const beforeText = await fileAt(root, c.parent, file).catch(() => null);
         const hasParent = (await git_git(['cat-file', '-e', `${c.parent}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
         if (!hasParent) {
@@ -3609,7 +3616,29 @@ async function detectTampering(root, tip, file) {
     return incomplete ? { findings, examined, incomplete } : { findings, examined };
 }
 
+;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
+// The inputs every state-writing action shares (CONTRACT §3), and the store options they make.
+
+
+/** The commit author: inputs author-name / author-email, github-actions[bot] by default. */
+function authorInput() {
+    return { name: stringInput('author-name', BOT.name), email: stringInput('author-email', BOT.email) };
+}
+/** persist, max-attempts and the author. */
+function persistInputs() {
+    return {
+        persist: booleanInput('persist', true),
+        maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
+        author: authorInput()
+    };
+}
+/** Store options for the workspace: pushes to the checked-out branch, or GITHUB_REF's when detached. */
+function storeOptions(p, cwd = workspace()) {
+    return { cwd, ...p, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) };
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
 
 
 
@@ -3716,12 +3745,7 @@ function readInputs() {
         },
         allocateBatchId: booleanInput('allocate-batch-id', true),
         onTamper: tamperMode(stringInput('on-tamper', 'warn')),
-        persist: booleanInput('persist', true),
-        maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
-        author: {
-            name: stringInput('author-name', 'github-actions[bot]'),
-            email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
-        }
+        ...persistInputs()
     };
 }
 function setDecisionOutputs(d) {
@@ -3741,14 +3765,7 @@ async function run() {
         const at = now();
         const url = runUrl();
         const cwd = workspace();
-        const outcome = await applyChange({
-            cwd,
-            persist: inputs.persist,
-            maxAttempts: inputs.maxAttempts,
-            author: inputs.author,
-            fallbackRef: process.env.GITHUB_REF,
-            log: (m) => annotate.notice(m)
-        }, async (snapshot) => {
+        const outcome = await applyChange(storeOptions(inputs, cwd), async (snapshot) => {
             const control = await readControl(snapshot, inputs.controlFile);
             const tamper = control.exists ? await tamperCheck(snapshot, cwd, inputs.controlFile) : { findings: [], examined: 0 };
             if (inputs.ecosystems) {
@@ -3766,8 +3783,11 @@ async function run() {
                 tampering: { findings: tamper.findings, block: inputs.onTamper === 'block' }
             }, at);
             const what = decision.batchId ? `allocate batch ${decision.batchId}` : decision.budgetReset ? 'start a new budget week' : 'update budget sampling';
+            // Blocked by a hand edit: write nothing, or this commit (with its Batch-Ops-Action trailer) would
+            // become the tamper check's boundary and acknowledge the edit no operator has looked at.
+            const tamperBlocked = tamper.findings.length > 0 && inputs.onTamper === 'block';
             return {
-                files: write ? { [inputs.controlFile]: renderControl(control, doc) } : {},
+                files: write && !tamperBlocked ? { [inputs.controlFile]: renderControl(control, doc) } : {},
                 message: commitMessage(stateSubject(what), [
                     ['Batch-Id', decision.batchId || undefined],
                     ['Batch-Ops-Action', ACTION],

@@ -30,9 +30,11 @@ import {
   now,
   numberInput,
   readControl,
+  persistInputs,
   reportFailure,
   runUrl,
   setOutput,
+  storeOptions,
   stringInput,
   workspace,
   writeSummary
@@ -74,12 +76,7 @@ export function readInputs() {
     },
     allocateBatchId: booleanInput('allocate-batch-id', true),
     onTamper: tamperMode(stringInput('on-tamper', 'warn')),
-    persist: booleanInput('persist', true),
-    maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
-    author: {
-      name: stringInput('author-name', 'github-actions[bot]'),
-      email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
-    }
+    ...persistInputs()
   }
 }
 
@@ -104,14 +101,7 @@ export async function run(): Promise<void> {
     const url = runUrl()
     const cwd = workspace()
     const outcome = await applyChange(
-      {
-        cwd,
-        persist: inputs.persist,
-        maxAttempts: inputs.maxAttempts,
-        author: inputs.author,
-        fallbackRef: process.env.GITHUB_REF,
-        log: (m) => annotate.notice(m)
-      },
+      storeOptions(inputs, cwd),
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
         const tamper = control.exists ? await tamperCheck(snapshot, cwd, inputs.controlFile) : { findings: [], examined: 0 }
@@ -133,8 +123,11 @@ export async function run(): Promise<void> {
           at
         )
         const what = decision.batchId ? `allocate batch ${decision.batchId}` : decision.budgetReset ? 'start a new budget week' : 'update budget sampling'
+        // Blocked by a hand edit: write nothing, or this commit (with its Batch-Ops-Action trailer) would
+        // become the tamper check's boundary and acknowledge the edit no operator has looked at.
+        const tamperBlocked = tamper.findings.length > 0 && inputs.onTamper === 'block'
         return {
-          files: write ? { [inputs.controlFile]: renderControl(control, doc) } : {},
+          files: write && !tamperBlocked ? { [inputs.controlFile]: renderControl(control, doc) } : {},
           message: commitMessage(stateSubject(what), [
             ['Batch-Id', decision.batchId || undefined],
             ['Batch-Ops-Action', ACTION],

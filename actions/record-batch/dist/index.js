@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8574);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3455);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8574:
+/***/ 3455:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1813,6 +1813,7 @@ function ecosystems_checkEcosystemNames(names, known) {
 
 
 
+
 const OPERATOR_COMMANDS = (/* unused pure expression or super */ null && (['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget']));
 const refuse = (error) => ({ ok: false, error });
 function needEcosystems(cmd, known) {
@@ -1856,11 +1857,14 @@ function applyOperatorCommand(input, cmd, now) {
         }
         case 'resume': {
             const wasStopped = input.enabled === false;
-            doc.enabled = true;
+            if (wasStopped)
+                doc.enabled = true;
             for (const k of ['reason', 'disabled_by', 'disabled_at', 'incident_url', 'expected_resume'])
                 if (k in doc)
                     doc[k] = '';
-            return { ok: true, doc, changed: wasStopped, summary: wasStopped ? 'resumed batch processing' : 'batch processing was already running; cleared the stop fields' };
+            // Leftover stop fields of a running pipeline are a change too: `changed` decides whether anything is written.
+            const changed = !jsonEqual(input, doc);
+            return { ok: true, doc, changed, summary: wasStopped ? 'resumed batch processing' : changed ? 'batch processing was already running; cleared the stop fields' : 'batch processing was already running; nothing to change' };
         }
         case 'pause-ecosystem': {
             const bad = needEcosystems(cmd, known);
@@ -1948,7 +1952,7 @@ function stopWarnings(doc, now) {
     const resume = doc.expected_resume ? parseTimestamp(doc.expected_resume) : null;
     if (resume !== null && resume <= now) {
         warnings.push(`The expected resume time ${doc.expected_resume} has passed and batch processing is still stopped. ` +
-            `Resume it (set enabled: true) or update expected_resume.`);
+            `Resume with the batch-control action (command: resume, the emergency form), or stop again with a new expected-resume.`);
     }
     return warnings;
 }
@@ -3725,8 +3729,15 @@ async function detectTampering(root, tip, file) {
             break;
         examined++;
         const after = loadControl(await fileAt(root, c.sha, file));
-        if (!c.parent)
+        if (!c.parent) {
+            // No parent: the first commit, or the boundary of a shallow clone (its parents are cut off).
+            const raw = await git(['cat-file', 'commit', c.sha], { cwd: root });
+            if (/^parent /m.test(raw.stdout.split('\n\n')[0] ?? '')) {
+                incomplete = `the history before ${c.sha.slice(0, 7)} is not in this clone (shallow), so earlier hand edits could not be checked`;
+                break;
+            }
             continue;
+        }
         const beforeText = await fileAt(root, c.parent, file).catch(() => null);
         const hasParent = (await git(['cat-file', '-e', `${c.parent}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
         if (!hasParent) {
@@ -3745,7 +3756,29 @@ async function detectTampering(root, tip, file) {
     return incomplete ? { findings, examined, incomplete } : { findings, examined };
 }
 
+;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
+// The inputs every state-writing action shares (CONTRACT §3), and the store options they make.
+
+
+/** The commit author: inputs author-name / author-email, github-actions[bot] by default. */
+function authorInput() {
+    return { name: stringInput('author-name', BOT.name), email: stringInput('author-email', BOT.email) };
+}
+/** persist, max-attempts and the author. */
+function persistInputs() {
+    return {
+        persist: booleanInput('persist', true),
+        maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
+        author: authorInput()
+    };
+}
+/** Store options for the workspace: pushes to the checked-out branch, or GITHUB_REF's when detached. */
+function storeOptions(p, cwd = workspace()) {
+    return { cwd, ...p, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) };
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
 
 
 
@@ -3870,12 +3903,7 @@ function readInputs() {
             : undefined,
         limits: { macos: numberInput('macos-minutes-per-week', 1000, { min: 0 }), linux: numberInput('linux-minutes-per-week', 5000, { min: 0 }) },
         controlFile: stringInput('control-file', 'batch-control.json'),
-        persist: booleanInput('persist', true),
-        maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
-        author: {
-            name: stringInput('author-name', 'github-actions[bot]'),
-            email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
-        }
+        ...persistInputs()
     };
 }
 async function readResults(cwd, file, ecosystem) {
@@ -3927,7 +3955,7 @@ async function run() {
             annotate.warning(jobs.skipped, { title: 'record-batch budget' });
         const manifestPath = external_node_path_default().posix.join(inputs.manifestDir, `${inputs.batchId}.json`);
         const failuresPath = external_node_path_default().posix.join(inputs.failuresDir, `${inputs.batchId}.jsonl`);
-        const outcome = await applyChange({ cwd, persist: inputs.persist, maxAttempts: inputs.maxAttempts, author: inputs.author, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) }, async (snapshot) => {
+        const outcome = await applyChange(storeOptions(inputs, cwd), async (snapshot) => {
             const control = await readControl(snapshot, inputs.controlFile);
             // Jobs already counted (by another record-batch of this run) are counted once.
             const fromJobs = jobs && 'jobs' in jobs ? minutesFromJobs(jobs.jobs, countedJobs(control.doc.budget)) : undefined;

@@ -42,18 +42,19 @@ import {
   annotate,
   applyChange,
   batchChanges,
-  booleanInput,
   currentRun,
   endpoint,
   listRunJobs,
   now,
   numberInput,
+  persistInputs,
   readControl,
   reportFailure,
   requiredInput,
   runUrl,
   secretInput,
   setOutput,
+  storeOptions,
   stringInput,
   uploadMetrics,
   workspace,
@@ -110,12 +111,7 @@ export function readInputs() {
       : undefined,
     limits: { macos: numberInput('macos-minutes-per-week', 1000, { min: 0 }), linux: numberInput('linux-minutes-per-week', 5000, { min: 0 }) },
     controlFile: stringInput('control-file', 'batch-control.json'),
-    persist: booleanInput('persist', true),
-    maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
-    author: {
-      name: stringInput('author-name', 'github-actions[bot]'),
-      email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
-    }
+    ...persistInputs()
   }
 }
 
@@ -173,7 +169,7 @@ export async function run(): Promise<void> {
     const manifestPath = path.posix.join(inputs.manifestDir, `${inputs.batchId}.json`)
     const failuresPath = path.posix.join(inputs.failuresDir, `${inputs.batchId}.jsonl`)
     const outcome = await applyChange(
-      { cwd, persist: inputs.persist, maxAttempts: inputs.maxAttempts, author: inputs.author, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) },
+      storeOptions(inputs, cwd),
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
         // Jobs already counted (by another record-batch of this run) are counted once.

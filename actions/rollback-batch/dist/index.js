@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4566);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9264);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4566:
+/***/ 9264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1714,6 +1714,7 @@ function ecosystems_checkEcosystemNames(names, known) {
 
 
 
+
 const OPERATOR_COMMANDS = (/* unused pure expression or super */ null && (['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget']));
 const refuse = (error) => ({ ok: false, error });
 function needEcosystems(cmd, known) {
@@ -1757,11 +1758,14 @@ function applyOperatorCommand(input, cmd, now) {
         }
         case 'resume': {
             const wasStopped = input.enabled === false;
-            doc.enabled = true;
+            if (wasStopped)
+                doc.enabled = true;
             for (const k of ['reason', 'disabled_by', 'disabled_at', 'incident_url', 'expected_resume'])
                 if (k in doc)
                     doc[k] = '';
-            return { ok: true, doc, changed: wasStopped, summary: wasStopped ? 'resumed batch processing' : 'batch processing was already running; cleared the stop fields' };
+            // Leftover stop fields of a running pipeline are a change too: `changed` decides whether anything is written.
+            const changed = !jsonEqual(input, doc);
+            return { ok: true, doc, changed, summary: wasStopped ? 'resumed batch processing' : changed ? 'batch processing was already running; cleared the stop fields' : 'batch processing was already running; nothing to change' };
         }
         case 'pause-ecosystem': {
             const bad = needEcosystems(cmd, known);
@@ -1849,7 +1853,7 @@ function stopWarnings(doc, now) {
     const resume = doc.expected_resume ? parseTimestamp(doc.expected_resume) : null;
     if (resume !== null && resume <= now) {
         warnings.push(`The expected resume time ${doc.expected_resume} has passed and batch processing is still stopped. ` +
-            `Resume it (set enabled: true) or update expected_resume.`);
+            `Resume with the batch-control action (command: resume, the emergency form), or stop again with a new expected-resume.`);
     }
     return warnings;
 }
@@ -3238,7 +3242,7 @@ function requiredInput(name) {
         throw new runner_InputError(`input '${name}' is required; set it in the step's with: block`);
     return v;
 }
-function booleanInput(name, fallback) {
+function runner_booleanInput(name, fallback) {
     const v = raw(name);
     if (v === '')
         return fallback;
@@ -3248,7 +3252,7 @@ function booleanInput(name, fallback) {
         return false;
     throw new runner_InputError(`input '${name}' must be 'true' or 'false' (got ${JSON.stringify(v)})`);
 }
-function numberInput(name, fallback, rule = {}) {
+function runner_numberInput(name, fallback, rule = {}) {
     const v = raw(name);
     if (v === '')
         return fallback;
@@ -3298,7 +3302,7 @@ function props(where) {
         p.col = where.column;
     return p;
 }
-const annotate = {
+const runner_annotate = {
     error: (message, where = {}) => issue('error', message, props(where)),
     warning: (message, where = {}) => issue('warning', message, props(where)),
     notice: (message, where = {}) => issue('notice', message, props(where))
@@ -3318,7 +3322,7 @@ function now(env = process.env) {
     return ms;
 }
 /** Paths in inputs are relative to GITHUB_WORKSPACE (the current directory when unset). */
-function workspace(env = process.env) {
+function runner_workspace(env = process.env) {
     return external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
 }
 function runUrl(env = process.env) {
@@ -3334,7 +3338,7 @@ async function writeSummary(markdown) {
 }
 function fail(message) {
     process.exitCode = 1;
-    annotate.error(message);
+    runner_annotate.error(message);
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/control.ts
@@ -3421,18 +3425,18 @@ function failureSummary(title, error) {
 async function reportFailure(title, error) {
     if (error instanceof ControlFileError) {
         for (const p of error.problems) {
-            annotate.error(`Invalid control file: ${p.path} ${p.message}`, { file: error.file, line: p.line, column: p.column });
+            runner_annotate.error(`Invalid control file: ${p.path} ${p.message}`, { file: error.file, line: p.line, column: p.column });
         }
     }
     if (error instanceof InputFileError) {
         for (const p of error.problems)
-            annotate.error(`${error.what}: ${p.where}: ${p.message}`, { file: error.file, line: p.line });
+            runner_annotate.error(`${error.what}: ${p.where}: ${p.message}`, { file: error.file, line: p.line });
     }
     try {
         await writeSummary(failureSummary(title, error));
     }
     catch (e) {
-        annotate.warning(`Could not write the job summary: ${e.message}`);
+        runner_annotate.warning(`Could not write the job summary: ${e.message}`);
     }
     fail(error?.message ?? String(error));
 }
@@ -3707,8 +3711,15 @@ async function detectTampering(root, tip, file) {
             break;
         examined++;
         const after = loadControl(await fileAt(root, c.sha, file));
-        if (!c.parent)
+        if (!c.parent) {
+            // No parent: the first commit, or the boundary of a shallow clone (its parents are cut off).
+            const raw = await git(['cat-file', 'commit', c.sha], { cwd: root });
+            if (/^parent /m.test(raw.stdout.split('\n\n')[0] ?? '')) {
+                incomplete = `the history before ${c.sha.slice(0, 7)} is not in this clone (shallow), so earlier hand edits could not be checked`;
+                break;
+            }
             continue;
+        }
         const beforeText = await fileAt(root, c.parent, file).catch(() => null);
         const hasParent = (await git(['cat-file', '-e', `${c.parent}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
         if (!hasParent) {
@@ -3727,7 +3738,29 @@ async function detectTampering(root, tip, file) {
     return incomplete ? { findings, examined, incomplete } : { findings, examined };
 }
 
+;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
+// The inputs every state-writing action shares (CONTRACT §3), and the store options they make.
+
+
+/** The commit author: inputs author-name / author-email, github-actions[bot] by default. */
+function authorInput() {
+    return { name: stringInput('author-name', git_tree_BOT.name), email: stringInput('author-email', git_tree_BOT.email) };
+}
+/** persist, max-attempts and the author. */
+function persistInputs() {
+    return {
+        persist: booleanInput('persist', true),
+        maxAttempts: numberInput('max-attempts', 8, { min: 1, max: 50, integer: true }),
+        author: authorInput()
+    };
+}
+/** Store options for the workspace: pushes to the checked-out branch, or GITHUB_REF's when detached. */
+function storeOptions(p, cwd = workspace()) {
+    return { cwd, ...p, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) };
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
 
 
 
@@ -3827,7 +3860,7 @@ function readInputs() {
     const batchId = requiredInput('batch-id');
     const pattern = stringInput('batch-id-pattern', DEFAULT_PATTERN);
     checkBatchId(batchId, pattern);
-    const dryRun = booleanInput('dry-run', false);
+    const dryRun = runner_booleanInput('dry-run', false);
     const reason = stringInput('reason');
     if (!dryRun && reason === '')
         throw new runner_InputError(`input 'reason' is required unless dry-run is 'true': say why the batch is rolled back`);
@@ -3850,12 +3883,9 @@ function readInputs() {
         token,
         labels: ecosystems_parseList(stringInput('labels', 'rollback')),
         reviewers: ecosystems_parseList(stringInput('reviewers')),
-        reviewThreshold: numberInput('review-threshold', 10, { min: 0, integer: true }),
-        force: booleanInput('force', false),
-        author: {
-            name: stringInput('author-name', 'github-actions[bot]'),
-            email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
-        }
+        reviewThreshold: runner_numberInput('review-threshold', 10, { min: 0, integer: true }),
+        force: runner_booleanInput('force', false),
+        author: authorInput()
     };
 }
 function setPlanOutputs(plan, pr) {
@@ -3905,7 +3935,7 @@ async function run() {
     let planned;
     try {
         const inputs = readInputs();
-        const cwd = workspace();
+        const cwd = runner_workspace();
         const root = (await git_git(['rev-parse', '--show-toplevel'], { cwd })).stdout.trim();
         const { base, manifestPath, plan: p, searched } = await plan(root, inputs);
         planned = p;
@@ -3919,7 +3949,7 @@ async function run() {
         const ctx = { batchId: inputs.batchId, reason: inputs.reason, base: base.name, actor: process.env.GITHUB_ACTOR ?? '', runUrl: runUrl(), force: inputs.force };
         if (p.conflicts.length > 0) {
             const shown = p.conflicts.slice(0, 5).map((c) => `${c.path} (by ${c.later.map((l) => l.sha.slice(0, 7)).join(', ')})`);
-            annotate.warning(`${p.conflicts.length} file(s) were changed after the batch by commits outside it: ${shown.join('; ')}${p.conflicts.length > 5 ? '; …' : ''}. ` +
+            runner_annotate.warning(`${p.conflicts.length} file(s) were changed after the batch by commits outside it: ${shown.join('; ')}${p.conflicts.length > 5 ? '; …' : ''}. ` +
                 (inputs.force ? 'They are rolled back anyway (force).' : "They are left alone; re-run with force: 'true' to roll them back too."), { title: `rollback ${inputs.batchId}: conflicts` });
         }
         if (inputs.dryRun || p.files.length === 0) {
@@ -3929,7 +3959,7 @@ async function run() {
                 throw new runner_InputError(`every file of batch ${inputs.batchId} was changed after it (${p.conflicts.length} conflicts); nothing was rolled back. Re-run with force: 'true' to roll them back anyway.`);
             }
             if (!inputs.dryRun)
-                annotate.notice(`Batch ${inputs.batchId} is already rolled back; nothing to do.`);
+                runner_annotate.notice(`Batch ${inputs.batchId} is already rolled back; nothing to do.`);
             return;
         }
         const branch = `rollback-batch-${inputs.batchId}`;
@@ -3964,7 +3994,7 @@ async function run() {
             if (p.files.length > inputs.reviewThreshold)
                 await requestReviewers(inputs.token, repo, pr.number, inputs.reviewers);
             setPlanOutputs(p, { branch, number: String(pr.number), url: pr.url });
-            annotate.notice(`${pr.created ? 'Opened' : 'Updated'} pull request #${pr.number} rolling back ${p.files.length} file(s) of batch ${inputs.batchId}: ${pr.url}`);
+            runner_annotate.notice(`${pr.created ? 'Opened' : 'Updated'} pull request #${pr.number} rolling back ${p.files.length} file(s) of batch ${inputs.batchId}: ${pr.url}`);
             await writeSummary(rollbackReport(p, { ...ctx, dryRun: false, branch, pr }));
         }
         catch (e) {

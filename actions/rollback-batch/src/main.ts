@@ -17,6 +17,7 @@ import {
   type IndexEntry,
   InputError,
   addLabels,
+  authorInput,
   annotate,
   booleanInput,
   commitEntries,
@@ -87,10 +88,7 @@ export function readInputs() {
     reviewers: parseList(stringInput('reviewers')),
     reviewThreshold: numberInput('review-threshold', 10, { min: 0, integer: true }),
     force: booleanInput('force', false),
-    author: {
-      name: stringInput('author-name', 'github-actions[bot]'),
-      email: stringInput('author-email', '41898282+github-actions[bot]@users.noreply.github.com')
-    }
+    author: authorInput()
   }
 }
 

@@ -54,7 +54,7 @@ function stopWarnings(doc: ControlDoc, now: number): string[] {
   if (resume !== null && resume <= now) {
     warnings.push(
       `The expected resume time ${doc.expected_resume} has passed and batch processing is still stopped. ` +
-        `Resume it (set enabled: true) or update expected_resume.`
+        `Resume with the batch-control action (command: resume, the emergency form), or stop again with a new expected-resume.`
     )
   }
   return warnings

@@ -82,7 +82,15 @@ export async function detectTampering(root: string, tip: string, file: string): 
     if (c.batchOps) break
     examined++
     const after = loadControl(await fileAt(root, c.sha, file))
-    if (!c.parent) continue
+    if (!c.parent) {
+      // No parent: the first commit, or the boundary of a shallow clone (its parents are cut off).
+      const raw = await git(['cat-file', 'commit', c.sha], { cwd: root })
+      if (/^parent /m.test(raw.stdout.split('\n\n')[0] ?? '')) {
+        incomplete = `the history before ${c.sha.slice(0, 7)} is not in this clone (shallow), so earlier hand edits could not be checked`
+        break
+      }
+      continue
+    }
     const beforeText = await fileAt(root, c.parent, file).catch(() => null)
     const hasParent = (await git(['cat-file', '-e', `${c.parent}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0
     if (!hasParent) {
