@@ -82,7 +82,7 @@ describe('rule 1: enabled false stops everything', () => {
     expect(decision.warnings[0]).toContain('Expected resume: 2026-01-07T11:59:59Z.')
     expect(decision.warnings[1]).toBe(
       'The expected resume time 2026-01-07T11:59:59Z has passed and batch processing is still stopped. ' +
-        'Resume it (set enabled: true) or update expected_resume.'
+        'Resume with the batch-control action (command: resume, the emergency form), or stop again with a new expected-resume.'
     )
   })
 
