@@ -14,6 +14,7 @@ import path from 'node:path'
 import { marked } from 'marked'
 import { type ActionRun, createRepo, git, repoRoot, runAction } from '../test/harness.ts'
 import { fakePullsApi } from '../test/fakes.ts'
+import { type StepResult, runWorkflow } from '../test/workflow-runner.ts'
 
 const tty = process.stdout.isTTY
 const bold = (s: string) => (tty ? `\x1b[1m${s}\x1b[0m` : s)
@@ -112,6 +113,19 @@ const initialControl =
 
 const repo = await createRepo({ files: { 'batch-control.json': initialControl, 'recipes/README.md': 'Recipes, generated in batches.\n' } })
 const api = await fakePullsApi()
+// The run's jobs, for record-batch's budget: each ecosystem job 6½ minutes on Linux, homebrew's on macOS.
+api.route('GET', '/repos/:owner/:repo/actions/runs/:run_id/jobs', ({ params }) => {
+  const run = Number(params.run_id)
+  const jobs = ECOSYSTEMS.map((eco, i) => ({
+    id: run * 10 + i,
+    name: eco,
+    status: 'completed',
+    started_at: '2026-03-02T10:00:00Z',
+    completed_at: '2026-03-02T10:06:30Z',
+    labels: [eco === 'homebrew' ? 'macos-14' : 'ubuntu-latest']
+  }))
+  return { status: 200, body: { total_count: jobs.length, jobs } }
+})
 const cwd = repo.work
 let runNumber = 1000
 const env = (now: string, runId = String(++runNumber), actor = 'batch-bot') => ({
@@ -133,64 +147,65 @@ function preflight(title: string, now: string, inputs: Record<string, string> = 
 
 type Plan = Record<string, { passed: number; failed: number }>
 
-/**
- * One scheduled batch, as batch-operations.yml runs it: preflight, then per
- * ecosystem the breaker check, the work (here: recipes committed with a
- * `batch_id:` line), record-batch, and the breaker record.
- */
-async function batch(label: string, now: string, plan: Plan): Promise<string | undefined> {
-  const pre = await preflight(`${label}: preflight`, now)
-  if (pre.outputs['can-proceed'] !== 'true') return undefined
-  const id = pre.outputs['batch-id']!
-  const runId = String(++runNumber)
-  const base = (await git(['rev-parse', 'HEAD'], cwd)).stdout.trim()
-  const files: Record<string, string> = {}
-  const results: string[] = []
-  const ran: string[] = []
-  for (const eco of JSON.parse(pre.outputs.ecosystems!) as string[]) {
-    const check = show('circuit-breaker', `${label}: ${eco} breaker check`, await runAction('circuit-breaker', { cwd, inputs: { mode: 'check', ecosystem: eco }, env: env(now, runId) }), BREAKER)
-    if (check.outputs.skip === 'true') continue
-    ran.push(eco)
-    const { passed, failed } = plan[eco] ?? { passed: 3, failed: 0 }
-    for (let i = 0; i < passed + failed; i++) {
-      const name = `${eco}-${id}-${i}`
-      files[`recipes/${eco}/${name}.toml`] = `# batch_id: ${id}\nname = "${name}"\nversion = "1.${i}.0"\n`
-      const ok = i < passed
-      results.push(
-        JSON.stringify({
-          recipe_name: name,
-          ecosystem: eco,
-          result: ok ? 'passed' : 'failed',
-          duration_seconds: 20 + i,
-          ...(ok ? {} : { error_category: i % 2 ? 'install_failed' : 'checksum_mismatch', error_message: `recipe validation failed for '${name}'` })
-        })
-      )
-    }
-  }
-  await repo.commitAndPush(files, `feat(recipes): batch ${id}\n\nbatch_id: ${id}`)
-  const resultsFile = path.join(repo.root, `results-${id}.jsonl`)
-  await writeFile(resultsFile, results.join('\n') + '\n')
-  const record = show(
-    'record-batch',
-    `${label}: record-batch ${id}`,
-    await runAction('record-batch', { cwd, inputs: { 'batch-id': id, results: resultsFile, 'base-ref': base, 'macos-minutes': '12', 'linux-minutes': '30' }, env: env(now, runId) }),
-    RECORD
-  )
-  const report = JSON.parse(record.outputs.report ?? '[]') as Array<{ ecosystem: string; passed: number; failed: number }>
-  for (const eco of ran) {
-    const e = report.find((x) => x.ecosystem === eco) ?? { passed: 0, failed: 0 }
-    show(
-      'circuit-breaker',
-      `${label}: ${eco} breaker record (${e.passed} passed, ${e.failed} failed)`,
-      await runAction('circuit-breaker', { cwd, inputs: { mode: 'record', ecosystem: eco, successes: String(e.passed), failures: String(e.failed), 'batch-id': id }, env: env(now, runId) }),
-      BREAKER
-    )
-  }
-  return id
+const OUTPUT_KEYS: Record<string, string[]> = {
+  'preflight-check': PREFLIGHT,
+  'circuit-breaker': BREAKER,
+  'record-batch': RECORD,
+  'batch-control': ['changed', 'summary'],
+  'rollback-batch': ['count', 'branch', 'pr-number', 'pr-url']
 }
 
-function control(title: string, now: string, inputs: Record<string, string>, actor = 'alice', expectFailure = false): Promise<ActionRun> {
-  return runAction('batch-control', { cwd, inputs, env: env(now, undefined, actor) }).then((r) => show('batch-control', title, r, ['changed', 'summary'], expectFailure))
+/** Reports each action step of a workflow run as the demo's own steps. */
+function reportSteps(label: string, expectFailure = false): (s: StepResult) => void {
+  return (s) => {
+    if (!s.action) return
+    const where = s.matrix ? `${Object.values(s.matrix).join(', ')}: ` : ''
+    show(s.action.name, `${label}: ${where}${s.step}`, s.action.run, OUTPUT_KEYS[s.action.name] ?? [], expectFailure)
+  }
+}
+
+/**
+ * One scheduled batch: .github/workflows/batch-operations.yml run by the local
+ * workflow runner — preflight, then per ecosystem the breaker check, the work
+ * (scripts/demo-work.mjs commits recipes with a `batch_id:` line), record-batch
+ * and the breaker record.
+ */
+async function batch(label: string, now: string, plan: Plan): Promise<string | undefined> {
+  const run = await runWorkflow('batch-operations.yml', {
+    cwd,
+    inputs: {
+      ecosystems: ECOSYSTEMS.join(', '),
+      'generate-command': 'node "$DEMO_WORK"',
+      'results-file': '.batch-results/results.jsonl'
+    },
+    env: { ...env(now), DEMO_WORK: path.join(repoRoot, 'scripts', 'demo-work.mjs'), DEMO_PLAN: JSON.stringify(plan) },
+    onStep: reportSteps(label)
+  })
+  const pre = run.jobs.preflight!.outputs
+  return pre['can-proceed'] === 'true' ? pre['batch-id'] : undefined
+}
+
+/** The emergency form: .github/workflows/emergency.yml with these form values. */
+async function emergency(title: string, now: string, form: Record<string, string>, actor = 'alice', expectFailure = false): Promise<void> {
+  await runWorkflow('emergency.yml', {
+    cwd,
+    inputs: form,
+    github: { actor, triggering_actor: actor },
+    env: env(now, undefined, actor),
+    onStep: reportSteps(title, expectFailure)
+  })
+}
+
+/** The rollback form: .github/workflows/rollback.yml. */
+async function rollbackForm(title: string, now: string, form: Record<string, string | boolean>): Promise<void> {
+  await runWorkflow('rollback.yml', {
+    cwd,
+    inputs: form,
+    github: { actor: 'alice', triggering_actor: 'alice', token: 'demo-token' },
+    vars: { BATCH_OPS_ROLLBACK_REVIEWERS: 'alice, demo/registry-maintainers' },
+    env: env(now, undefined, 'alice'),
+    onStep: reportSteps(title)
+  })
 }
 
 try {
@@ -209,22 +224,21 @@ try {
   await batch('Mon 18:00', '2026-03-02T18:00:00Z', { homebrew: { passed: 5, failed: 0 }, npm: { passed: 5, failed: 0 }, pypi: { passed: 3, failed: 0 } })
 
   chapter('3. An operator stops everything, then resumes (batch-control, the emergency form)')
-  await control('alice stops every batch', '2026-03-02T18:30:00Z', {
+  await emergency('emergency form: alice stops every batch', '2026-03-02T18:30:00Z', {
     command: 'stop',
     reason: 'compromised upstream package suspected in npm',
-    'incident-url': 'https://example.invalid/incidents/42',
-    'expected-resume': '2026-03-03T09:00:00Z'
+    incident_url: 'https://example.invalid/incidents/42',
+    expected_resume: '2026-03-03T09:00:00Z'
   })
   await preflight('Mon 20:00: the next preflight is blocked', '2026-03-02T20:00:00Z')
-  await control('a typo is refused, nothing written', '2026-03-02T20:05:00Z', { command: 'pause-ecosystem', ecosystems: 'npmjs', reason: 'keep npm out' }, 'alice', true)
-  await control('alice pauses npm', '2026-03-02T20:06:00Z', { command: 'pause-ecosystem', ecosystems: 'npm', reason: 'keep npm out until the advisory is resolved' })
-  await control('alice resumes batches', '2026-03-03T09:00:00Z', { command: 'resume', reason: 'advisory triaged; npm stays paused' })
+  await emergency('emergency form: a typo is refused, nothing written', '2026-03-02T20:05:00Z', { command: 'pause-ecosystem', ecosystems: 'npmjs', reason: 'keep npm out' }, 'alice', true)
+  await emergency('emergency form: alice pauses npm', '2026-03-02T20:06:00Z', { command: 'pause-ecosystem', ecosystems: 'npm', reason: 'keep npm out until the advisory is resolved' })
+  await emergency('emergency form: alice resumes batches', '2026-03-03T09:00:00Z', { command: 'resume', reason: 'advisory triaged; npm stays paused' })
   await batch('Tue 10:00', '2026-03-03T10:00:00Z', { homebrew: { passed: 4, failed: 0 }, pypi: { passed: 4, failed: 0 } })
 
   chapter(`4. The bad batch ${bad} is rolled back with a pull request (rollback-batch, the rollback form)`)
-  const rollbackInputs = { 'batch-id': bad!, reason: 'npm recipes of this batch fail checksum validation', 'github-token': 'demo-token', reviewers: 'alice, demo/registry-maintainers', 'review-threshold': '10' }
-  show('rollback-batch', 'dry run: the plan, nothing changed', await runAction('rollback-batch', { cwd, inputs: { ...rollbackInputs, 'dry-run': 'true' }, env: env('2026-03-03T11:00:00Z', undefined, 'alice') }), ['count', 'conflicts'])
-  show('rollback-batch', 'rollback: branch pushed, pull request opened', await runAction('rollback-batch', { cwd, inputs: rollbackInputs, env: env('2026-03-03T11:05:00Z', undefined, 'alice') }), ['count', 'branch', 'pr-number', 'pr-url'])
+  await rollbackForm('rollback form, dry run: the plan, nothing changed', '2026-03-03T11:00:00Z', { batch_id: bad!, reason: 'npm recipes of this batch fail checksum validation', dry_run: true })
+  await rollbackForm('rollback form: branch pushed, pull request opened', '2026-03-03T11:05:00Z', { batch_id: bad!, reason: 'npm recipes of this batch fail checksum validation', dry_run: false })
   const pr = api.pulls[0]
   if (pr) {
     console.log(dim(`    pull request #${pr.number} ${pr.head} → ${pr.base}: "${pr.title}"`))
@@ -238,6 +252,8 @@ try {
   await git(['pull', '--quiet', '--ff-only', 'origin', 'main'], cwd)
   await repo.commitAndPush({ 'batch-control.json': text.replace(/("pypi": \{\s*"state": )"open"/, '$1"closed"') }, 'unblock pypi, it is probably fine')
   await preflight('Tue 12:30: preflight with on-tamper: block stops the batch', '2026-03-03T12:30:00Z', { 'on-tamper': 'block' })
+  await emergency('emergency form: alice reviews the edit and pauses pypi instead', '2026-03-03T12:40:00Z', { command: 'pause-ecosystem', ecosystems: 'pypi', reason: 'reviewed the hand edit of pypi; paused until its failures are fixed' })
+  await preflight('Tue 12:45: the edit is acknowledged; the batch proceeds without pypi', '2026-03-03T12:45:00Z', { 'on-tamper': 'block' })
 
   chapter('6. What origin holds')
   for (const subject of (await repo.originLog()).slice(0, 8)) console.log(dim(`    ${subject}`))

@@ -1986,7 +1986,7 @@ function preflight(input, opts, now) {
     const tampered = opts.tampering?.findings ?? [];
     for (const t of tampered) {
         warnings.push(`Hand edit of the control file: ${describeTamper(t)}. §5 forbids this move; ` +
-            `use the batch-control action (reset-breaker) instead, and run it to acknowledge the edit.`);
+            `use the batch-control action instead; a batch-control command that changes the control file (e.g. pause-ecosystem) acknowledges the edit.`);
     }
     let reason = '';
     if (!isEnabled(doc)) {
@@ -2002,7 +2002,7 @@ function preflight(input, opts, now) {
     else if (tampered.length > 0 && opts.tampering?.block) {
         reason =
             `the control file was hand-edited in a way the circuit breaker forbids (${tampered.map(describeTamper).join('; ')}); ` +
-                `on-tamper is 'block': an operator must restore the breaker or acknowledge the edit with a batch-control command`;
+                `on-tamper is 'block': an operator must acknowledge the edit with a batch-control command that changes the control file (e.g. pause-ecosystem for that ecosystem)`;
     }
     else if (budget.pause) {
         reason =
@@ -2597,6 +2597,36 @@ function appendLines(existing, lines) {
     if (existing === null || existing === '')
         return lines;
     return (existing.endsWith('\n') ? existing : existing + '\n') + lines;
+}
+/**
+ * The batch manifest after this record: merged with the one already there for
+ * the same batch (a matrix records one ecosystem per job), so that it lists every
+ * ecosystem's files. The first record's base commit stays; this record's files
+ * win for a path both list.
+ */
+function mergeManifest(existing, m) {
+    let prior;
+    try {
+        prior = existing ? JSON.parse(existing) : undefined;
+    }
+    catch {
+        prior = undefined;
+    }
+    if (!prior || prior.batch_id !== m.batch_id || !Array.isArray(prior.files))
+        return manifestJson(m);
+    const files = new Map();
+    for (const f of prior.files)
+        if (f && typeof f.path === 'string' && (f.status === 'A' || f.status === 'M' || f.status === 'D'))
+            files.set(f.path, { path: f.path, status: f.status });
+    for (const f of m.files)
+        files.set(f.path, f);
+    return manifestJson({
+        ...m,
+        created_at: typeof prior.created_at === 'string' ? prior.created_at : m.created_at,
+        base_commit: typeof prior.base_commit === 'string' ? prior.base_commit : m.base_commit,
+        paths: [...new Set([...(Array.isArray(prior.paths) ? prior.paths.filter((p) => typeof p === 'string') : []), ...m.paths])],
+        files: [...files.values()]
+    });
 }
 function manifestJson(m) {
     const sorted = [...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -24,7 +24,7 @@ import {
   evaluateBatch,
   failureLines,
   formatTimestamp,
-  manifestJson,
+  mergeManifest,
   metricsLine,
   minutesFromJobs,
   parseList,
@@ -181,7 +181,7 @@ export async function run(): Promise<void> {
         const failures = failureLines(results, ctx)
         const files: Record<string, string | null> = {
           [inputs.metricsFile]: appendLines(await snapshot.read(inputs.metricsFile), metricsLine(report, ctx)),
-          [manifestPath]: manifestJson({
+          [manifestPath]: mergeManifest(await snapshot.read(manifestPath), {
             batch_id: inputs.batchId,
             created_at: completedAt,
             base_ref: inputs.baseRef,

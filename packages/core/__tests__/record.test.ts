@@ -19,6 +19,7 @@ import {
   jobMinutes,
   loadControl,
   manifestJson,
+  mergeManifest,
   metricsLine,
   minutesFromJobs,
   parseNameStatus,
@@ -862,5 +863,30 @@ describe('properties', () => {
         expect(parsed.map((x) => [x.ecosystem, x.result, x.duration_seconds])).toEqual(results.map((x) => [x.ecosystem, x.result, x.duration_seconds]))
       })
     )
+  })
+})
+
+describe('mergeManifest: one manifest per batch across a matrix', () => {
+  const base = { batch_id: '2026-03-02-001', created_at: '2026-03-02T10:00:00Z', base_ref: '', base_commit: 'a'.repeat(40), head_commit: 'b'.repeat(40), paths: ['recipes/'] }
+  test('no manifest yet: this record', () => {
+    const text = mergeManifest(null, { ...base, files: [{ path: 'recipes/npm/x.toml', status: 'A' }] })
+    expect(JSON.parse(text).files).toEqual([{ path: 'recipes/npm/x.toml', status: 'A' }])
+  })
+  test('a second ecosystem adds its files; the first base commit and creation time stay', () => {
+    const first = mergeManifest(null, { ...base, files: [{ path: 'recipes/npm/x.toml', status: 'A' }] })
+    const second = JSON.parse(
+      mergeManifest(first, { ...base, created_at: '2026-03-02T10:05:00Z', base_commit: 'c'.repeat(40), head_commit: 'd'.repeat(40), files: [{ path: 'recipes/pypi/y.toml', status: 'M' }, { path: 'recipes/npm/x.toml', status: 'M' }] })
+    )
+    expect(second.files).toEqual([
+      { path: 'recipes/npm/x.toml', status: 'M' },
+      { path: 'recipes/pypi/y.toml', status: 'M' }
+    ])
+    expect(second.base_commit).toBe('a'.repeat(40))
+    expect(second.head_commit).toBe('d'.repeat(40))
+    expect(second.created_at).toBe('2026-03-02T10:00:00Z')
+  })
+  test('a manifest of another batch, or not JSON, is replaced', () => {
+    expect(JSON.parse(mergeManifest('{"batch_id":"other","files":[{"path":"recipes/z","status":"A"}]}', { ...base, files: [] })).files).toEqual([])
+    expect(JSON.parse(mergeManifest('not json', { ...base, files: [] })).batch_id).toBe(base.batch_id)
   })
 })

@@ -108,6 +108,32 @@ export interface Manifest {
   files: ManifestFile[]
 }
 
+/**
+ * The batch manifest after this record: merged with the one already there for
+ * the same batch (a matrix records one ecosystem per job), so that it lists every
+ * ecosystem's files. The first record's base commit stays; this record's files
+ * win for a path both list.
+ */
+export function mergeManifest(existing: string | null, m: Omit<Manifest, 'schema_version'>): string {
+  let prior: Partial<Manifest> | undefined
+  try {
+    prior = existing ? (JSON.parse(existing) as Partial<Manifest>) : undefined
+  } catch {
+    prior = undefined
+  }
+  if (!prior || prior.batch_id !== m.batch_id || !Array.isArray(prior.files)) return manifestJson(m)
+  const files = new Map<string, ManifestFile>()
+  for (const f of prior.files) if (f && typeof f.path === 'string' && (f.status === 'A' || f.status === 'M' || f.status === 'D')) files.set(f.path, { path: f.path, status: f.status })
+  for (const f of m.files) files.set(f.path, f)
+  return manifestJson({
+    ...m,
+    created_at: typeof prior.created_at === 'string' ? prior.created_at : m.created_at,
+    base_commit: typeof prior.base_commit === 'string' ? prior.base_commit : m.base_commit,
+    paths: [...new Set([...(Array.isArray(prior.paths) ? prior.paths.filter((p): p is string => typeof p === 'string') : []), ...m.paths])],
+    files: [...files.values()]
+  })
+}
+
 export function manifestJson(m: Omit<Manifest, 'schema_version'>): string {
   const sorted = [...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   return JSON.stringify({ schema_version: RECORD_SCHEMA_VERSION, ...m, files: sorted }, null, 2) + '\n'

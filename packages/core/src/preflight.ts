@@ -95,7 +95,7 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
   for (const t of tampered) {
     warnings.push(
       `Hand edit of the control file: ${describeTamper(t)}. §5 forbids this move; ` +
-        `use the batch-control action (reset-breaker) instead, and run it to acknowledge the edit.`
+        `use the batch-control action instead; a batch-control command that changes the control file (e.g. pause-ecosystem) acknowledges the edit.`
     )
   }
 
@@ -111,7 +111,7 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
   } else if (tampered.length > 0 && opts.tampering?.block) {
     reason =
       `the control file was hand-edited in a way the circuit breaker forbids (${tampered.map(describeTamper).join('; ')}); ` +
-      `on-tamper is 'block': an operator must restore the breaker or acknowledge the edit with a batch-control command`
+      `on-tamper is 'block': an operator must acknowledge the edit with a batch-control command that changes the control file (e.g. pause-ecosystem for that ecosystem)`
   } else if (budget.pause) {
     reason =
       `weekly CI budget nearly spent: ${describeUsage(budget.worst)} is at or over the pause threshold ` +
