@@ -144,9 +144,13 @@ export function evaluate(src: string, ctx: Context, status: Status = { failed: f
         if (peek()?.v === ',') eat(',')
       }
       eat(')')
-      return call(tok.v, args)
+      return postfix(call(tok.v, args))
     }
-    let v: Value | undefined = ctx[tok.v]
+    return postfix(ctx[tok.v])
+  }
+  /** `.name` and `[expr]` after a context name or a function call. */
+  const postfix = (start: Value | undefined): Value => {
+    let v = start
     for (;;) {
       if (peek()?.v === '.') {
         eat('.')
