@@ -2766,6 +2766,21 @@ function uploadBodies(results, report, ctx) {
         }))
     }));
 }
+/**
+ * The budget after this batch: explicit minutes when given, else the run's
+ * finished jobs not counted yet (another record-batch of the same run may have
+ * counted some). The document is returned unchanged when there is nothing to add.
+ */
+function recordBudget(doc, source, now) {
+    if (source.explicit) {
+        const m = source.explicit;
+        return { doc: m.macos + m.linux + m.windows > 0 ? addBudgetMinutes(doc, m, now) : doc, minutes: m, counted: [] };
+    }
+    if (!source.jobs)
+        return { doc, minutes: { macos: 0, linux: 0, windows: 0 }, counted: [] };
+    const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget));
+    return { doc: counted.length > 0 ? addBudgetMinutes(doc, minutes, now, counted) : doc, minutes, counted };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
 
@@ -3987,11 +4002,7 @@ async function run() {
         const failuresPath = external_node_path_default().posix.join(inputs.failuresDir, `${inputs.batchId}.jsonl`);
         const outcome = await applyChange(storeOptions(inputs, cwd), async (snapshot) => {
             const control = await readControl(snapshot, inputs.controlFile);
-            // Jobs already counted (by another record-batch of this run) are counted once.
-            const fromJobs = jobs && 'jobs' in jobs ? minutesFromJobs(jobs.jobs, countedJobs(control.doc.budget)) : undefined;
-            const minutes = inputs.explicitMinutes ?? fromJobs?.minutes ?? { macos: 0, linux: 0, windows: 0 };
-            const anyMinutes = minutes.macos + minutes.linux + minutes.windows > 0 || (fromJobs?.counted.length ?? 0) > 0;
-            const doc = anyMinutes ? addBudgetMinutes(control.doc, minutes, at, fromJobs?.counted) : control.doc;
+            const { doc, minutes, counted } = recordBudget(control.doc, { explicit: inputs.explicitMinutes, jobs: jobs && 'jobs' in jobs ? jobs.jobs : undefined }, at);
             const ctx = { batchId: inputs.batchId, startedAt, completedAt, minutes, runUrl: url };
             const failures = failureLines(results, ctx);
             const files = {
@@ -4014,7 +4025,7 @@ async function run() {
             const b = doc.budget ?? {};
             const recorded = {
                 minutes,
-                jobsCounted: fromJobs?.counted.length ?? 0,
+                jobsCounted: counted.length,
                 failureRecords: report.failed,
                 budget: { macos: b.macos_minutes_used ?? 0, linux: b.linux_minutes_used ?? 0, windows: b.windows_minutes_used ?? 0 }
             };

@@ -17,19 +17,17 @@ import {
   type BatchReport,
   type Minutes,
   type RunJob,
-  addBudgetMinutes,
   appendLines,
   commitMessage,
-  countedJobs,
   evaluateBatch,
   failureLines,
   formatTimestamp,
   mergeManifest,
   metricsLine,
-  minutesFromJobs,
   parseList,
   parseResults,
   parseTimestamp,
+  recordBudget,
   renderControl,
   sloProblems,
   stateSubject,
@@ -172,11 +170,7 @@ export async function run(): Promise<void> {
       storeOptions(inputs, cwd),
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
-        // Jobs already counted (by another record-batch of this run) are counted once.
-        const fromJobs = jobs && 'jobs' in jobs ? minutesFromJobs(jobs.jobs, countedJobs(control.doc.budget)) : undefined
-        const minutes = inputs.explicitMinutes ?? fromJobs?.minutes ?? { macos: 0, linux: 0, windows: 0 }
-        const anyMinutes = minutes.macos + minutes.linux + minutes.windows > 0 || (fromJobs?.counted.length ?? 0) > 0
-        const doc = anyMinutes ? addBudgetMinutes(control.doc, minutes, at, fromJobs?.counted) : control.doc
+        const { doc, minutes, counted } = recordBudget(control.doc, { explicit: inputs.explicitMinutes, jobs: jobs && 'jobs' in jobs ? jobs.jobs : undefined }, at)
         const ctx = { batchId: inputs.batchId, startedAt, completedAt, minutes, runUrl: url }
         const failures = failureLines(results, ctx)
         const files: Record<string, string | null> = {
@@ -197,7 +191,7 @@ export async function run(): Promise<void> {
         const b = doc.budget ?? {}
         const recorded: Recorded = {
           minutes,
-          jobsCounted: fromJobs?.counted.length ?? 0,
+          jobsCounted: counted.length,
           failureRecords: report.failed,
           budget: { macos: b.macos_minutes_used ?? 0, linux: b.linux_minutes_used ?? 0, windows: b.windows_minutes_used ?? 0 }
         }

@@ -20,6 +20,7 @@ import {
   loadControl,
   manifestJson,
   mergeManifest,
+  recordBudget,
   metricsLine,
   minutesFromJobs,
   parseNameStatus,
@@ -888,5 +889,29 @@ describe('mergeManifest: one manifest per batch across a matrix', () => {
   test('a manifest of another batch, or not JSON, is replaced', () => {
     expect(JSON.parse(mergeManifest('{"batch_id":"other","files":[{"path":"recipes/z","status":"A"}]}', { ...base, files: [] })).files).toEqual([])
     expect(JSON.parse(mergeManifest('not json', { ...base, files: [] })).batch_id).toBe(base.batch_id)
+  })
+})
+
+describe('recordBudget', () => {
+  const now = Date.parse('2026-03-04T12:00:00Z')
+  const doc = { budget: { macos_minutes_used: 10, linux_minutes_used: 20, week_start: '2026-03-02T00:00:00Z', sampling_active: false } }
+  const job = (id: number, seconds: number, labels: string[]) => ({ id, status: 'completed', started_at: '2026-03-04T10:00:00Z', completed_at: new Date(Date.parse('2026-03-04T10:00:00Z') + seconds * 1000).toISOString(), labels })
+  test('explicit minutes are added as given', () => {
+    const r = recordBudget(doc, { explicit: { macos: 3, linux: 7, windows: 0 } }, now)
+    expect(r.doc.budget).toMatchObject({ macos_minutes_used: 13, linux_minutes_used: 27 })
+    expect(r.counted).toEqual([])
+  })
+  test('finished jobs are added once; a second record of the same run adds nothing', () => {
+    const jobs = [job(1, 61, ['ubuntu-latest']), job(2, 300, ['macos-14'])]
+    const first = recordBudget(doc, { jobs }, now)
+    expect(first.minutes).toEqual({ macos: 5, linux: 2, windows: 0 })
+    expect(first.doc.budget).toMatchObject({ macos_minutes_used: 15, linux_minutes_used: 22, counted_job_ids: [1, 2] })
+    const second = recordBudget(first.doc, { jobs }, now)
+    expect(second.doc).toBe(first.doc)
+    expect(second.counted).toEqual([])
+  })
+  test('nothing to add leaves the document as it is', () => {
+    expect(recordBudget(doc, {}, now).doc).toBe(doc)
+    expect(recordBudget(doc, { explicit: { macos: 0, linux: 0, windows: 0 } }, now).doc).toBe(doc)
   })
 })

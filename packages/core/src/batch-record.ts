@@ -305,3 +305,25 @@ export function uploadBodies(results: readonly RecipeResult[], report: BatchRepo
       }))
   }))
 }
+
+export interface BudgetRecord {
+  doc: ControlDoc
+  minutes: Minutes
+  /** Job IDs newly counted. */
+  counted: number[]
+}
+
+/**
+ * The budget after this batch: explicit minutes when given, else the run's
+ * finished jobs not counted yet (another record-batch of the same run may have
+ * counted some). The document is returned unchanged when there is nothing to add.
+ */
+export function recordBudget(doc: ControlDoc, source: { explicit?: Minutes | undefined; jobs?: readonly RunJob[] | undefined }, now: number): BudgetRecord {
+  if (source.explicit) {
+    const m = source.explicit
+    return { doc: m.macos + m.linux + m.windows > 0 ? addBudgetMinutes(doc, m, now) : doc, minutes: m, counted: [] }
+  }
+  if (!source.jobs) return { doc, minutes: { macos: 0, linux: 0, windows: 0 }, counted: [] }
+  const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget))
+  return { doc: counted.length > 0 ? addBudgetMinutes(doc, minutes, now, counted) : doc, minutes, counted }
+}
