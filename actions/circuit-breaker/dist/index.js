@@ -2675,6 +2675,13 @@ function shareMinutes(minutes, weights) {
     }
     return out.map((c) => c / 100);
 }
+/** The metrics Worker's limits on a result's text fields (longer ones are refused with 400). */
+const MAX_UPLOAD_MESSAGE = 8192;
+const MAX_UPLOAD_CATEGORY = 128;
+/** At most `max` characters, marked as cut (the full text stays in the failure records in git). */
+function clip(s, max) {
+    return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
 /**
  * One body per ecosystem, in the shape of the D1 schema. The run's minutes are
  * shared among the ecosystems by their number of results (D1 sums them back).
@@ -2702,11 +2709,26 @@ function uploadBodies(results, report, ctx) {
             recipe_name: r.recipe,
             ecosystem: r.ecosystem,
             result: r.result,
-            error_category: r.error_category ?? null,
-            error_message: r.error_message ?? null,
+            error_category: r.error_category === undefined ? null : clip(r.error_category, MAX_UPLOAD_CATEGORY),
+            error_message: r.error_message === undefined ? null : clip(r.error_message, MAX_UPLOAD_MESSAGE),
             duration_seconds: r.duration_seconds ?? 0
         }))
     }));
+}
+/**
+ * The budget after this batch: explicit minutes when given, else the run's
+ * finished jobs not counted yet (another record-batch of the same run may have
+ * counted some). The document is returned unchanged when there is nothing to add.
+ */
+function recordBudget(doc, source, now) {
+    if (source.explicit) {
+        const m = source.explicit;
+        return { doc: m.macos + m.linux + m.windows > 0 ? addBudgetMinutes(doc, m, now) : doc, minutes: m, counted: [] };
+    }
+    if (!source.jobs)
+        return { doc, minutes: { macos: 0, linux: 0, windows: 0 }, counted: [] };
+    const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget));
+    return { doc: counted.length > 0 ? addBudgetMinutes(doc, minutes, now, counted) : doc, minutes, counted };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts

@@ -62,8 +62,8 @@ async function api(opts: FakePullsOptions = {}): Promise<FakePullsApi> {
   return s
 }
 
-/** Writes (string or bytes) or deletes (null) files in `dir`, commits with `message`, pushes; returns the commit. */
-async function commit(repo: TestRepo, changes: Record<string, string | Buffer | null>, message: string, dir = repo.work): Promise<string> {
+/** Writes (string or bytes) or deletes (null) files in `dir` and commits them there with `message`; returns the commit. */
+async function localCommit(dir: string, changes: Record<string, string | Buffer | null>, message: string): Promise<string> {
   for (const [file, content] of Object.entries(changes)) {
     const abs = path.join(dir, file)
     if (content === null) await rm(abs)
@@ -74,8 +74,14 @@ async function commit(repo: TestRepo, changes: Record<string, string | Buffer | 
   }
   await git(['add', '--all'], dir)
   await git(['commit', '--quiet', '--allow-empty', '-m', message], dir)
-  await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${repo.branch}`], dir)
   return (await git(['rev-parse', 'HEAD'], dir)).stdout.trim()
+}
+
+/** localCommit in `dir` (default: work), pushed to origin's branch; returns the commit. */
+async function commit(repo: TestRepo, changes: Record<string, string | Buffer | null>, message: string, dir = repo.work): Promise<string> {
+  const sha = await localCommit(dir, changes, message)
+  await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${repo.branch}`], dir)
+  return sha
 }
 
 interface Standard {
@@ -344,6 +350,42 @@ describe('a rollback', () => {
       { path: 'recipes/keep.toml', action: 'restore' },
       { path: 'recipes/ten.toml', action: 'delete' }
     ])
+  })
+})
+
+describe('only the first-parent history of base', () => {
+  test("a batch line inside a merged side branch is not searched; a merge commit's own batch line is, with its first-parent diff", async () => {
+    const repo = await repoWith()
+    const w = repo.work
+    const g = (args: string[]): Promise<unknown> => git(args, w)
+    // Side branch 1: a commit marked with the batch, merged by a merge commit without the line.
+    await g(['checkout', '--quiet', '-b', 'side1'])
+    await localCommit(w, { 'recipes/side1.toml': 'side1\n' }, `feat: side work\n\nbatch_id: ${ID}`)
+    await g(['checkout', '--quiet', 'main'])
+    await localCommit(w, { 'docs/guide.md': 'main moves\n' }, 'docs: main moves')
+    await g(['merge', '--quiet', '--no-ff', '-m', 'Merge branch side1', 'side1'])
+    // Side branch 2: unmarked work, merged by a merge commit that carries the line.
+    await g(['checkout', '--quiet', '-b', 'side2'])
+    await localCommit(w, { 'recipes/side2.toml': 'side2\n', 'recipes/mod.toml': 'side2 edit\n' }, 'feat: unmarked side work')
+    await g(['checkout', '--quiet', 'main'])
+    const beforeMerge2 = (await git(['rev-parse', 'HEAD'], w)).stdout.trim()
+    await g(['merge', '--quiet', '--no-ff', '-m', `Merge batch ${ID}\n\nbatch_id: ${ID}`, 'side2'])
+    await g(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'])
+    const merge2 = (await git(['rev-parse', 'HEAD'], w)).stdout.trim()
+    expect(await repo.originHead()).toBe(merge2)
+
+    const r = await rollback(await repo.clone(), { 'batch-id': ID, 'dry-run': 'true' })
+    expectExit(r, 0)
+    expect(filesOutput(r)).toEqual([
+      { path: 'recipes/mod.toml', action: 'restore' },
+      { path: 'recipes/side2.toml', action: 'delete' }
+    ])
+    expect(r.summary).toContain(merge2.slice(0, 7))
+
+    const server = await api()
+    expectExit(await rollback(await repo.clone(), { 'batch-id': ID }, { api: server }), 0)
+    expect(await blobAt(repo, `refs/heads/${BRANCH}`, 'recipes/mod.toml')).toBe(await blobAt(repo, beforeMerge2, 'recipes/mod.toml'))
+    expect(await blobAt(repo, `refs/heads/${BRANCH}`, 'recipes/side1.toml')).not.toBeNull()
   })
 })
 

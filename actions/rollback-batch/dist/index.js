@@ -2634,6 +2634,13 @@ function shareMinutes(minutes, weights) {
     }
     return out.map((c) => c / 100);
 }
+/** The metrics Worker's limits on a result's text fields (longer ones are refused with 400). */
+const MAX_UPLOAD_MESSAGE = 8192;
+const MAX_UPLOAD_CATEGORY = 128;
+/** At most `max` characters, marked as cut (the full text stays in the failure records in git). */
+function clip(s, max) {
+    return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
 /**
  * One body per ecosystem, in the shape of the D1 schema. The run's minutes are
  * shared among the ecosystems by their number of results (D1 sums them back).
@@ -2661,11 +2668,26 @@ function uploadBodies(results, report, ctx) {
             recipe_name: r.recipe,
             ecosystem: r.ecosystem,
             result: r.result,
-            error_category: r.error_category ?? null,
-            error_message: r.error_message ?? null,
+            error_category: r.error_category === undefined ? null : clip(r.error_category, MAX_UPLOAD_CATEGORY),
+            error_message: r.error_message === undefined ? null : clip(r.error_message, MAX_UPLOAD_MESSAGE),
             duration_seconds: r.duration_seconds ?? 0
         }))
     }));
+}
+/**
+ * The budget after this batch: explicit minutes when given, else the run's
+ * finished jobs not counted yet (another record-batch of the same run may have
+ * counted some). The document is returned unchanged when there is nothing to add.
+ */
+function recordBudget(doc, source, now) {
+    if (source.explicit) {
+        const m = source.explicit;
+        return { doc: m.macos + m.linux + m.windows > 0 ? addBudgetMinutes(doc, m, now) : doc, minutes: m, counted: [] };
+    }
+    if (!source.jobs)
+        return { doc, minutes: { macos: 0, linux: 0, windows: 0 }, counted: [] };
+    const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget));
+    return { doc: counted.length > 0 ? addBudgetMinutes(doc, minutes, now, counted) : doc, minutes, counted };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/rollback.ts
@@ -2832,6 +2854,17 @@ function parseLog(text, keep) {
         out.push({ sha, parent, subject: message.split('\n')[0] ?? '', message, changes });
     }
     return out;
+}
+function nextRollbackStep(p, dryRun) {
+    if (p.files.length + p.conflicts.length + p.alreadyRolledBack.length === 0) {
+        const found = p.batchCommits.length + (p.manifestCommit ? 1 : 0) > 0;
+        return { kind: 'nothing-found', why: found ? 'its commits changed no file under paths' : 'no commit marks this batch' };
+    }
+    if (dryRun)
+        return { kind: 'dry-run' };
+    if (p.files.length > 0)
+        return { kind: 'rollback' };
+    return p.conflicts.length > 0 ? { kind: 'all-conflicts' } : { kind: 'already-rolled-back' };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
@@ -3969,10 +4002,9 @@ async function run() {
         const root = (await git_git(['rev-parse', '--show-toplevel'], { cwd })).stdout.trim();
         const { base, manifestPath, plan: p, searched } = await plan(root, inputs);
         planned = p;
-        const touchedAnything = p.files.length + p.conflicts.length + p.alreadyRolledBack.length > 0;
-        if (!touchedAnything) {
-            const what = p.batchCommits.length + (p.manifestCommit ? 1 : 0) === 0 ? 'no commit marks this batch' : 'its commits changed no file under paths';
-            throw new runner_InputError(`nothing to roll back for batch ${inputs.batchId} on ${base.name}: ${what} ` +
+        const step = nextRollbackStep(p, inputs.dryRun);
+        if (step.kind === 'nothing-found') {
+            throw new runner_InputError(`nothing to roll back for batch ${inputs.batchId} on ${base.name}: ${step.why} ` +
                 `(searched ${searched} first-parent commits touching ${inputs.paths.join(', ')} or ${manifestPath} for a line "batch_id: ${inputs.batchId}" or "Batch-Id: ${inputs.batchId}"). ` +
                 `No branch was created. Check the ID, or the base branch.`);
         }
@@ -3982,13 +4014,13 @@ async function run() {
             runner_annotate.warning(`${p.conflicts.length} file(s) were changed after the batch by commits outside it: ${shown.join('; ')}${p.conflicts.length > 5 ? '; …' : ''}. ` +
                 (inputs.force ? 'They are rolled back anyway (force).' : "They are left alone; re-run with force: 'true' to roll them back too."), { title: `rollback ${inputs.batchId}: conflicts` });
         }
-        if (inputs.dryRun || p.files.length === 0) {
+        if (step.kind !== 'rollback') {
             setPlanOutputs(p, { branch: '', number: '', url: '' });
             await writeSummary(rollbackReport(p, { ...ctx, dryRun: inputs.dryRun }));
-            if (!inputs.dryRun && p.conflicts.length > 0) {
+            if (step.kind === 'all-conflicts') {
                 throw new runner_InputError(`every file of batch ${inputs.batchId} was changed after it (${p.conflicts.length} conflicts); nothing was rolled back. Re-run with force: 'true' to roll them back anyway.`);
             }
-            if (!inputs.dryRun)
+            if (step.kind === 'already-rolled-back')
                 runner_annotate.notice(`Batch ${inputs.batchId} is already rolled back; nothing to do.`);
             return;
         }

@@ -12,7 +12,7 @@
 //    made, a branch this run created is deleted again.
 
 import path from 'node:path'
-import { type RollbackPlan, commitMessage, findManifestCommit, parseList, planRollback } from '@batch-ops/core'
+import { type RollbackPlan, commitMessage, findManifestCommit, nextRollbackStep, parseList, planRollback } from '@batch-ops/core'
 import {
   type IndexEntry,
   InputError,
@@ -146,11 +146,10 @@ export async function run(): Promise<void> {
     const root = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.trim()
     const { base, manifestPath, plan: p, searched } = await plan(root, inputs)
     planned = p
-    const touchedAnything = p.files.length + p.conflicts.length + p.alreadyRolledBack.length > 0
-    if (!touchedAnything) {
-      const what = p.batchCommits.length + (p.manifestCommit ? 1 : 0) === 0 ? 'no commit marks this batch' : 'its commits changed no file under paths'
+    const step = nextRollbackStep(p, inputs.dryRun)
+    if (step.kind === 'nothing-found') {
       throw new InputError(
-        `nothing to roll back for batch ${inputs.batchId} on ${base.name}: ${what} ` +
+        `nothing to roll back for batch ${inputs.batchId} on ${base.name}: ${step.why} ` +
           `(searched ${searched} first-parent commits touching ${inputs.paths.join(', ')} or ${manifestPath} for a line "batch_id: ${inputs.batchId}" or "Batch-Id: ${inputs.batchId}"). ` +
           `No branch was created. Check the ID, or the base branch.`
       )
@@ -164,13 +163,13 @@ export async function run(): Promise<void> {
         { title: `rollback ${inputs.batchId}: conflicts` }
       )
     }
-    if (inputs.dryRun || p.files.length === 0) {
+    if (step.kind !== 'rollback') {
       setPlanOutputs(p, { branch: '', number: '', url: '' })
       await writeSummary(rollbackReport(p, { ...ctx, dryRun: inputs.dryRun }))
-      if (!inputs.dryRun && p.conflicts.length > 0) {
+      if (step.kind === 'all-conflicts') {
         throw new InputError(`every file of batch ${inputs.batchId} was changed after it (${p.conflicts.length} conflicts); nothing was rolled back. Re-run with force: 'true' to roll them back anyway.`)
       }
-      if (!inputs.dryRun) annotate.notice(`Batch ${inputs.batchId} is already rolled back; nothing to do.`)
+      if (step.kind === 'already-rolled-back') annotate.notice(`Batch ${inputs.batchId} is already rolled back; nothing to do.`)
       return
     }
 

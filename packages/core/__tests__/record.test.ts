@@ -19,6 +19,8 @@ import {
   jobMinutes,
   loadControl,
   manifestJson,
+  MAX_UPLOAD_CATEGORY,
+  MAX_UPLOAD_MESSAGE,
   mergeManifest,
   recordBudget,
   metricsLine,
@@ -914,4 +916,15 @@ describe('recordBudget', () => {
     expect(recordBudget(doc, {}, now).doc).toBe(doc)
     expect(recordBudget(doc, { explicit: { macos: 0, linux: 0, windows: 0 } }, now).doc).toBe(doc)
   })
+})
+
+test('uploadBodies cuts error texts to the Worker limits; the failure records keep them whole', () => {
+  const long = 'x'.repeat(10_000)
+  const results = [{ recipe: 'a', ecosystem: 'npm', result: 'failed' as const, error_message: long, error_category: 'c'.repeat(200) }]
+  const report = evaluateBatch(results, { slo: { default: 0.98 }, criticalThreshold: 0.5, latencyThresholdSeconds: 120 })
+  const [body] = uploadBodies(results, report, { batchId: '2026-03-02-001', startedAt: 'a', completedAt: 'b', minutes: { macos: 0, linux: 0, windows: 0 } })
+  expect(body!.results[0]!.error_message).toHaveLength(MAX_UPLOAD_MESSAGE)
+  expect(body!.results[0]!.error_message!.endsWith('…')).toBe(true)
+  expect(body!.results[0]!.error_category).toHaveLength(MAX_UPLOAD_CATEGORY)
+  expect(failureLines(results, { batchId: '2026-03-02-001', completedAt: 'b' })).toContain(long)
 })

@@ -15,6 +15,7 @@ import {
   type RollbackPlan,
   batchLineMatcher,
   findManifestCommit,
+  nextRollbackStep,
   parseLog,
   planRollback,
   rollbackOf,
@@ -591,5 +592,21 @@ describe('planRollback: properties over random histories', () => {
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+describe('nextRollbackStep', () => {
+  const planned = { path: 'recipes/a', action: 'delete' as const, before: null, commits: ['c1'] }
+  const conflict = { ...planned, later: [{ sha: 'c2', subject: 'edit' }] }
+  const plan = (over: Partial<RollbackPlan>): RollbackPlan => ({ batchCommits: [], manifestCommit: undefined, files: [], conflicts: [], alreadyRolledBack: [], ...over })
+  test.each([
+    ['no marked commit', plan({}), false, { kind: 'nothing-found', why: 'no commit marks this batch' }],
+    ['commits that touch nothing under paths', plan({ batchCommits: ['c1'] }), false, { kind: 'nothing-found', why: 'its commits changed no file under paths' }],
+    ['a dry run', plan({ batchCommits: ['c1'], files: [planned] }), true, { kind: 'dry-run' }],
+    ['files to change', plan({ batchCommits: ['c1'], files: [planned] }), false, { kind: 'rollback' }],
+    ['only conflicts', plan({ batchCommits: ['c1'], conflicts: [conflict] }), false, { kind: 'all-conflicts' }],
+    ['only already rolled back', plan({ batchCommits: ['c1'], alreadyRolledBack: ['recipes/a'] }), false, { kind: 'already-rolled-back' }]
+  ])('%s', (_n, p, dry, step) => {
+    expect(nextRollbackStep(p, dry)).toEqual(step)
   })
 })

@@ -272,6 +272,15 @@ function shareMinutes(minutes: number, weights: readonly number[]): number[] {
   return out.map((c) => c / 100)
 }
 
+/** The metrics Worker's limits on a result's text fields (longer ones are refused with 400). */
+export const MAX_UPLOAD_MESSAGE = 8192
+export const MAX_UPLOAD_CATEGORY = 128
+
+/** At most `max` characters, marked as cut (the full text stays in the failure records in git). */
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`
+}
+
 /**
  * One body per ecosystem, in the shape of the D1 schema. The run's minutes are
  * shared among the ecosystems by their number of results (D1 sums them back).
@@ -299,8 +308,8 @@ export function uploadBodies(results: readonly RecipeResult[], report: BatchRepo
         recipe_name: r.recipe,
         ecosystem: r.ecosystem,
         result: r.result,
-        error_category: r.error_category ?? null,
-        error_message: r.error_message ?? null,
+        error_category: r.error_category === undefined ? null : clip(r.error_category, MAX_UPLOAD_CATEGORY),
+        error_message: r.error_message === undefined ? null : clip(r.error_message, MAX_UPLOAD_MESSAGE),
         duration_seconds: r.duration_seconds ?? 0
       }))
   }))

@@ -218,3 +218,21 @@ export function parseLog(text: string, keep?: (path: string) => boolean): LogCom
   }
   return out
 }
+
+/** What a rollback run does with its plan. */
+export type RollbackStep =
+  | { kind: 'nothing-found'; why: string }
+  | { kind: 'dry-run' }
+  | { kind: 'all-conflicts' }
+  | { kind: 'already-rolled-back' }
+  | { kind: 'rollback' }
+
+export function nextRollbackStep(p: RollbackPlan, dryRun: boolean): RollbackStep {
+  if (p.files.length + p.conflicts.length + p.alreadyRolledBack.length === 0) {
+    const found = p.batchCommits.length + (p.manifestCommit ? 1 : 0) > 0
+    return { kind: 'nothing-found', why: found ? 'its commits changed no file under paths' : 'no commit marks this batch' }
+  }
+  if (dryRun) return { kind: 'dry-run' }
+  if (p.files.length > 0) return { kind: 'rollback' }
+  return p.conflicts.length > 0 ? { kind: 'all-conflicts' } : { kind: 'already-rolled-back' }
+}

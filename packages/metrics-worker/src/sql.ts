@@ -15,6 +15,9 @@ export interface Statement {
   params: Array<string | number | null>
 }
 
+/** The statements before the results inserts: two deletes and the run insert. */
+export const RUN_STATEMENTS = 3
+
 /**
  * The statements that store one upload, to run in ONE batch (one transaction):
  * the earlier run of the same (batch_id, ecosystem) and its results are deleted,
@@ -37,9 +40,6 @@ export function uploadStatements(u: BatchUpload): Statement[] {
   for (let i = 0; i < rows.length; i += RESULTS_PER_INSERT) out.push(resultsInsert(rows.slice(i, i + RESULTS_PER_INSERT), key))
   return out
 }
-
-/** The statements before the results inserts: two deletes and the run insert. */
-export const RUN_STATEMENTS = 3
 
 function resultsInsert(rows: readonly ResultRow[], key: readonly string[]): Statement {
   // CROSS JOIN keeps the run (one row, by the unique key) as the outer loop,
