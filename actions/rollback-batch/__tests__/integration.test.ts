@@ -639,8 +639,8 @@ describe('failures leave nothing behind', () => {
     const server = await api()
     const r = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
     expectExit(r, 'non-zero')
-    // The history is read under paths only, so the batch's commit is not even seen there.
-    expect(errors(r)).toMatch(new RegExp(`nothing to roll back for batch ${ID} on main: .*touching recipes/`))
+    // The batch's commit is found by its line, and the message says it changed nothing under paths.
+    expect(errors(r)).toMatch(new RegExp(`nothing to roll back for batch ${ID} on main: its commits changed no file under paths .*touching recipes/`))
     expect(await rollbackBranches(repo)).toEqual([])
     expect(server.requests).toEqual([])
   })
@@ -660,6 +660,18 @@ describe('failures leave nothing behind', () => {
     expect(pushes.some((c) => c.includes('--delete'))).toBe(true)
     expect(await rollbackBranches(repo)).toEqual([])
     expect(r.outputs).toMatchObject({ branch: '', 'pr-number': '' })
+  })
+
+  test('labels that cannot be added (500) warn, and the pull request and its branch stay', async () => {
+    const { repo } = await standard()
+    const server = await api({ fail: { labels: 500 } })
+    const r = await rollback(await repo.clone(), { 'batch-id': ID }, { api: server })
+    expectExit(r, 0)
+    expect(r.annotations.some((a) => a.level === 'warning' && /Could not add the labels rollback/.test(a.message))).toBe(true)
+    expect(server.pulls).toHaveLength(1)
+    expect(server.pulls[0]!.state).toBe('open')
+    expect(r.outputs['pr-number']).toBe(String(server.pulls[0]!.number))
+    expect(await rollbackBranches(repo)).toEqual([`refs/heads/${BRANCH}`])
   })
 
   test('without a reason (and not a dry run): refused before anything', async () => {

@@ -2823,9 +2823,9 @@ function planRollback(input) {
 /**
  * Parses `git log -z --name-status --format=%x1e%H%x00%P%x00%B%x00` output
  * (newest first). With `keep`, only changes to the files it accepts are kept,
- * and commits left with none are dropped.
+ * and commits left with none are dropped, unless `keepMessage` accepts their message.
  */
-function parseLog(text, keep) {
+function parseLog(text, keep, keepMessage) {
     const out = [];
     for (const record of text.split('\x1e')) {
         if (record === '')
@@ -2849,7 +2849,7 @@ function parseLog(text, keep) {
             else if (status === 'M' || status === 'T')
                 changes.push({ path, status: 'M' });
         }
-        if (keep && changes.length === 0)
+        if (keep && changes.length === 0 && !keepMessage?.(message))
             continue;
         out.push({ sha, parent, subject: message.split('\n')[0] ?? '', message, changes });
     }
@@ -3648,7 +3648,9 @@ async function fetchBase(root, branch) {
  * `git log --first-parent` walks the trees twice and takes about twice as long
  * over a long history (measured: 3.7 s against 1.9 s for 20,000 commits).
  */
-async function firstParentHistory(root, tip, paths, files = []) {
+async function firstParentHistory(root, tip, paths, files = [], 
+/** Also keep commits with no such change whose message this accepts (to say what they did). */
+keepMessage) {
     const exact = new Set(files);
     const keep = (file) => exact.has(file) || underPaths(file, paths);
     const args = ['log', '--first-parent', '--no-renames', '-z', '--name-status', '--format=%x1e%H%x00%P%x00%B%x00', tip];
@@ -3662,7 +3664,7 @@ async function firstParentHistory(root, tip, paths, files = []) {
             pending += chunk;
             const complete = pending.lastIndexOf('\x1e');
             if (complete > 0) {
-                for (const c of parseLog(pending.slice(0, complete), keep))
+                for (const c of parseLog(pending.slice(0, complete), keep, keepMessage))
                     commits.push(c);
                 pending = pending.slice(complete);
             }
@@ -3672,7 +3674,7 @@ async function firstParentHistory(root, tip, paths, files = []) {
         child.on('close', (code) => {
             if (code !== 0)
                 return reject(new git_GitError(args, code, stderr));
-            for (const c of parseLog(pending, keep))
+            for (const c of parseLog(pending, keep, keepMessage))
                 commits.push(c);
             resolve(commits);
         });
@@ -3988,7 +3990,7 @@ async function plan(root, inputs) {
     const baseName = inputs.base || (await remoteDefaultBranch(root));
     const base = await fetchBase(root, baseName);
     const manifestPath = external_node_path_default().posix.join(inputs.manifestDir, `${inputs.batchId}.json`);
-    const history = await firstParentHistory(root, base.tip, inputs.paths, [manifestPath]);
+    const history = await firstParentHistory(root, base.tip, inputs.paths, [manifestPath], batchLineMatcher(inputs.batchId));
     const manifestCommit = findManifestCommit(history, manifestPath);
     const manifest = manifestCommit ? await readManifestAt(root, manifestCommit.sha, manifestPath) : null;
     const result = planRollback({ batchId: inputs.batchId, history, paths: inputs.paths, manifestPath, manifest, force: inputs.force });
@@ -4052,10 +4054,12 @@ async function run() {
                 title: `Rollback batch ${inputs.batchId}: ${inputs.reason}`.slice(0, 250),
                 body: rollbackReport(p, { ...ctx, dryRun: false, branch })
             });
-            await addLabels(inputs.token, repo, pr.number, inputs.labels);
-            if (p.files.length > inputs.reviewThreshold)
-                await requestReviewers(inputs.token, repo, pr.number, inputs.reviewers);
             setPlanOutputs(p, { branch, number: String(pr.number), url: pr.url });
+            // The pull request exists now: a label or a reviewer that cannot be added is a warning, not a reason to take it down.
+            await addLabels(inputs.token, repo, pr.number, inputs.labels).catch((e) => runner_annotate.warning(`Could not add the labels ${inputs.labels.join(', ')} to #${pr.number}: ${e.message}. Add them by hand.`, { title: 'rollback-batch' }));
+            if (p.files.length > inputs.reviewThreshold) {
+                await requestReviewers(inputs.token, repo, pr.number, inputs.reviewers).catch((e) => runner_annotate.warning(`Could not request reviews from ${inputs.reviewers.join(', ')} on #${pr.number}: ${e.message}. Request them by hand.`, { title: 'rollback-batch' }));
+            }
             runner_annotate.notice(`${pr.created ? 'Opened' : 'Updated'} pull request #${pr.number} rolling back ${p.files.length} file(s) of batch ${inputs.batchId}: ${pr.url}`);
             await writeSummary(rollbackReport(p, { ...ctx, dryRun: false, branch, pr }));
         }

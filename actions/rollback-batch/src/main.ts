@@ -12,7 +12,7 @@
 //    made, a branch this run created is deleted again.
 
 import path from 'node:path'
-import { type RollbackPlan, commitMessage, findManifestCommit, nextRollbackStep, parseList, planRollback } from '@batch-ops/core'
+import { type RollbackPlan, batchLineMatcher, commitMessage, findManifestCommit, nextRollbackStep, parseList, planRollback } from '@batch-ops/core'
 import {
   type IndexEntry,
   InputError,
@@ -131,7 +131,7 @@ async function plan(root: string, inputs: Inputs) {
   const baseName = inputs.base || (await remoteDefaultBranch(root))
   const base = await fetchBase(root, baseName)
   const manifestPath = path.posix.join(inputs.manifestDir, `${inputs.batchId}.json`)
-  const history = await firstParentHistory(root, base.tip, inputs.paths, [manifestPath])
+  const history = await firstParentHistory(root, base.tip, inputs.paths, [manifestPath], batchLineMatcher(inputs.batchId))
   const manifestCommit = findManifestCommit(history, manifestPath)
   const manifest = manifestCommit ? await readManifestAt(root, manifestCommit.sha, manifestPath) : null
   const result = planRollback({ batchId: inputs.batchId, history, paths: inputs.paths, manifestPath, manifest, force: inputs.force })
@@ -204,9 +204,16 @@ export async function run(): Promise<void> {
         title: `Rollback batch ${inputs.batchId}: ${inputs.reason}`.slice(0, 250),
         body: rollbackReport(p, { ...ctx, dryRun: false, branch })
       })
-      await addLabels(inputs.token, repo, pr.number, inputs.labels)
-      if (p.files.length > inputs.reviewThreshold) await requestReviewers(inputs.token, repo, pr.number, inputs.reviewers)
       setPlanOutputs(p, { branch, number: String(pr.number), url: pr.url })
+      // The pull request exists now: a label or a reviewer that cannot be added is a warning, not a reason to take it down.
+      await addLabels(inputs.token, repo, pr.number, inputs.labels).catch((e: Error) =>
+        annotate.warning(`Could not add the labels ${inputs.labels.join(', ')} to #${pr.number}: ${e.message}. Add them by hand.`, { title: 'rollback-batch' })
+      )
+      if (p.files.length > inputs.reviewThreshold) {
+        await requestReviewers(inputs.token, repo, pr.number, inputs.reviewers).catch((e: Error) =>
+          annotate.warning(`Could not request reviews from ${inputs.reviewers.join(', ')} on #${pr.number}: ${e.message}. Request them by hand.`, { title: 'rollback-batch' })
+        )
+      }
       annotate.notice(`${pr.created ? 'Opened' : 'Updated'} pull request #${pr.number} rolling back ${p.files.length} file(s) of batch ${inputs.batchId}: ${pr.url}`)
       await writeSummary(rollbackReport(p, { ...ctx, dryRun: false, branch, pr }))
     } catch (e) {

@@ -192,9 +192,9 @@ export function planRollback(input: PlanInput): RollbackPlan {
 /**
  * Parses `git log -z --name-status --format=%x1e%H%x00%P%x00%B%x00` output
  * (newest first). With `keep`, only changes to the files it accepts are kept,
- * and commits left with none are dropped.
+ * and commits left with none are dropped, unless `keepMessage` accepts their message.
  */
-export function parseLog(text: string, keep?: (path: string) => boolean): LogCommit[] {
+export function parseLog(text: string, keep?: (path: string) => boolean, keepMessage?: (message: string) => boolean): LogCommit[] {
   const out: LogCommit[] = []
   for (const record of text.split('\x1e')) {
     if (record === '') continue
@@ -213,7 +213,7 @@ export function parseLog(text: string, keep?: (path: string) => boolean): LogCom
       if (status === 'A' || status === 'D') changes.push({ path, status })
       else if (status === 'M' || status === 'T') changes.push({ path, status: 'M' })
     }
-    if (keep && changes.length === 0) continue
+    if (keep && changes.length === 0 && !keepMessage?.(message)) continue
     out.push({ sha, parent, subject: message.split('\n')[0] ?? '', message, changes })
   }
   return out
