@@ -32,7 +32,6 @@ test(`${WRITERS} concurrent preflight-check runs in separate clones get IDs 001.
   const clones: string[] = []
   for (let i = 0; i < WRITERS; i++) clones.push(await repo.clone(i % 2 === 0 ? { depth: 1 } : {}))
 
-  const started = Date.now()
   const runs: ActionRun[] = await Promise.all(
     clones.map((cwd) =>
       runAction('preflight-check', {
@@ -42,7 +41,6 @@ test(`${WRITERS} concurrent preflight-check runs in separate clones get IDs 001.
       })
     )
   )
-  const elapsed = Date.now() - started
 
   for (const r of runs) expectExit(r, 0)
   for (const r of runs) expect(r.outputs['can-proceed']).toBe('true')
@@ -74,5 +72,4 @@ test(`${WRITERS} concurrent preflight-check runs in separate clones get IDs 001.
     expect(mine?.trailers).toContainEqual(['Batch-Id', r.outputs['batch-id']])
   }
 
-  expect(elapsed).toBeLessThan(45_000)
 }, 60_000)

@@ -3499,6 +3499,8 @@ async function requestReviewers(token, r, pull, reviewers) {
 // Advisory: every request has a timeout, network errors, 429 and 5xx are
 // retried with backoff, other 4xx are not, and the whole upload ends by a
 // deadline. It never throws; the caller warns and sets uploaded=false.
+/** A request with less time than this before the deadline is not started. */
+const MIN_ATTEMPT_MS = 50;
 const metrics_sink_delay = (ms) => new Promise((r) => setTimeout(r, ms));
 function endpoint(metricsUrl) {
     let url;
@@ -3541,7 +3543,8 @@ async function uploadMetrics(url, token, bodies, o) {
         let done = false;
         for (let attempt = 1; attempt <= o.maxAttempts && !done; attempt++) {
             const left = deadline - clock();
-            if (left <= 0)
+            // Too little time left for a request to mean anything: stop with the last real answer.
+            if (left < MIN_ATTEMPT_MS)
                 return { ok: false, sent, requests, error: `gave up: the upload deadline of ${o.deadlineMs} ms passed (${lastError || 'no answer'})` };
             requests++;
             let retryWait;
@@ -3570,8 +3573,11 @@ async function uploadMetrics(url, token, bodies, o) {
                 lastError = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${Math.min(o.timeoutMs, left)} ms` : `network error: ${redact(err.message, token)}`;
             }
             if (attempt < o.maxAttempts) {
-                const wait = Math.min(retryWait ?? random() * backoff * 2 ** (attempt - 1), Math.max(0, deadline - clock()));
-                await sleep(wait);
+                const remaining = deadline - clock();
+                if (retryWait !== undefined && retryWait > remaining) {
+                    return { ok: false, sent, requests, error: `gave up: the server asked to retry after ${Math.round(retryWait)} ms, past the upload deadline of ${o.deadlineMs} ms (${lastError})` };
+                }
+                await sleep(Math.min(retryWait ?? random() * backoff * 2 ** (attempt - 1), Math.max(0, remaining)));
             }
         }
         if (!done)
@@ -3655,7 +3661,9 @@ async function fetchBase(root, branch) {
  * `git log --first-parent` walks the trees twice and takes about twice as long
  * over a long history (measured: 3.7 s against 1.9 s for 20,000 commits).
  */
-async function firstParentHistory(root, tip, paths, files = []) {
+async function firstParentHistory(root, tip, paths, files = [], 
+/** Also keep commits with no such change whose message this accepts (to say what they did). */
+keepMessage) {
     const exact = new Set(files);
     const keep = (file) => exact.has(file) || underPaths(file, paths);
     const args = ['log', '--first-parent', '--no-renames', '-z', '--name-status', '--format=%x1e%H%x00%P%x00%B%x00', tip];
@@ -3669,7 +3677,7 @@ async function firstParentHistory(root, tip, paths, files = []) {
             pending += chunk;
             const complete = pending.lastIndexOf('\x1e');
             if (complete > 0) {
-                for (const c of parseLog(pending.slice(0, complete), keep))
+                for (const c of parseLog(pending.slice(0, complete), keep, keepMessage))
                     commits.push(c);
                 pending = pending.slice(complete);
             }
@@ -3679,7 +3687,7 @@ async function firstParentHistory(root, tip, paths, files = []) {
         child.on('close', (code) => {
             if (code !== 0)
                 return reject(new GitError(args, code, stderr));
-            for (const c of parseLog(pending, keep))
+            for (const c of parseLog(pending, keep, keepMessage))
                 commits.push(c);
             resolve(commits);
         });

@@ -333,7 +333,6 @@ describe('storing an upload (201)', () => {
     expect([...seen].every((n) => n === 100 || n === 10_000)).toBe(true)
     expect(await resultCount(batchId)).toBe(10_000)
     expect(await storedResults(w.db, batchId, 'homebrew')).toEqual(sent.results)
-    expect(r.ms).toBeLessThan(10_000) // record-batch's default timeout per request
   })
 
   test(`${LIMITS.results} results, the most one upload may have`, async () => {

@@ -26,6 +26,9 @@ export interface UploadOutcome {
   error?: string
 }
 
+/** A request with less time than this before the deadline is not started. */
+const MIN_ATTEMPT_MS = 50
+
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 export function endpoint(metricsUrl: string): string {
@@ -68,7 +71,8 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
     let done = false
     for (let attempt = 1; attempt <= o.maxAttempts && !done; attempt++) {
       const left = deadline - clock()
-      if (left <= 0) return { ok: false, sent, requests, error: `gave up: the upload deadline of ${o.deadlineMs} ms passed (${lastError || 'no answer'})` }
+      // Too little time left for a request to mean anything: stop with the last real answer.
+      if (left < MIN_ATTEMPT_MS) return { ok: false, sent, requests, error: `gave up: the upload deadline of ${o.deadlineMs} ms passed (${lastError || 'no answer'})` }
       requests++
       let retryWait: number | undefined
       try {
@@ -95,8 +99,11 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
         lastError = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${Math.min(o.timeoutMs, left)} ms` : `network error: ${redact(err.message, token)}`
       }
       if (attempt < o.maxAttempts) {
-        const wait = Math.min(retryWait ?? random() * backoff * 2 ** (attempt - 1), Math.max(0, deadline - clock()))
-        await sleep(wait)
+        const remaining = deadline - clock()
+        if (retryWait !== undefined && retryWait > remaining) {
+          return { ok: false, sent, requests, error: `gave up: the server asked to retry after ${Math.round(retryWait)} ms, past the upload deadline of ${o.deadlineMs} ms (${lastError})` }
+        }
+        await sleep(Math.min(retryWait ?? random() * backoff * 2 ** (attempt - 1), Math.max(0, remaining)))
       }
     }
     if (!done) return { ok: false, sent, requests, error: `gave up after ${o.maxAttempts} attempts (${lastError})` }
