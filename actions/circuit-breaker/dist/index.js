@@ -1671,6 +1671,10 @@ function model_isEnabled(doc) {
 function model_breakerEntries(doc) {
     return doc.circuit_breaker ?? {};
 }
+/** The ecosystems the control file knows: a breaker entry or a pause. */
+function model_knownEcosystems(doc) {
+    return [...new Set([...Object.keys(model_breakerEntries(doc)), ...(doc.disabled_ecosystems ?? [])])];
+}
 /** Where a JSON path is in the loaded file (line 1 for a file that does not exist yet). */
 function locateInControl(load, segments) {
     return { path: formatJsonPath(segments), ...locate(load.text, load.root, segments, true) };
@@ -1777,7 +1781,7 @@ function applyOperatorCommand(input, cmd, now) {
     const doc = cloneControl(input);
     const breakers = breakerEntries(doc);
     const paused = doc.disabled_ecosystems ?? [];
-    const known = [...new Set([...Object.keys(breakers), ...paused])];
+    const known = knownEcosystems(doc);
     switch (cmd.command) {
         case 'stop': {
             let resume = '';
@@ -1992,7 +1996,9 @@ function preflight(input, opts, now) {
             tampering: tampered
         },
         doc,
-        write: !jsonEqual(input, doc) && (opts.exists || batchId !== '')
+        // Blocked by a hand edit: nothing is written, or that commit (with its Batch-Ops-Action trailer)
+        // would become the tamper check's boundary and acknowledge an edit no operator has looked at.
+        write: !jsonEqual(input, doc) && (opts.exists || batchId !== '') && !(tampered.length > 0 && opts.tampering?.block)
     };
 }
 
@@ -3754,8 +3760,7 @@ async function run() {
         const eco = inputs.ecosystem;
         const outcome = await applyChange(storeOptions(inputs), async (snapshot) => {
             const control = await readControl(snapshot, inputs.controlFile);
-            const known = Object.keys(model_breakerEntries(control.doc));
-            const nameProblems = ecosystems_checkEcosystemNames([eco], known);
+            const nameProblems = ecosystems_checkEcosystemNames([eco], model_knownEcosystems(control.doc));
             if (nameProblems.length > 0)
                 throw new runner_InputError(`input 'ecosystem': ${nameProblems.join('; ')}`);
             const entry = model_breakerEntries(control.doc)[eco];

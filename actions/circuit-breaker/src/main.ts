@@ -13,6 +13,7 @@ import {
   breakerParamProblems,
   checkBreaker,
   checkEcosystemNames,
+  knownEcosystems,
   commitMessage,
   formatTimestamp,
   locateInControl,
@@ -117,8 +118,7 @@ export async function run(): Promise<void> {
       storeOptions(inputs),
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
-        const known = Object.keys(breakerEntries(control.doc))
-        const nameProblems = checkEcosystemNames([eco], known)
+        const nameProblems = checkEcosystemNames([eco], knownEcosystems(control.doc))
         if (nameProblems.length > 0) throw new InputError(`input 'ecosystem': ${nameProblems.join('; ')}`)
         const entry = breakerEntries(control.doc)[eco]
 

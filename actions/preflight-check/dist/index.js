@@ -1671,6 +1671,10 @@ function isEnabled(doc) {
 function model_breakerEntries(doc) {
     return doc.circuit_breaker ?? {};
 }
+/** The ecosystems the control file knows: a breaker entry or a pause. */
+function model_knownEcosystems(doc) {
+    return [...new Set([...Object.keys(model_breakerEntries(doc)), ...(doc.disabled_ecosystems ?? [])])];
+}
 /** Where a JSON path is in the loaded file (line 1 for a file that does not exist yet). */
 function locateInControl(load, segments) {
     return { path: formatJsonPath(segments), ...locate(load.text, load.root, segments, true) };
@@ -1846,7 +1850,7 @@ function applyOperatorCommand(input, cmd, now) {
     const doc = cloneControl(input);
     const breakers = breakerEntries(doc);
     const paused = doc.disabled_ecosystems ?? [];
-    const known = [...new Set([...Object.keys(breakers), ...paused])];
+    const known = knownEcosystems(doc);
     switch (cmd.command) {
         case 'stop': {
             let resume = '';
@@ -2061,7 +2065,9 @@ function preflight(input, opts, now) {
             tampering: tampered
         },
         doc,
-        write: !edit_jsonEqual(input, doc) && (opts.exists || batchId !== '')
+        // Blocked by a hand edit: nothing is written, or that commit (with its Batch-Ops-Action trailer)
+        // would become the tamper check's boundary and acknowledge an edit no operator has looked at.
+        write: !edit_jsonEqual(input, doc) && (opts.exists || batchId !== '') && !(tampered.length > 0 && opts.tampering?.block)
     };
 }
 
@@ -3823,8 +3829,7 @@ async function run() {
             const control = await readControl(snapshot, inputs.controlFile);
             const tamper = control.exists ? await tamperCheck(snapshot, cwd, inputs.controlFile) : { findings: [], examined: 0 };
             if (inputs.ecosystems) {
-                const known = [...Object.keys(model_breakerEntries(control.doc)), ...(control.doc.disabled_ecosystems ?? [])];
-                const problems = ecosystems_checkEcosystemNames(inputs.ecosystems, known);
+                const problems = ecosystems_checkEcosystemNames(inputs.ecosystems, model_knownEcosystems(control.doc));
                 if (problems.length > 0)
                     throw new runner_InputError(`input 'ecosystems': ${problems.join('; ')}`);
             }
@@ -3837,11 +3842,8 @@ async function run() {
                 tampering: { findings: tamper.findings, block: inputs.onTamper === 'block' }
             }, at);
             const what = decision.batchId ? `allocate batch ${decision.batchId}` : decision.budgetReset ? 'start a new budget week' : 'update budget sampling';
-            // Blocked by a hand edit: write nothing, or this commit (with its Batch-Ops-Action trailer) would
-            // become the tamper check's boundary and acknowledge the edit no operator has looked at.
-            const tamperBlocked = tamper.findings.length > 0 && inputs.onTamper === 'block';
             return {
-                files: write && !tamperBlocked ? { [inputs.controlFile]: renderControl(control, doc) } : {},
+                files: write ? { [inputs.controlFile]: renderControl(control, doc) } : {},
                 message: commitMessage(stateSubject(what), [
                     ['Batch-Id', decision.batchId || undefined],
                     ['Batch-Ops-Action', ACTION],

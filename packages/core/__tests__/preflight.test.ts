@@ -419,3 +419,20 @@ describe('rule 6 and writing', () => {
     )
   })
 })
+
+describe('hand edits of breakers (tampering)', () => {
+  const finding = { ecosystem: 'npm', from: 'open' as const, to: 'closed' as const, commit: 'a'.repeat(40), author: 'Mallory <m@x>', subject: 'unblock npm' }
+  test('warn: a warning naming the commit and author; the batch proceeds', () => {
+    const { decision } = run(control(), { tampering: { findings: [finding], block: false } })
+    expect(decision.canProceed).toBe(true)
+    expect(decision.warnings.join('\n')).toContain('breaker npm moved open → closed in commit aaaaaaa by Mallory <m@x>')
+  })
+  test('block: no batch, no ID, and nothing written even when the budget week rolled over', () => {
+    const r = run(control({ budget: { macos_minutes_used: 5, linux_minutes_used: 5, week_start: '', sampling_active: false } }), { tampering: { findings: [finding], block: true } })
+    expect(r.decision.canProceed).toBe(false)
+    expect(r.decision.batchId).toBe('')
+    expect(r.decision.reason).toMatch(/hand-edited/)
+    expect(r.decision.budgetReset).toBe(true)
+    expect(r.write).toBe(false)
+  })
+})

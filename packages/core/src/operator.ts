@@ -2,7 +2,7 @@
 // (control file, command, now) -> new control file, or a refusal that says why.
 
 import { rollBudgetWeek } from './budget.js'
-import { type ControlDoc, breakerEntries, cloneControl } from './control/model.js'
+import { type ControlDoc, breakerEntries, cloneControl, knownEcosystems } from './control/model.js'
 import { checkEcosystemNames } from './ecosystems.js'
 import { jsonEqual } from './json/edit.js'
 import type { JsonValue } from './json/parse.js'
@@ -45,7 +45,7 @@ export function applyOperatorCommand(input: ControlDoc, cmd: OperatorCommand, no
   const doc = cloneControl(input)
   const breakers = breakerEntries(doc)
   const paused = doc.disabled_ecosystems ?? []
-  const known = [...new Set([...Object.keys(breakers), ...paused])]
+  const known = knownEcosystems(doc)
 
   switch (cmd.command) {
     case 'stop': {

@@ -155,6 +155,8 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
       tampering: tampered
     },
     doc,
-    write: !jsonEqual(input as JsonValue, doc as JsonValue) && (opts.exists || batchId !== '')
+    // Blocked by a hand edit: nothing is written, or that commit (with its Batch-Ops-Action trailer)
+    // would become the tamper check's boundary and acknowledge an edit no operator has looked at.
+    write: !jsonEqual(input as JsonValue, doc as JsonValue) && (opts.exists || batchId !== '') && !(tampered.length > 0 && opts.tampering?.block)
   }
 }

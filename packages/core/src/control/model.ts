@@ -269,6 +269,11 @@ export function breakerEntries(doc: ControlDoc): Record<string, BreakerEntry> {
   return doc.circuit_breaker ?? {}
 }
 
+/** The ecosystems the control file knows: a breaker entry or a pause. */
+export function knownEcosystems(doc: ControlDoc): string[] {
+  return [...new Set([...Object.keys(breakerEntries(doc)), ...(doc.disabled_ecosystems ?? [])])]
+}
+
 /** Where a JSON path is in the loaded file (line 1 for a file that does not exist yet). */
 export function locateInControl(load: { text: string | null; root: JsonNode | null }, segments: string[]): { path: string; line: number; column: number } {
   return { path: formatJsonPath(segments), ...locate(load.text, load.root, segments, true) }
