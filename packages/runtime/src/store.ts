@@ -29,7 +29,6 @@ export interface Change<R> {
   result: R
 }
 
-
 export interface StoreOptions {
   /** Directory the paths are relative to (GITHUB_WORKSPACE). */
   cwd: string
