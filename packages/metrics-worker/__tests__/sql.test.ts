@@ -2,7 +2,7 @@
 // the timestamp normalization. (Validation is tested through the Worker, over
 // HTTP, in worker.test.ts.)
 
-import { MAX_BOUND_PARAMETERS, RESULTS_PER_INSERT, RUN_STATEMENTS, uploadStatements } from '../src/sql.js'
+import { MAX_BOUND_PARAMETERS, MAX_CHUNK_BYTES, RUN_STATEMENTS, chunks, uploadStatements } from '../src/sql.js'
 import { type BatchUpload, normalizeTimestamp } from '../src/validate.js'
 
 const upload = (n: number | null): BatchUpload => ({
@@ -31,21 +31,35 @@ const upload = (n: number | null): BatchUpload => ({
 })
 
 describe('uploadStatements', () => {
-  test.each([0, 1, RESULTS_PER_INSERT, RESULTS_PER_INSERT + 1, 10_000, 50_000])('%i results: every statement binds at most 100 parameters, every row once, in order', (n) => {
+  test.each([0, 1, 16, 17, 10_000, 50_000])('%i results: every statement binds at most 100 parameters, every row once, in order', (n) => {
     const statements = uploadStatements(upload(n))
-    expect(statements).toHaveLength(RUN_STATEMENTS + Math.ceil(n / RESULTS_PER_INSERT))
     for (const s of statements) {
       expect(s.params.length).toBeLessThanOrEqual(MAX_BOUND_PARAMETERS)
       expect(s.sql.split('?').length - 1).toBe(s.params.length)
     }
-    // The inserts carry the rows in order: recipe names are every 6th parameter.
-    const names = statements.slice(RUN_STATEMENTS).flatMap((s) => s.params.slice(0, -2).filter((_, i) => i % 6 === 0))
+    // The inserts carry the rows in order, as JSON arrays whose first element is the recipe name.
+    const inserts = statements.slice(RUN_STATEMENTS)
+    const names = inserts.flatMap((s) => (JSON.parse(s.params[0] as string) as unknown[][]).map((row) => row[0]))
     expect(names).toEqual(Array.from({ length: n }, (_, i) => `r${i}`))
+    for (const s of inserts) {
+      expect(new TextEncoder().encode(s.params[0] as string).length).toBeLessThanOrEqual(MAX_CHUNK_BYTES)
+      expect(s.params.slice(1)).toEqual(['2026-03-04-001', 'homebrew'])
+    }
   })
 
-  test('16 rows per insert (6 columns each, plus the run key): 98 parameters', () => {
-    expect(RESULTS_PER_INSERT).toBe(16)
-    expect(uploadStatements(upload(16))[RUN_STATEMENTS]!.params).toHaveLength(98)
+  test('few statements, well inside D1\'s 50 queries per invocation (Free plan), even for 50,000 results', () => {
+    expect(uploadStatements(upload(10_000)).length).toBeLessThanOrEqual(RUN_STATEMENTS + 1)
+    expect(uploadStatements(upload(50_000)).length).toBeLessThan(50)
+  })
+
+  test('a chunk is cut before it passes MAX_CHUNK_BYTES, and no row is split', () => {
+    const big = upload(0)
+    const message = 'm'.repeat(8000)
+    big.results = Array.from({ length: 300 }, (_, i) => ({ recipe_name: `r${i}`, ecosystem: 'homebrew', result: 'failed' as const, error_category: 'x', error_message: message, duration_seconds: 1 }))
+    const parts = chunks(big.results)
+    expect(parts.length).toBeGreaterThan(1)
+    expect(parts.flatMap((c) => JSON.parse(c) as unknown[])).toHaveLength(300)
+    for (const c of parts) expect(new TextEncoder().encode(c).length).toBeLessThanOrEqual(MAX_CHUNK_BYTES)
   })
 
   test('the earlier run of the same key is deleted first, results before the run (the foreign key)', () => {

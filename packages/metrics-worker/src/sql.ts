@@ -4,9 +4,13 @@ import type { BatchUpload, ResultRow } from './validate.js'
 
 /** D1 binds at most 100 parameters per statement. */
 export const MAX_BOUND_PARAMETERS = 100
-const RESULT_COLUMNS = 6
-/** The run's key (batch_id, ecosystem) takes two parameters of each results insert. */
-export const RESULTS_PER_INSERT = Math.floor((MAX_BOUND_PARAMETERS - 2) / RESULT_COLUMNS)
+/**
+ * The results go in as JSON text, one bound parameter per chunk, unpacked by
+ * json_each: three parameters per statement whatever the count, and few
+ * statements (D1 allows 1,000 queries per Worker invocation on the Paid plan,
+ * 50 on Free). A chunk stays well under D1's 2,000,000-byte limit on a value.
+ */
+export const MAX_CHUNK_BYTES = 1_000_000
 
 export const RUN_COLUMNS = 'batch_id, ecosystem, started_at, completed_at, total_recipes, passed, failed, skipped, success_rate, macos_minutes, linux_minutes'
 
@@ -36,20 +40,39 @@ export function uploadStatements(u: BatchUpload): Statement[] {
       params: [u.batch_id, u.ecosystem, u.started_at, u.completed_at, u.total_recipes, u.passed, u.failed, u.skipped, u.success_rate, u.macos_minutes, u.linux_minutes]
     }
   ]
-  const rows = u.results ?? []
-  for (let i = 0; i < rows.length; i += RESULTS_PER_INSERT) out.push(resultsInsert(rows.slice(i, i + RESULTS_PER_INSERT), key))
+  for (const chunk of chunks(u.results ?? [])) out.push(resultsInsert(chunk, key))
   return out
 }
 
-function resultsInsert(rows: readonly ResultRow[], key: readonly string[]): Statement {
-  // CROSS JOIN keeps the run (one row, by the unique key) as the outer loop,
-  // so the rows are inserted in the order they were sent.
-  const values = rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')
+/** Rows as compact JSON arrays, grouped so that each group's JSON stays under MAX_CHUNK_BYTES. */
+export function chunks(rows: readonly ResultRow[]): string[] {
+  const out: string[] = []
+  let parts: string[] = []
+  let bytes = 2
+  for (const r of rows) {
+    const json = JSON.stringify([r.recipe_name, r.ecosystem, r.result, r.error_category, r.error_message, r.duration_seconds])
+    const size = new TextEncoder().encode(json).length + 1
+    if (parts.length > 0 && bytes + size > MAX_CHUNK_BYTES) {
+      out.push(`[${parts.join(',')}]`)
+      parts = []
+      bytes = 2
+    }
+    parts.push(json)
+    bytes += size
+  }
+  if (parts.length > 0) out.push(`[${parts.join(',')}]`)
+  return out
+}
+
+function resultsInsert(chunk: string, key: readonly string[]): Statement {
+  // The run (one row, by its unique key) is the outer loop and json_each walks the
+  // array in order, so the rows are inserted in the order they were sent.
+  const col = (i: number): string => `json_extract(j.value, '$[${i}]')`
   return {
     sql:
       'INSERT INTO recipe_results (batch_run_id, recipe_name, ecosystem, result, error_category, error_message, duration_seconds) ' +
-      'SELECT r.id, v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 ' +
-      `FROM batch_runs AS r CROSS JOIN (VALUES ${values}) AS v WHERE r.batch_id = ? AND r.ecosystem = ?`,
-    params: [...rows.flatMap((r) => [r.recipe_name, r.ecosystem, r.result, r.error_category, r.error_message, r.duration_seconds]), ...key]
+      `SELECT r.id, ${[0, 1, 2, 3, 4, 5].map(col).join(', ')} ` +
+      'FROM batch_runs AS r CROSS JOIN json_each(?) AS j WHERE r.batch_id = ? AND r.ecosystem = ? ORDER BY j.key',
+    params: [chunk, ...key]
   }
 }
