@@ -2705,7 +2705,9 @@ function minutesFromJobs(jobs, alreadyCounted) {
     }
     return { minutes, counted };
 }
-/** Job IDs already added to this week's budget (kept in the budget so that two record-batch steps of one run do not count a job twice). */
+/** How many counted job IDs the budget remembers (several weeks of batches). */
+const MAX_COUNTED_JOBS = 1000;
+/** Job IDs already added to the budget (kept in the budget so that two record-batch steps of one run do not count a job twice). */
 function countedJobs(budget) {
     const ids = budget?.counted_job_ids;
     return new Set(Array.isArray(ids) ? ids.filter((x) => typeof x === 'number') : []);
@@ -2716,16 +2718,16 @@ function countedJobs(budget) {
  */
 function addBudgetMinutes(doc, minutes, now, jobIds) {
     const next = cloneControl(doc);
-    const { budget: rolled, reset } = rollBudgetWeek(next.budget, now);
+    const { budget: rolled } = rollBudgetWeek(next.budget, now);
     const b = { ...rolled };
-    if (reset)
-        delete b.counted_job_ids;
     b.macos_minutes_used = (b.macos_minutes_used ?? 0) + minutes.macos;
     b.linux_minutes_used = (b.linux_minutes_used ?? 0) + minutes.linux;
     if (minutes.windows > 0 || b.windows_minutes_used !== undefined)
         b.windows_minutes_used = (b.windows_minutes_used ?? 0) + minutes.windows;
+    // Kept across the week boundary (a run that spans Sunday midnight must not count a job twice),
+    // and bounded: the most recent MAX_COUNTED_JOBS.
     if (jobIds && jobIds.length > 0)
-        b.counted_job_ids = [...countedJobs(b), ...jobIds];
+        b.counted_job_ids = [...countedJobs(b), ...jobIds].slice(-MAX_COUNTED_JOBS);
     next.budget = b;
     return next;
 }

@@ -19,6 +19,7 @@ import {
   jobMinutes,
   loadControl,
   manifestJson,
+  MAX_COUNTED_JOBS,
   MAX_UPLOAD_CATEGORY,
   MAX_UPLOAD_MESSAGE,
   mergeManifest,
@@ -628,13 +629,21 @@ describe('addBudgetMinutes', () => {
     expect(controlProblems(next)).toEqual([])
   })
 
-  test('rolls to a new week: zeroes last week, drops its counted job IDs, then adds', () => {
+  test('rolls to a new week: zeroes last week, keeps the counted job IDs (a run may span midnight), then adds', () => {
     const doc = docWith({ macos_minutes_used: 900, linux_minutes_used: 50, week_start: '2025-12-29', sampling_active: true, counted_job_ids: [1, 2] })
     const next = addBudgetMinutes(doc, { macos: 3, linux: 4, windows: 0 }, NOW, [7])
-    expect(next.budget).toEqual({ macos_minutes_used: 3, linux_minutes_used: 4, week_start: MONDAY, sampling_active: false, counted_job_ids: [7] })
+    expect(next.budget).toEqual({ macos_minutes_used: 3, linux_minutes_used: 4, week_start: MONDAY, sampling_active: false, counted_job_ids: [1, 2, 7] })
     expect(controlProblems(next)).toEqual([])
     const without = addBudgetMinutes(doc, { macos: 1, linux: 0, windows: 0 }, NOW)
-    expect(without.budget).not.toHaveProperty('counted_job_ids')
+    expect(without.budget!.counted_job_ids).toEqual([1, 2])
+  })
+
+  test('remembers only the most recent MAX_COUNTED_JOBS job IDs', () => {
+    const doc = docWith({ week_start: MONDAY, counted_job_ids: Array.from({ length: MAX_COUNTED_JOBS }, (_, i) => i + 1) })
+    const ids = addBudgetMinutes(doc, { macos: 0, linux: 1, windows: 0 }, NOW, [5000, 5001]).budget!.counted_job_ids as number[]
+    expect(ids).toHaveLength(MAX_COUNTED_JOBS)
+    expect(ids.slice(0, 1)).toEqual([3])
+    expect(ids.slice(-2)).toEqual([5000, 5001])
   })
 
   test('without job IDs, keeps those already there', () => {
