@@ -2,7 +2,8 @@
 // `npm test` rebuilds before the tests run; this compares the result with git.
 import { execFileSync } from 'node:child_process'
 
-const generated = ['actions/*/dist', 'packages/core/src/control/schema-validator.generated.*']
+// Pathspecs in glob form: a plain 'actions/*/dist' matches no file below dist/ and would never fail.
+const generated = [':(glob)actions/*/dist/**', ':(glob)packages/core/src/control/schema-validator.generated.*']
 const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', ...generated], { encoding: 'utf8' })
 if (status.trim() !== '') {
   console.error('check-dist: the bundles in actions/*/dist differ from a fresh build of the sources:')

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(754);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 39:
+/***/ 754:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -384,8 +384,6 @@ function editJson(text, next, root = parse_parseJson(text)) {
     return out;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/schema/batch-control.schema.json
-const batch_control_schema_namespaceObject = {};
 ;// CONCATENATED MODULE: ../../packages/core/src/time.ts
 // Time in the core is always passed in (epoch milliseconds); nothing here reads a clock.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -1477,10 +1475,8 @@ return errors === 0;
 
 
 
-
 // The schema compiled ahead of time by ajv (scripts/gen-validator.mjs), so that no run pays for compiling it.
 
-const CONTROL_SCHEMA = (/* unused pure expression or super */ null && (schema));
 /** The file as the shell tooling first wrote it: every field at its default. */
 function defaultControl() {
     return {
@@ -2250,6 +2246,13 @@ function formatRate(rate) {
     if (rate === null)
         return '';
     return `${Math.round(rate * 10) / 10}%`;
+}
+/** What circuit-breaker does with the entry in either mode: check (skip, or claim the probe) or record. */
+function breakerStep(entry, event, p, now, runId) {
+    if (event.mode === 'check')
+        return checkBreaker(entry, p, now, runId);
+    const r = recordBreaker(entry, event.attempts, p, now, runId);
+    return { ok: true, entry: r.entry, write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/results.ts
@@ -3766,27 +3769,14 @@ async function run() {
             if (nameProblems.length > 0)
                 throw new runner_InputError(`input 'ecosystem': ${nameProblems.join('; ')}`);
             const entry = model_breakerEntries(control.doc)[eco];
-            let next = entry;
-            let write = false;
-            let result;
-            if (inputs.mode === 'check') {
-                const r = checkBreaker(entry, inputs.params, at, inputs.runId);
-                if (!r.ok) {
-                    throw new ControlFileError(inputs.controlFile, [{ ...locateInControl(control, ['circuit_breaker', eco]), message: r.error }]);
-                }
-                next = r.entry;
-                write = r.write;
-                result = { skip: r.skip, probe: r.probe, reason: r.reason, entry: viewBreaker(next, inputs.params) };
+            const step = breakerStep(entry, inputs.attempts ? { mode: 'record', attempts: inputs.attempts } : { mode: 'check' }, inputs.params, at, inputs.runId);
+            if (!step.ok) {
+                throw new ControlFileError(inputs.controlFile, [{ ...locateInControl(control, ['circuit_breaker', eco]), message: step.error }]);
             }
-            else {
-                const r = recordBreaker(entry, inputs.attempts, inputs.params, at, inputs.runId);
-                next = r.entry;
-                write = r.write;
-                result = { skip: false, probe: false, reason: r.transition, warning: r.warning, entry: viewBreaker(next, inputs.params) };
-            }
+            const result = { skip: step.skip, probe: step.probe, reason: step.reason, warning: step.warning, entry: viewBreaker(step.entry, inputs.params) };
             const what = inputs.mode === 'check' ? `claim half-open probe for ${eco}` : `record ${eco}: ${result.reason}`;
             return {
-                files: write && next ? { [inputs.controlFile]: renderControl(control, withBreaker(control.doc, eco, next)) } : {},
+                files: step.write && step.entry ? { [inputs.controlFile]: renderControl(control, withBreaker(control.doc, eco, step.entry)) } : {},
                 message: commitMessage(stateSubject(what), [
                     ['Batch-Id', inputs.batchId || undefined],
                     ['Ecosystem', eco],

@@ -11,13 +11,12 @@ import {
   type BreakerParams,
   breakerEntries,
   breakerParamProblems,
-  checkBreaker,
+  breakerStep,
   checkEcosystemNames,
   knownEcosystems,
   commitMessage,
   formatTimestamp,
   locateInControl,
-  recordBreaker,
   renderControl,
   stateSubject,
   viewBreaker,
@@ -122,26 +121,14 @@ export async function run(): Promise<void> {
         if (nameProblems.length > 0) throw new InputError(`input 'ecosystem': ${nameProblems.join('; ')}`)
         const entry = breakerEntries(control.doc)[eco]
 
-        let next = entry
-        let write = false
-        let result: BreakerOutcome
-        if (inputs.mode === 'check') {
-          const r = checkBreaker(entry, inputs.params, at, inputs.runId)
-          if (!r.ok) {
-            throw new ControlFileError(inputs.controlFile, [{ ...locateInControl(control, ['circuit_breaker', eco]), message: r.error }])
-          }
-          next = r.entry
-          write = r.write
-          result = { skip: r.skip, probe: r.probe, reason: r.reason, entry: viewBreaker(next, inputs.params) }
-        } else {
-          const r = recordBreaker(entry, inputs.attempts!, inputs.params, at, inputs.runId)
-          next = r.entry
-          write = r.write
-          result = { skip: false, probe: false, reason: r.transition, warning: r.warning, entry: viewBreaker(next, inputs.params) }
+        const step = breakerStep(entry, inputs.attempts ? { mode: 'record', attempts: inputs.attempts } : { mode: 'check' }, inputs.params, at, inputs.runId)
+        if (!step.ok) {
+          throw new ControlFileError(inputs.controlFile, [{ ...locateInControl(control, ['circuit_breaker', eco]), message: step.error }])
         }
+        const result: BreakerOutcome = { skip: step.skip, probe: step.probe, reason: step.reason, warning: step.warning, entry: viewBreaker(step.entry, inputs.params) }
         const what = inputs.mode === 'check' ? `claim half-open probe for ${eco}` : `record ${eco}: ${result.reason}`
         return {
-          files: write && next ? { [inputs.controlFile]: renderControl(control, withBreaker(control.doc, eco, next)) } : {},
+          files: step.write && step.entry ? { [inputs.controlFile]: renderControl(control, withBreaker(control.doc, eco, step.entry)) } : {},
           message: commitMessage(stateSubject(what), [
             ['Batch-Id', inputs.batchId || undefined],
             ['Ecosystem', eco],

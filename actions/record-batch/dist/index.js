@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3455);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3377);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3455:
+/***/ 3377:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -389,8 +389,6 @@ function editJson(text, next, root = parseJson(text)) {
     return out;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/schema/batch-control.schema.json
-const batch_control_schema_namespaceObject = {};
 ;// CONCATENATED MODULE: ../../packages/core/src/time.ts
 // Time in the core is always passed in (epoch milliseconds); nothing here reads a clock.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -1482,10 +1480,8 @@ return errors === 0;
 
 
 
-
 // The schema compiled ahead of time by ajv (scripts/gen-validator.mjs), so that no run pays for compiling it.
 
-const CONTROL_SCHEMA = (/* unused pure expression or super */ null && (schema));
 /** The file as the shell tooling first wrote it: every field at its default. */
 function defaultControl() {
     return {
@@ -2308,6 +2304,13 @@ function formatRate(rate) {
     if (rate === null)
         return '';
     return `${Math.round(rate * 10) / 10}%`;
+}
+/** What circuit-breaker does with the entry in either mode: check (skip, or claim the probe) or record. */
+function breakerStep(entry, event, p, now, runId) {
+    if (event.mode === 'check')
+        return checkBreaker(entry, p, now, runId);
+    const r = recordBreaker(entry, event.attempts, p, now, runId);
+    return { ok: true, entry: r.entry, write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/results.ts

@@ -122,9 +122,14 @@ async function undoEntries(root: string, plan: RollbackPlan): Promise<IndexEntry
   return entries
 }
 
-async function remoteBranchSha(root: string, branch: string): Promise<string> {
+/** The rollback branch on origin, if it exists: its tip, that tip's tree and parent. */
+async function existingBranch(root: string, branch: string): Promise<{ sha: string; tree: string; parent: string } | null> {
   const { stdout } = await git(['ls-remote', 'origin', `refs/heads/${branch}`], { cwd: root })
-  return stdout.split('\t')[0]?.trim() ?? ''
+  const sha = stdout.split('\t')[0]?.trim() ?? ''
+  if (sha === '') return null
+  await git(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`], { cwd: root })
+  const [tree = '', parent = ''] = (await git(['rev-parse', `${sha}^{tree}`, `${sha}^`], { cwd: root })).stdout.trim().split('\n')
+  return { sha, tree, parent }
 }
 
 async function plan(root: string, inputs: Inputs) {
@@ -182,18 +187,12 @@ export async function run(): Promise<void> {
       ['Run-Url', ctx.runUrl]
     ])
     const { commit, tree } = await commitEntries(root, base.tip, await undoEntries(root, p), message, inputs.author)
-    const existing = await remoteBranchSha(root, branch)
-    let pushed = false
-    const sameAsExisting =
-      existing !== '' &&
-      (await git(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`], { cwd: root }).then(
-        async () => (await git(['rev-parse', 'FETCH_HEAD^{tree}', 'FETCH_HEAD^'], { cwd: root })).stdout.split('\n').slice(0, 2).join(' ') === `${tree} ${base.tip}`,
-        () => false
-      ))
-    if (!sameAsExisting) {
+    const existing = await existingBranch(root, branch)
+    // A branch that already holds this rollback on this base is left as it is (a re-run changes nothing).
+    const pushed = !(existing && existing.tree === tree && existing.parent === base.tip)
+    if (pushed) {
       // A lease on the rollback branch only: it moves from exactly what we saw (or is new).
-      await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${existing}`, 'origin', `${commit}:refs/heads/${branch}`], { cwd: root })
-      pushed = true
+      await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${existing?.sha ?? ''}`, 'origin', `${commit}:refs/heads/${branch}`], { cwd: root })
     }
     const repo = currentRepo()
     try {
@@ -218,10 +217,10 @@ export async function run(): Promise<void> {
       await writeSummary(rollbackReport(p, { ...ctx, dryRun: false, branch, pr }))
     } catch (e) {
       // No half-made rollback: a branch this run created goes again.
-      if (pushed && existing === '') {
+      if (pushed && !existing) {
         await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${commit}`, 'origin', '--delete', branch], { cwd: root }).catch(() => undefined)
       }
-      throw new Error(`the pull request for ${branch} could not be opened (${(e as Error).message}); ${pushed && existing === '' ? 'the branch was deleted again' : 'the branch is as it was'}`)
+      throw new Error(`the pull request for ${branch} could not be opened (${(e as Error).message}); ${pushed && !existing ? 'the branch was deleted again' : 'the branch is as it was'}`)
     }
   } catch (error) {
     setPlanOutputs(planned, { branch: '', number: '', url: '' })

@@ -17,7 +17,8 @@ import {
   parseTimestamp,
   recordBreaker,
   spread,
-  viewBreaker
+  viewBreaker,
+  breakerStep
 } from '@batch-ops/core'
 import { fixture, iso } from './helpers.js'
 
@@ -707,5 +708,21 @@ describe('properties', () => {
     [15, 5, 10, 'SFSSSFSSSF']
   ])('spread(%d S, %d F, keep %d) = %j', (successes, failures, keep, out) => {
     expect(spread({ successes, failures }, keep)).toBe(out)
+  })
+})
+
+describe('breakerStep: one step of either mode', () => {
+  const p = DEFAULT_BREAKER_PARAMS
+  const now = Date.parse('2026-03-04T10:00:00Z')
+  test('check of a due open breaker claims the probe', () => {
+    const r = breakerStep({ state: 'open', failures: 3, opens_at: '2026-03-04T09:00:00Z' }, { mode: 'check' }, p, now, 'run-1')
+    expect(r).toMatchObject({ ok: true, write: true, skip: false, probe: true, entry: { state: 'half-open', probe: { run_id: 'run-1' } } })
+  })
+  test('record of a failure on a closed breaker writes the window and never skips', () => {
+    const r = breakerStep(undefined, { mode: 'record', attempts: { successes: 0, failures: 1 } }, p, now, 'run-1')
+    expect(r).toMatchObject({ ok: true, write: true, skip: false, probe: false, entry: { state: 'closed', window: 'F', failures: 1 } })
+  })
+  test('check fails closed on an open breaker with no usable time', () => {
+    expect(breakerStep({ state: 'open', opens_at: '' }, { mode: 'check' }, p, now, 'run-1')).toMatchObject({ ok: false })
   })
 })

@@ -272,3 +272,19 @@ export function formatRate(rate: number | null): string {
   if (rate === null) return ''
   return `${Math.round(rate * 10) / 10}%`
 }
+
+// ---------------------------------------------------------------------------
+// one step, either mode
+
+export type BreakerEvent = { mode: 'check' } | { mode: 'record'; attempts: Attempts }
+
+export type BreakerStep =
+  | { ok: true; entry: BreakerEntry | undefined; write: boolean; skip: boolean; probe: boolean; reason: string; warning?: string | undefined }
+  | { ok: false; error: string }
+
+/** What circuit-breaker does with the entry in either mode: check (skip, or claim the probe) or record. */
+export function breakerStep(entry: BreakerEntry | undefined, event: BreakerEvent, p: BreakerParams, now: number, runId: string): BreakerStep {
+  if (event.mode === 'check') return checkBreaker(entry, p, now, runId)
+  const r = recordBreaker(entry, event.attempts, p, now, runId)
+  return { ok: true, entry: r.entry, write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning }
+}

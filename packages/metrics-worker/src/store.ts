@@ -20,20 +20,8 @@ export async function storeUpload(db: D1Database, u: BatchUpload): Promise<Store
   return { batch_run_id: id, results, replaced: (done[1]?.meta.changes ?? 0) > 0 }
 }
 
-export interface RunRow {
-  batch_run_id: number
-  batch_id: string
-  ecosystem: string
-  started_at: string
-  completed_at: string | null
-  total_recipes: number
-  passed: number
-  failed: number
-  skipped: number
-  success_rate: number
-  macos_minutes: number
-  linux_minutes: number
-}
+/** A stored run: the upload's columns and the run's id. */
+export type RunRow = Omit<BatchUpload, 'results'> & { batch_run_id: number }
 
 const RUN_SELECT = `SELECT id AS batch_run_id, ${RUN_COLUMNS} FROM batch_runs`
 

@@ -11,8 +11,6 @@ import { randomUUID } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
 
-export type Level = 'error' | 'warning' | 'notice' | 'debug'
-
 export interface CommandProperties {
   title?: string
   file?: string

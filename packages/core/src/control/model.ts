@@ -6,7 +6,6 @@
 // which touches only the bytes of what changed.
 
 import type { ErrorObject } from 'ajv'
-import schema from '../../schema/batch-control.schema.json' with { type: 'json' }
 import { editJson, stringifyJson, isJsonObject } from '../json/edit.js'
 import {
   type JsonNode,
@@ -21,8 +20,6 @@ import {
 import { parseDate, parseTimestamp } from '../time.js'
 // The schema compiled ahead of time by ajv (scripts/gen-validator.mjs), so that no run pays for compiling it.
 import validate from './schema-validator.generated.js'
-
-export const CONTROL_SCHEMA = schema
 
 export type BreakerState = 'closed' | 'open' | 'half-open'
 
