@@ -22,7 +22,7 @@ export class InputFileError extends Error {
 import { InputError, annotate, fail, writeSummary } from './runner.js'
 import { StoreError } from './store.js'
 
-export function failureSummary(title: string, error: unknown): string {
+function failureSummary(title: string, error: unknown): string {
   const lines = [`## ${md(title)}: failed\n`]
   if (error instanceof ControlFileError) {
     lines.push(`The control file ${code(error.file)} is unreadable or invalid, so this step **failed closed**: it proceeded with nothing and wrote nothing.\n`)
