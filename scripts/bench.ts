@@ -62,7 +62,7 @@ function results(): string {
 }
 
 async function benchRecordBatch(): Promise<void> {
-  const repo = await createRepo({ files: { 'batch-control.json': await readFile(path.resolve(repoRoot, '..', 'shared', 'fixtures', 'upstream', 'batch-control.initial.json'), 'utf8'), 'recipes/.keep': '' } })
+  const repo = await createRepo({ files: { 'batch-control.json': await readFile(path.join(repoRoot, 'test', 'fixtures', 'upstream', 'batch-control.initial.json'), 'utf8'), 'recipes/.keep': '' } })
   try {
     const resultsFile = path.join(repo.root, 'results.jsonl')
     await writeFile(resultsFile, results())
@@ -181,7 +181,56 @@ async function benchRollback(): Promise<void> {
   }
 }
 
+/** Wall time of one child process, whatever its exit code. */
+async function wall(args: string[], env: Record<string, string>, cwd: string): Promise<number> {
+  const started = process.hrtime.bigint()
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: 'ignore' })
+    child.on('error', reject)
+    child.on('close', () => resolve())
+  })
+  return Number(process.hrtime.bigint() - started) / 1e6
+}
+
+/**
+ * Cold start of each bundled action: load the bundle and answer a bad input (the
+ * shortest path through run(): inputs read, the failure annotated, the summary
+ * written, exit 1), against `node -e 0`, interleaved in the same run.
+ */
+async function benchColdStart(): Promise<void> {
+  const runs = Math.max(RUNS * 3, 11)
+  const badInput: Record<string, Record<string, string>> = {
+    'preflight-check': { [inputVariable('on-tamper')]: 'bad' },
+    'circuit-breaker': { [inputVariable('mode')]: 'bad' },
+    'record-batch': {},
+    'rollback-batch': { [inputVariable('batch-id')]: 'not an id' },
+    'batch-control': { [inputVariable('command')]: 'bad' }
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'batch-ops-bench-cold-'))
+  try {
+    const env = { GITHUB_OUTPUT: path.join(dir, 'out'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary'), GITHUB_WORKSPACE: dir }
+    await writeFile(env.GITHUB_OUTPUT, '')
+    await writeFile(env.GITHUB_STEP_SUMMARY, '')
+    const floor: number[] = []
+    const byAction = new Map<string, number[]>(Object.keys(badInput).map((a) => [a, []]))
+    for (let i = 0; i < runs; i++) {
+      floor.push(await wall(['-e', '0'], {}, dir))
+      for (const [action, inputs] of Object.entries(badInput)) byAction.get(action)!.push(await wall([bundlePath(action)], { ...env, ...inputs }, dir))
+    }
+    const f = median(floor)
+    console.log(`\ncold start: load the bundle and reject a bad input, median of ${runs} runs, interleaved with the floor`)
+    console.log(`  floor            ${f.toFixed(0)} ms  (node -e 0)`)
+    for (const [action, times] of byAction) {
+      const m = median(times)
+      console.log(`  ${action.padEnd(16)} ${m.toFixed(0)} ms  (+${(m - f).toFixed(0)} ms, ${(m / f).toFixed(2)}x the floor)`)
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 // `npm run bench -- rollback` runs one benchmark; no argument runs all.
 const only = process.argv.slice(2)
+if (only.length === 0 || only.includes('cold-start')) await benchColdStart()
 if (only.length === 0 || only.includes('record-batch')) await benchRecordBatch()
 if (only.length === 0 || only.includes('rollback')) await benchRollback()

@@ -1,6 +1,6 @@
 // Many writers, one origin: eight preflight-check processes, each in its own
 // clone, started at once with the same clock, all allocating a batch ID on the
-// same branch (CONTRACT §3: N concurrent writers end with all N changes; §4.5:
+// same branch (docs/contract.md §3: N concurrent writers end with all N changes; §4.5:
 // concurrent runs never share an ID).
 
 import { type ActionRun, type TestRepo, createRepo, expectExit, git, runAction } from './harness.js'

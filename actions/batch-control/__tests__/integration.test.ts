@@ -1,6 +1,6 @@
 // batch-control end to end: the bundled action (dist/index.js) in a child process,
 // as the runner starts it, against real git repositories whose origin is a local
-// bare repository. Issue 6 item 1; CONTRACT §1–§3.
+// bare repository. Issue 6 item 1; docs/contract.md §1–§3.
 
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -14,7 +14,7 @@ const ACTOR = 'octo-operator'
 const INCIDENT = 'https://status.example.com/incidents/42'
 const BOT_NAME = 'github-actions[bot]'
 
-const fixture = (name: string): string => path.resolve(repoRoot, '..', 'shared', 'fixtures', 'upstream', name)
+const fixture = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'upstream', name)
 
 type Json = Record<string, unknown>
 
@@ -345,7 +345,7 @@ describe('invalid requests: a clear error, non-zero, nothing pushed', () => {
   })
 })
 
-describe('the legacy control file (fixtures/upstream/batch-control.head.json)', () => {
+describe('the legacy control file (test/fixtures/upstream/batch-control.head.json)', () => {
   test('stop keeps every other byte', async () => {
     const text = await readFile(fixture('batch-control.head.json'), 'utf8')
     const repo = await repoWith({ [CONTROL]: text })

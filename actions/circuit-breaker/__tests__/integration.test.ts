@@ -1,12 +1,12 @@
 // circuit-breaker end to end: the bundled action in a child process, as the
-// runner starts it, against real git repositories with a local bare origin. CONTRACT §5.
+// runner starts it, against real git repositories with a local bare origin. docs/contract.md §5.
 
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type ActionRun, type TestRepo, createRepo, expectExit, repoRoot, runAction } from '../../../test/harness.js'
 
 const CONTROL = 'batch-control.json'
-const fixture = (name: string): string => path.resolve(repoRoot, '..', 'shared', 'fixtures', 'upstream', name)
+const fixture = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'upstream', name)
 
 type Entry = Record<string, unknown>
 const control = (breakers: Record<string, Entry>): string =>
@@ -37,7 +37,7 @@ function breaker(cwd: string, now: string, inputs: Record<string, string>, runId
 }
 
 describe('a whole cycle: trip, wait, probe, re-open with backoff, probe, close', () => {
-  test('every transition of §5, persisted on origin', async () => {
+  test('every transition of docs/contract.md §5, persisted on origin', async () => {
     const repo = await repoWith(control({ npm: { state: 'closed', failures: 0 } }))
     const cwd = repo.work
     const params = { 'window-size': '4', 'minimum-attempts': '4', 'failure-threshold': '50', 'recovery-minutes': '60' }

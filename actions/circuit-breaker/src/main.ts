@@ -1,4 +1,4 @@
-// circuit-breaker: check before an ecosystem's work, record after it (CONTRACT §5).
+// circuit-breaker: check before an ecosystem's work, record after it (docs/contract.md §5).
 //
 // check:  read the ecosystem's breaker; closed → run; open and not due → skip;
 //         open and due (or half-open with no live probe) → claim the probe through

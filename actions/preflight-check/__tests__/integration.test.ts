@@ -1,6 +1,6 @@
 // preflight-check end to end: the bundled action (dist/index.js) in a child
 // process, as the runner starts it, against real git repositories whose origin
-// is a local bare repository. CONTRACT §1–§4.
+// is a local bare repository. docs/contract.md §1–§4.
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
@@ -25,7 +25,7 @@ const CONTROL = 'batch-control.json'
 const BOT_NAME = 'github-actions[bot]'
 const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com'
 
-const fixture = (name: string): string => path.resolve(repoRoot, '..', 'shared', 'fixtures', 'upstream', name)
+const fixture = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'upstream', name)
 
 type Json = Record<string, unknown>
 
@@ -415,7 +415,7 @@ describe('which ecosystems run', () => {
   })
 })
 
-describe('the legacy control file (fixtures/upstream/batch-control.head.json) loads unchanged', () => {
+describe('the legacy control file (test/fixtures/upstream/batch-control.head.json) loads unchanged', () => {
   const OPEN = ['github', 'homebrew', 'rubygems', 'crates.io', 'npm', 'pypi']
   const FAILURES: Record<string, number> = { github: 996, homebrew: 957, rubygems: 413, 'crates.io': 993, npm: 696, pypi: 964 }
 

@@ -1,6 +1,6 @@
 // Tamper detection in preflight-check, end to end (issue 6 item 3): hand edits of
 // the control file (commits without a Batch-Ops-Action trailer since batch-ops last
-// wrote it) that move a breaker in a way CONTRACT §5 forbids. The bundled actions in
+// wrote it) that move a breaker in a way docs/contract.md §5 forbids. The bundled actions in
 // a child process, against real git repositories with a local bare origin.
 
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -195,7 +195,7 @@ describe('a hand edit that closes an open breaker', () => {
   })
 })
 
-describe('hand edits §5 allows are not flagged', () => {
+describe('hand edits docs/contract.md §5 allows are not flagged', () => {
   const cases: Array<{ name: string; after: Json; proceeds: string }> = [
     { name: 'closed → open (tripping a breaker by hand)', after: controlDoc({ homebrew: { ...OPEN }, npm: OPEN }), proceeds: '[]' },
     { name: 'open → half-open', after: controlDoc({ homebrew: CLOSED, npm: { ...OPEN, state: 'half-open' } }), proceeds: '["homebrew","npm"]' },

@@ -1466,7 +1466,7 @@ return errors === 0;
 
 
 ;// CONCATENATED MODULE: ../../packages/core/src/control/model.ts
-// The control file (CONTRACT §1): load, validate, default, and write back.
+// The control file (docs/contract.md §1): load, validate, default, and write back.
 //
 // The document is kept as the raw JSON object it was read as, so that fields
 // this version does not know survive every rewrite. Typed accessors give the
@@ -1683,7 +1683,7 @@ function withBreaker(doc, ecosystem, entry) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/budget.ts
-// The weekly CI-minutes budget (CONTRACT §4 rules 3–4, §6 budget).
+// The weekly CI-minutes budget (docs/contract.md §4 rules 3–4, §6 budget).
 
 function weekStartOf(s) {
     if (!s)
@@ -1802,7 +1802,7 @@ function ecosystems_checkEcosystemNames(names, known) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/batch-id.ts
-// Batch IDs `YYYY-MM-DD-NNN` from the counter in the control file (CONTRACT §4 rule 5).
+// Batch IDs `YYYY-MM-DD-NNN` from the counter in the control file (docs/contract.md §4 rule 5).
 
 const BATCH_ID_FORMAT = /^\d{4}-\d{2}-\d{2}-\d{3}$/;
 const MAX_BATCHES_PER_DAY = 999;
@@ -1926,9 +1926,9 @@ function applyOperatorCommand(input, cmd, now) {
 function isOperatorCommand(name) {
     return OPERATOR_COMMANDS.includes(name);
 }
-/** The moves §5 allows between two versions of the file (absent → closed: a new entry). */
+/** The moves docs/contract.md §5 allows between two versions of the file (absent → closed: a new entry). */
 const ALLOWED = new Set(['closed>open', 'open>half-open', 'half-open>closed', 'half-open>open', 'absent>closed', 'closed>absent']);
-/** Breaker moves between two versions of the control file that §5 forbids (e.g. open → closed). */
+/** Breaker moves between two versions of the control file that docs/contract.md §5 forbids (e.g. open → closed). */
 function forbiddenBreakerMoves(before, after) {
     const a = model_breakerEntries(before);
     const b = model_breakerEntries(after);
@@ -1946,7 +1946,7 @@ function describeTamper(t) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/preflight.ts
-// preflight-check's decision (CONTRACT §4): may this batch run, and on what?
+// preflight-check's decision (docs/contract.md §4): may this batch run, and on what?
 
 
 
@@ -2001,7 +2001,7 @@ function preflight(input, opts, now) {
     }
     const tampered = opts.tampering?.findings ?? [];
     for (const t of tampered) {
-        warnings.push(`Hand edit of the control file: ${describeTamper(t)}. §5 forbids this move; ` +
+        warnings.push(`Hand edit of the control file: ${describeTamper(t)}. The circuit breaker never makes this move on its own (docs/contract.md §5: open never goes to closed directly, and only batch-control reset-breaker moves open to half-open); ` +
             `use the batch-control action instead; a batch-control command that changes the control file (e.g. pause-ecosystem) acknowledges the edit.`);
     }
     let reason = '';
@@ -2068,7 +2068,7 @@ function preflight(input, opts, now) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/commit-message.ts
-// Commit messages batch-ops writes (CONTRACT §3): a subject and git trailers.
+// Commit messages batch-ops writes (docs/contract.md §3): a subject and git trailers.
 /** Trailer values are one line; anything after a line break is folded into it. */
 function oneLine(v) {
     return v.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -2113,7 +2113,7 @@ function fenced(body, lang = '') {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/breaker.ts
-// The circuit breaker (CONTRACT §5) as a pure reducer: (entry, event, now) -> entry + verdict.
+// The circuit breaker (docs/contract.md §5) as a pure reducer: (entry, event, now) -> entry + verdict.
 //
 // closed --(window >= minimum-attempts and failure rate >= threshold)--> open
 // open --(check at/after opens_at: claims the probe)--> half-open
@@ -2325,7 +2325,7 @@ function breakerStep(entry, event, p, now, runId) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/results.ts
-// Per-recipe results of a batch (CONTRACT §6): a JSON array or JSON Lines.
+// Per-recipe results of a batch (docs/contract.md §6): a JSON array or JSON Lines.
 
 
 const RESULT_KINDS = (/* unused pure expression or super */ null && (['passed', 'failed', 'skipped', 'blocked']));
@@ -2450,7 +2450,7 @@ function parseResults(text, defaultEcosystem = '') {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/slo.ts
-// SLIs and SLOs per ecosystem (CONTRACT §6).
+// SLIs and SLOs per ecosystem (docs/contract.md §6).
 //
 // rate = passed / (passed + failed); skipped and blocked are not failures.
 // severity: critical below critical-threshold, else warning below the SLO,
@@ -2554,7 +2554,7 @@ function topFailureCategories(results, limit = 5, examples = 3) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/batch-record.ts
-// What record-batch writes (CONTRACT §6): the metrics line, failure records,
+// What record-batch writes (docs/contract.md §6): the metrics line, failure records,
 // the batch manifest, the budget update and the upload bodies. All pure.
 
 
@@ -2912,7 +2912,7 @@ async function commitEntries(root, base, entries, message, who = BOT) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/store.ts
-// The git store (CONTRACT §3).
+// The git store (docs/contract.md §3).
 //
 // A change is a function from the files as they are to the files as they
 // should be. It is applied to the branch as it is on origin now, committed (only the
@@ -3228,7 +3228,7 @@ function appendSummary(markdown, env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/runner.ts
-// The runner adapter (CONTRACT §2): inputs, outputs, the job summary, annotations, the clock.
+// The runner adapter (docs/contract.md §2): inputs, outputs, the job summary, annotations, the clock.
 
 
 
@@ -3452,7 +3452,7 @@ async function reportFailure(title, error) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/changes.ts
-// The files a batch changed under its paths, for the manifest (CONTRACT §6).
+// The files a batch changed under its paths, for the manifest (docs/contract.md §6).
 
 
 
@@ -3492,7 +3492,7 @@ async function batchChanges(cwd, baseRef, paths) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/history.ts
-// Reading a branch's first-parent history for rollback-batch (CONTRACT §7).
+// Reading a branch's first-parent history for rollback-batch (docs/contract.md §7).
 
 
 
@@ -3590,7 +3590,7 @@ async function treeEntries(root, commit, paths) {
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/tamper.ts
 // Hand edits of the control file: commits without a Batch-Ops-Action trailer
-// since the last commit batch-ops made, that move a breaker in a way §5 forbids.
+// since the last commit batch-ops made, that move a breaker in a way docs/contract.md §5 forbids.
 
 
 
@@ -3682,7 +3682,7 @@ async function detectTampering(root, tip, file) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
-// The inputs every state-writing action shares (CONTRACT §3), and the store options they make.
+// The inputs every state-writing action shares (docs/contract.md §3), and the store options they make.
 
 
 /** The commit author: inputs author-name / author-email, github-actions[bot] by default. */
@@ -3750,7 +3750,7 @@ function preflightSummary(d, ctx) {
     if (ctx.tamper.findings.length > 0) {
         out.push(`\n### ⚠️ Hand edits of the control file (on-tamper: ${ctx.onTamper})\n`);
         out.push(table(['commit', 'author', 'breaker', 'moved', 'subject'], ctx.tamper.findings.map((t) => [code(t.commit.slice(0, 7)), md(t.author), code(t.ecosystem), `${t.from} → ${t.to}`, md(t.subject)])));
-        out.push(`\nThese commits have no ${code('Batch-Ops-Action')} trailer and move a breaker in a way §5 forbids. Use the batch-control action (${code('reset-breaker')}) instead of hand edits; a batch-control command that changes the control file (e.g. ${code('pause-ecosystem')}) acknowledges them.\n`);
+        out.push(`\nThese commits have no ${code('Batch-Ops-Action')} trailer and move a breaker in a way the circuit breaker never does on its own (docs/contract.md §5, e.g. open straight to closed). Use the batch-control action (${code('reset-breaker')}) instead of hand edits; a batch-control command that changes the control file (e.g. ${code('pause-ecosystem')}) acknowledges them.\n`);
     }
     else {
         out.push(`\n<sub>Hand edits since batch-ops last wrote the control file: ${ctx.tamper.examined} commit(s) checked, none moved a breaker in a forbidden way${ctx.tamper.incomplete ? ` (incomplete: ${md(ctx.tamper.incomplete)})` : ''}.</sub>\n`);
@@ -3765,7 +3765,7 @@ function preflightSummary(d, ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// preflight-check: may this batch run, and on what? (CONTRACT §4)
+// preflight-check: may this batch run, and on what? (docs/contract.md §4)
 //
 // 1. Read the inputs and the control file (invalid → fail closed, nothing written).
 // 2. Decide with the pure core: kill switch, paused ecosystems, open breakers,

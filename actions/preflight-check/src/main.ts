@@ -1,4 +1,4 @@
-// preflight-check: may this batch run, and on what? (CONTRACT §4)
+// preflight-check: may this batch run, and on what? (docs/contract.md §4)
 //
 // 1. Read the inputs and the control file (invalid → fail closed, nothing written).
 // 2. Decide with the pure core: kill switch, paused ecosystems, open breakers,

@@ -66,7 +66,7 @@ export function preflightSummary(d: PreflightDecision, ctx: SummaryContext): str
         ctx.tamper.findings.map((t) => [code(t.commit.slice(0, 7)), md(t.author), code(t.ecosystem), `${t.from} → ${t.to}`, md(t.subject)])
       )
     )
-    out.push(`\nThese commits have no ${code('Batch-Ops-Action')} trailer and move a breaker in a way §5 forbids. Use the batch-control action (${code('reset-breaker')}) instead of hand edits; a batch-control command that changes the control file (e.g. ${code('pause-ecosystem')}) acknowledges them.\n`)
+    out.push(`\nThese commits have no ${code('Batch-Ops-Action')} trailer and move a breaker in a way the circuit breaker never does on its own (docs/contract.md §5, e.g. open straight to closed). Use the batch-control action (${code('reset-breaker')}) instead of hand edits; a batch-control command that changes the control file (e.g. ${code('pause-ecosystem')}) acknowledges them.\n`)
   } else {
     out.push(`\n<sub>Hand edits since batch-ops last wrote the control file: ${ctx.tamper.examined} commit(s) checked, none moved a breaker in a forbidden way${ctx.tamper.incomplete ? ` (incomplete: ${md(ctx.tamper.incomplete)})` : ''}.</sub>\n`)
   }

@@ -1,6 +1,6 @@
 // record-batch end to end: the bundled action (dist/index.js) in a child process,
 // as the runner starts it, against real git repositories with a local bare origin,
-// a fake GitHub REST API (the run's jobs) and a fake metrics Worker. CONTRACT §2, §3, §6.
+// a fake GitHub REST API (the run's jobs) and a fake metrics Worker. docs/contract.md §2, §3, §6.
 
 import { existsSync } from 'node:fs'
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises'
@@ -639,7 +639,7 @@ describe('the records: metrics line, failures, manifest, one commit', () => {
     })
     expectExit(r, 0)
 
-    // One commit on top of the batch commit, with only the record files, subject and trailers of §3.
+    // One commit on top of the batch commit, with only the record files, subject and trailers of docs/contract.md §3.
     const commits = await repo.originCommits()
     expect(commits).toHaveLength(commitsBefore.length + 1)
     const head = commits[0]!

@@ -1,4 +1,4 @@
-// record-batch: what did this batch do? (CONTRACT §6)
+// record-batch: what did this batch do? (docs/contract.md §6)
 //
 // 1. Read the inputs and the results file (malformed → a clear error, nothing written).
 // 2. Evaluate each ecosystem's success rate against its SLO (pure core).

@@ -1,6 +1,6 @@
 // rollback-batch end to end: the bundled action (dist/index.js) in a child process,
 // as the runner starts it, against real git repositories with a local bare origin
-// and the pull-request endpoints of the GitHub REST API as a fake on 127.0.0.1. CONTRACT §7.
+// and the pull-request endpoints of the GitHub REST API as a fake on 127.0.0.1. docs/contract.md §7.
 
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'

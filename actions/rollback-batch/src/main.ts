@@ -1,4 +1,4 @@
-// rollback-batch: take a batch back out (CONTRACT §7).
+// rollback-batch: take a batch back out (docs/contract.md §7).
 //
 // 1. Check the batch ID against the pattern before any git command runs.
 // 2. Fetch the base branch (deepening a shallow clone) and read its first-parent

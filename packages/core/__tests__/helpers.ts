@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-export const upstreamDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'upstream')
+export const upstreamDir = path.join(repoRoot, 'test', 'fixtures', 'upstream')
 
 export function fixture(name: string): string {
   return readFileSync(path.join(upstreamDir, name), 'utf8')

@@ -1,5 +1,5 @@
 // Operator commands (batch-control) over the control file, pure: every command,
-// every refusal, and the breaker moves tamper detection flags. CONTRACT §1, §5.
+// every refusal, and the breaker moves tamper detection flags. docs/contract.md §1, §5.
 
 import { describe, test, expect } from '@jest/globals'
 import fc from 'fast-check'
@@ -444,12 +444,12 @@ describe('refusals', () => {
 })
 
 // ---------------------------------------------------------------------------
-// tamper detection: which breaker moves §5 forbids
+// tamper detection: which breaker moves docs/contract.md §5 forbids
 
 describe('forbiddenBreakerMoves', () => {
   const STATES: BreakerStateOrAbsent[] = ['closed', 'open', 'half-open', 'absent']
   const FORBIDDEN = new Set([
-    'open>closed', // the one a hand edit makes most: §5 "open never goes to closed directly"
+    'open>closed', // the one a hand edit makes most: docs/contract.md §5 "open never goes to closed directly"
     'open>absent', // the same, by deleting the entry
     'closed>half-open', // half-open only comes from open at opens_at
     'absent>open', // an entry that appears already open never tripped
@@ -593,7 +593,7 @@ describe('property: sequences of operator commands', () => {
           const reloaded = loadControl(text)
           if (!reloaded.ok) throw new Error(`an operator command wrote an invalid file: ${JSON.stringify(reloaded.problems)}\n${text}`)
           expect(reloaded.doc).toEqual(r.doc)
-          // No command makes a move §5 forbids, and none changes a breaker into closed.
+          // No command makes a move docs/contract.md §5 forbids, and none changes a breaker into closed.
           expect(forbiddenBreakerMoves(before, r.doc)).toEqual([])
           const a = before.circuit_breaker ?? {}
           const b = r.doc.circuit_breaker ?? {}

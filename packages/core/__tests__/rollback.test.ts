@@ -1,4 +1,4 @@
-// The rollback planner (CONTRACT §7): pure, over synthetic first-parent histories
+// The rollback planner (docs/contract.md §7): pure, over synthetic first-parent histories
 // (newest first, as `git log` gives them), plus parseLog on real `git log` output.
 
 import { describe, test, expect, afterAll } from '@jest/globals'

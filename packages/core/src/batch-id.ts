@@ -1,4 +1,4 @@
-// Batch IDs `YYYY-MM-DD-NNN` from the counter in the control file (CONTRACT §4 rule 5).
+// Batch IDs `YYYY-MM-DD-NNN` from the counter in the control file (docs/contract.md §4 rule 5).
 
 import type { BatchSequence } from './control/model.js'
 import { utcDay } from './time.js'

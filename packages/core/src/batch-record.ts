@@ -1,4 +1,4 @@
-// What record-batch writes (CONTRACT §6): the metrics line, failure records,
+// What record-batch writes (docs/contract.md §6): the metrics line, failure records,
 // the batch manifest, the budget update and the upload bodies. All pure.
 
 import type { Budget, ControlDoc } from './control/model.js'

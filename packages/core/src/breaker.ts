@@ -1,4 +1,4 @@
-// The circuit breaker (CONTRACT §5) as a pure reducer: (entry, event, now) -> entry + verdict.
+// The circuit breaker (docs/contract.md §5) as a pure reducer: (entry, event, now) -> entry + verdict.
 //
 // closed --(window >= minimum-attempts and failure rate >= threshold)--> open
 // open --(check at/after opens_at: claims the probe)--> half-open

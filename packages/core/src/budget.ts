@@ -1,4 +1,4 @@
-// The weekly CI-minutes budget (CONTRACT §4 rules 3–4, §6 budget).
+// The weekly CI-minutes budget (docs/contract.md §4 rules 3–4, §6 budget).
 
 import type { Budget } from './control/model.js'
 import { formatTimestamp, parseDate, parseTimestamp, weekStart } from './time.js'

@@ -1,4 +1,4 @@
-// Commit messages batch-ops writes (CONTRACT §3): a subject and git trailers.
+// Commit messages batch-ops writes (docs/contract.md §3): a subject and git trailers.
 
 export type Trailers = ReadonlyArray<readonly [key: string, value: string | undefined]>
 

@@ -125,7 +125,7 @@ export function isOperatorCommand(name: string): name is OperatorCommandName {
 
 export type BreakerStateOrAbsent = 'closed' | 'open' | 'half-open' | 'absent'
 
-/** The moves §5 allows between two versions of the file (absent → closed: a new entry). */
+/** The moves docs/contract.md §5 allows between two versions of the file (absent → closed: a new entry). */
 const ALLOWED = new Set(['closed>open', 'open>half-open', 'half-open>closed', 'half-open>open', 'absent>closed', 'closed>absent'])
 
 export interface Tamper {
@@ -134,7 +134,7 @@ export interface Tamper {
   to: BreakerStateOrAbsent
 }
 
-/** Breaker moves between two versions of the control file that §5 forbids (e.g. open → closed). */
+/** Breaker moves between two versions of the control file that docs/contract.md §5 forbids (e.g. open → closed). */
 export function forbiddenBreakerMoves(before: ControlDoc, after: ControlDoc): Tamper[] {
   const a = breakerEntries(before)
   const b = breakerEntries(after)

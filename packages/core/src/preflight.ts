@@ -1,4 +1,4 @@
-// preflight-check's decision (CONTRACT §4): may this batch run, and on what?
+// preflight-check's decision (docs/contract.md §4): may this batch run, and on what?
 
 import { allocateBatchId } from './batch-id.js'
 import { type BudgetLimits, type BudgetThresholds, type BudgetVerdict, describeUsage, evaluateBudget, percent, rollBudgetWeek } from './budget.js'
@@ -94,7 +94,7 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
   const tampered = opts.tampering?.findings ?? []
   for (const t of tampered) {
     warnings.push(
-      `Hand edit of the control file: ${describeTamper(t)}. §5 forbids this move; ` +
+      `Hand edit of the control file: ${describeTamper(t)}. The circuit breaker never makes this move on its own (docs/contract.md §5: open never goes to closed directly, and only batch-control reset-breaker moves open to half-open); ` +
         `use the batch-control action instead; a batch-control command that changes the control file (e.g. pause-ecosystem) acknowledges the edit.`
     )
   }

@@ -1,4 +1,4 @@
-// Per-recipe results of a batch (CONTRACT §6): a JSON array or JSON Lines.
+// Per-recipe results of a batch (docs/contract.md §6): a JSON array or JSON Lines.
 
 import { ECOSYSTEM_PATTERN } from './control/model.js'
 import { JsonSyntaxError, parseJson } from './json/parse.js'

@@ -1,4 +1,4 @@
-// The rollback planner (CONTRACT §7), pure.
+// The rollback planner (docs/contract.md §7), pure.
 //
 // Given the first-parent history of the base branch (newest first, each commit
 // with the files it changed), it finds the batch's commits (an exact

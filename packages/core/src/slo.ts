@@ -1,4 +1,4 @@
-// SLIs and SLOs per ecosystem (CONTRACT §6).
+// SLIs and SLOs per ecosystem (docs/contract.md §6).
 //
 // rate = passed / (passed + failed); skipped and blocked are not failures.
 // severity: critical below critical-threshold, else warning below the SLO,

@@ -19,7 +19,7 @@ const control = {
   budget: { macos_minutes_used: 0, linux_minutes_used: 0, week_start: MONDAY, sampling_active: false }
 }
 
-/** A line of the results file, as the batch's jobs write it (CONTRACT §6). */
+/** A line of the results file, as the batch's jobs write it (docs/contract.md §6). */
 interface Line {
   recipe_name?: string
   name?: string

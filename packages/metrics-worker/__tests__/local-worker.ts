@@ -220,7 +220,7 @@ export function rows(n: number, ecosystem = 'homebrew', kinds: Row['result'][] =
   })
 }
 
-/** An upload body in the shape record-batch sends (CONTRACT §6), its counts taken from `results`. */
+/** An upload body in the shape record-batch sends (docs/contract.md §6), its counts taken from `results`. */
 export function body(results: Row[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   const n = (k: Row['result']): number => results.filter((r) => r.result === k).length
   const passed = n('passed')

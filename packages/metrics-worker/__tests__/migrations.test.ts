@@ -2,14 +2,12 @@
 // once; they give the existing schema's columns; and they adopt a database
 // created from the existing schema, duplicates and all.
 
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type LocalWorker, applyMigrations, body, countRows, migrationFiles, rows, splitSql, startWorker, storedResults, workerRoot } from './local-worker.js'
 
-/** A copy of shared/fixtures/upstream/d1-batch-metrics-schema.sql: the schema of the D1 that exists today. */
-const FIXTURE = path.join(workerRoot, '__tests__', 'fixtures', 'upstream-d1-batch-metrics-schema.sql')
-const SHARED_FIXTURE = path.resolve(workerRoot, '..', '..', '..', 'shared', 'fixtures', 'upstream', 'd1-batch-metrics-schema.sql')
+/** test/fixtures/upstream/d1-batch-metrics-schema.sql: the schema of the D1 that exists today. */
+const FIXTURE = path.join(workerRoot, '..', '..', 'test', 'fixtures', 'upstream', 'd1-batch-metrics-schema.sql')
 
 const workers: LocalWorker[] = []
 async function worker(migrate: boolean): Promise<LocalWorker> {
@@ -38,11 +36,6 @@ const indexes = async (db: D1): Promise<Array<{ name: string; tbl_name: string; 
 async function createFixtureSchema(db: D1): Promise<void> {
   await db.batch(splitSql(await readFile(FIXTURE, 'utf8')).map((s) => db.prepare(s)))
 }
-
-test('the fixture copy is the shared one (when shared/ is beside the checkout)', async () => {
-  if (!existsSync(SHARED_FIXTURE)) return
-  expect(await readFile(FIXTURE, 'utf8')).toBe(await readFile(SHARED_FIXTURE, 'utf8'))
-})
 
 test('a fresh database: every migration applies, in order, once; the tables and indexes are there', async () => {
   const w = await worker(false)

@@ -1,6 +1,6 @@
 -- Batch validation metrics: one row per batch and ecosystem in batch_runs, one per
 -- recipe in recipe_results. The tables and the first five indexes are exactly the
--- existing schema (shared/fixtures/upstream/d1-batch-metrics-schema.sql), created
+-- existing schema (test/fixtures/upstream/d1-batch-metrics-schema.sql), created
 -- only where missing, so this migration also adopts a database that already has them.
 
 CREATE TABLE IF NOT EXISTS batch_runs (

@@ -1,4 +1,4 @@
-// The metrics Worker: receives record-batch's upload (CONTRACT §6) and stores it
+// The metrics Worker: receives record-batch's upload (docs/contract.md §6) and stores it
 // in D1; serves the stored runs to dashboards and alerting.
 //
 //   POST /batch-metrics                         one batch's run of one ecosystem, with its results → 201

@@ -1,5 +1,5 @@
 // Validation of what the Worker is sent: the upload body of POST /batch-metrics
-// (CONTRACT §6, the body record-batch's uploadBodies() builds) and the query
+// (docs/contract.md §6, the body record-batch's uploadBodies() builds) and the query
 // parameters of the read endpoints. Pure: no Workers API, so it runs anywhere.
 
 /** Every limit the Worker enforces; a violation is a 400 naming the limit. */

@@ -1,4 +1,4 @@
-// The files a batch changed under its paths, for the manifest (CONTRACT §6).
+// The files a batch changed under its paths, for the manifest (docs/contract.md §6).
 
 import { type ManifestFile, parseNameStatus } from '@batch-ops/core'
 import { git } from './git.js'

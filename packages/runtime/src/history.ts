@@ -1,4 +1,4 @@
-// Reading a branch's first-parent history for rollback-batch (CONTRACT §7).
+// Reading a branch's first-parent history for rollback-batch (docs/contract.md §7).
 
 import { type LogCommit, type ManifestData, parseLog, underPaths } from '@batch-ops/core'
 import { spawn } from 'node:child_process'

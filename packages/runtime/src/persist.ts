@@ -1,4 +1,4 @@
-// The inputs every state-writing action shares (CONTRACT §3), and the store options they make.
+// The inputs every state-writing action shares (docs/contract.md §3), and the store options they make.
 
 import { BOT, type Identity } from './git-tree.js'
 import { annotate, booleanInput, numberInput, stringInput, workspace } from './runner.js'

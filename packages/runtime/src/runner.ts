@@ -1,4 +1,4 @@
-// The runner adapter (CONTRACT §2): inputs, outputs, the job summary, annotations, the clock.
+// The runner adapter (docs/contract.md §2): inputs, outputs, the job summary, annotations, the clock.
 
 import path from 'node:path'
 import { parseList, parseTimestamp } from '@batch-ops/core'

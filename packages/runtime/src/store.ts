@@ -1,4 +1,4 @@
-// The git store (CONTRACT §3).
+// The git store (docs/contract.md §3).
 //
 // A change is a function from the files as they are to the files as they
 // should be. It is applied to the branch as it is on origin now, committed (only the

@@ -1,5 +1,5 @@
 // Hand edits of the control file: commits without a Batch-Ops-Action trailer
-// since the last commit batch-ops made, that move a breaker in a way §5 forbids.
+// since the last commit batch-ops made, that move a breaker in a way docs/contract.md §5 forbids.
 
 import { spawn } from 'node:child_process'
 import { type TamperFinding, forbiddenBreakerMoves, loadControl } from '@batch-ops/core'

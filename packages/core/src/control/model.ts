@@ -1,4 +1,4 @@
-// The control file (CONTRACT §1): load, validate, default, and write back.
+// The control file (docs/contract.md §1): load, validate, default, and write back.
 //
 // The document is kept as the raw JSON object it was read as, so that fields
 // this version does not know survive every rewrite. Typed accessors give the
