@@ -1,6 +1,6 @@
 // The job summary of batch-control: who did what and why, and the control file before and after.
 
-import { type OperatorCommand, code, details, fenced, md, table } from '@batch-ops/core'
+import { type OperatorCommand, code, details, fenced, link, md, table } from '@batch-ops/core'
 
 export interface ControlSummaryContext {
   cmd: OperatorCommand
@@ -46,11 +46,11 @@ export function controlSummary(c: ControlSummaryContext): string {
       [
         ['operator', md(c.cmd.operator)],
         ['reason', md(c.cmd.reason)],
-        ['incident', c.cmd.incidentUrl ? md(c.cmd.incidentUrl) : '—'],
+        ['incident', c.cmd.incidentUrl ? link(c.cmd.incidentUrl, c.cmd.incidentUrl) : '—'],
         ...(c.cmd.ecosystems.length > 0 ? [['ecosystems', c.cmd.ecosystems.map(code).join(', ')]] : []),
         ...(c.cmd.expectedResume ? [['expected resume', md(c.cmd.expectedResume)]] : []),
-        ['at', c.at],
-        ['run', c.runUrl ? md(c.runUrl) : '_local_'],
+        ['at', md(c.at)],
+        ['run', c.runUrl ? link(c.runUrl, c.runUrl) : '_local_'],
         [
           'recorded',
           c.commit ? `commit ${code(c.commit.slice(0, 12))} with trailers Batch-Ops-Action, Operator, Reason${c.cmd.incidentUrl ? ', Incident' : ''}` : c.changed ? 'working tree only (persist: false)' : 'nothing changed'

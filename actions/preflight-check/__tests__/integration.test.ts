@@ -387,7 +387,7 @@ describe('which ecosystems run', () => {
       'crates.io': 'circuit breaker open after 7 consecutive failures until 2026-03-04T11:00:00Z'
     })
     expect(r.outputs['batch-id']).toBe(`${TODAY}-001`)
-    expect(r.summary).toContain('| `npm` | ⏸️ skipped | paused by an operator (disabled_ecosystems) |')
+    expect(r.summary).toContain('| `npm` | ⏸️ skipped | paused by an operator (disabled\\_ecosystems) |')
     expect(r.summary).toContain('| `pypi` | ▶️ runs |')
     // Only the counter changed; the pause and the breakers are as they were.
     expect(await repo.readOrigin(CONTROL)).toBe(render({ ...doc, batch_sequence: { date: TODAY, last: 1 } }))

@@ -87,7 +87,7 @@ function expectNamed(text: string, sha: string, eco = 'npm', move = 'open → cl
   expect(text).toContain(`breaker ${eco} moved ${move} in commit ${sha.slice(0, 7)} by ${author}`)
 }
 
-function expectSummaryRow(r: ActionRun, sha: string, subject: string, eco = 'npm', move = 'open → closed', author = 'Mallory &lt;m@x&gt;'): void {
+function expectSummaryRow(r: ActionRun, sha: string, subject: string, eco = 'npm', move = 'open → closed', author = 'Mallory &lt;m@&#8288;x&gt;'): void {
   expect(r.summary).toContain(`| \`${sha.slice(0, 7)}\` | ${author} | \`${eco}\` | ${move} | ${subject} |`)
 }
 
@@ -191,7 +191,7 @@ describe('a hand edit that closes an open breaker', () => {
     expectNamed(warnings.map((w) => w.message).join('\n'), first)
     expectNamed(warnings.map((w) => w.message).join('\n'), second, 'homebrew', 'closed → half-open', 'Eve <e@x>')
     expectSummaryRow(r, first, 'fix: unstick npm')
-    expectSummaryRow(r, second, 'try homebrew again', 'homebrew', 'closed → half-open', 'Eve &lt;e@x&gt;')
+    expectSummaryRow(r, second, 'try homebrew again', 'homebrew', 'closed → half-open', 'Eve &lt;e@&#8288;x&gt;')
   })
 })
 

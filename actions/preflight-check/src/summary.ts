@@ -49,7 +49,7 @@ export function preflightSummary(d: PreflightDecision, ctx: SummaryContext): str
   out.push(
     table(
       ['runner OS', 'used (min)', 'limit (min)', 'used', 'status'],
-      d.budget.usage.map((u) => [u.os, String(u.used), String(u.limit), percent(u.fraction), budgetStatus(u.fraction, ctx.thresholds)])
+      d.budget.usage.map((u) => [md(u.os), String(u.used), String(u.limit), percent(u.fraction), budgetStatus(u.fraction, ctx.thresholds)])
     )
   )
   out.push(
@@ -63,7 +63,7 @@ export function preflightSummary(d: PreflightDecision, ctx: SummaryContext): str
     out.push(
       table(
         ['commit', 'author', 'breaker', 'moved', 'subject'],
-        ctx.tamper.findings.map((t) => [code(t.commit.slice(0, 7)), md(t.author), code(t.ecosystem), `${t.from} → ${t.to}`, md(t.subject)])
+        ctx.tamper.findings.map((t) => [code(t.commit.slice(0, 7)), md(t.author), code(t.ecosystem), `${md(t.from)} → ${md(t.to)}`, md(t.subject)])
       )
     )
     out.push(`\nThese commits have no ${code('Batch-Ops-Action')} trailer and move a breaker in a way the circuit breaker never does on its own (docs/contract.md §5, e.g. open straight to closed). Use the batch-control action (${code('reset-breaker')}) instead of hand edits; a batch-control command that changes the control file (e.g. ${code('pause-ecosystem')}) acknowledges them.\n`)

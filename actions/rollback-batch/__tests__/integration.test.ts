@@ -311,7 +311,7 @@ describe('a rollback', () => {
     expect(pr.body).toContain(RUN_URL)
     expect(pr.body).toMatch(/3 deleted, 5 restored, 0 conflict/)
     expect(pr.body).not.toContain('recipes/ten.toml')
-    expect(r.summary).toContain('[#1](https://github.com/acme/recipes/pull/1)')
+    expect(r.summary).toContain('[\\#&#8288;1](https://github.com/acme/recipes/pull/1)')
   })
 
   test('the rollback commit: subject, Rollback-Of and Reason trailers, the bot as author, parent = base tip', async () => {

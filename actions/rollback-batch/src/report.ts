@@ -1,6 +1,6 @@
 // The rollback's summary and pull request body: everything a reviewer needs.
 
-import { type RollbackPlan, code, md, table } from '@batch-ops/core'
+import { type RollbackPlan, code, link, md, mention, table } from '@batch-ops/core'
 
 export interface ReportContext {
   batchId: string
@@ -27,14 +27,14 @@ export function rollbackReport(p: RollbackPlan, c: ReportContext): string {
       ['', ''],
       [
         ['reason', c.reason ? md(c.reason) : '_(none: dry run)_'],
-        ['triggered by', c.actor ? md(`@${c.actor}`) : '_unknown_'],
-        ['run', c.runUrl ? `[${md(c.runUrl)}](${c.runUrl})` : '_local_'],
+        ['triggered by', c.actor ? mention(c.actor) : '_unknown_'],
+        ['run', c.runUrl ? link(c.runUrl, c.runUrl) : '_local_'],
         ['base', code(c.base)],
         ['batch commits', p.batchCommits.length > 0 ? p.batchCommits.map(short).join(' ') : '_none with a batch line_'],
         ['manifest commit', p.manifestCommit ? short(p.manifestCommit) : '_none_'],
         ['files', `${deleted} deleted, ${restored} restored, ${p.conflicts.length} conflict(s)${c.force && p.conflicts.length > 0 ? ' (rolled back: force)' : ''}`],
         ...(c.branch ? [['branch', code(c.branch)]] : []),
-        ...(c.pr ? [['pull request', `[#${c.pr.number}](${c.pr.url})${c.pr.created ? '' : ' (updated)'}`]] : [])
+        ...(c.pr ? [['pull request', `${link(`#${c.pr.number}`, c.pr.url)}${c.pr.created ? '' : ' (updated)'}`]] : [])
       ]
     )
   )
@@ -54,7 +54,7 @@ export function rollbackReport(p: RollbackPlan, c: ReportContext): string {
   if (left.length > 0) {
     out.push('\n### Conflicts: left alone\n')
     out.push(`These files were changed after the batch by commits outside it. They are not rolled back; re-run with ${code("force: 'true'")} to roll them back anyway.\n\n`)
-    out.push(table(['file', 'would be', 'changed later by'], left.slice(0, MAX_ROWS).map((x) => [code(x.path), x.action, x.later.map((l) => `${short(l.sha)} ${md(l.subject)}`).join('<br>')])))
+    out.push(table(['file', 'would be', 'changed later by'], left.slice(0, MAX_ROWS).map((x) => [code(x.path), md(x.action), x.later.map((l) => `${short(l.sha)} ${md(l.subject)}`).join('<br>')])))
   }
   if (p.alreadyRolledBack.length > 0) out.push(`\n${p.alreadyRolledBack.length} file(s) already rolled back by an earlier rollback of this batch.\n`)
   out.push(`\n<sub>Only files under the batch paths are touched; failure records, metrics and the control file stay.</sub>\n`)

@@ -38,7 +38,7 @@ describe('markdown', () => {
 
   test.each([
     ['npm', '`npm`'],
-    ['a`b', '`` a`b ``'],
+    ['a`b', '``a`b``'],
     ['a|b\nc', '`a\\|b c`']
   ])('code(%j) is %j', (text, out) => {
     expect(code(text)).toBe(out)
@@ -58,7 +58,7 @@ describe('markdown', () => {
   test.each([
     ['x', '', '```\nx\n```\n'],
     ['{"a": 1}\n', 'json', '```json\n{"a": 1}\n```\n'],
-    ['has ``` inside', '', '~~~~\nhas ``` inside\n~~~~\n']
+    ['has ``` inside', '', '````\nhas ``` inside\n````\n']
   ])('fenced(%j, %j)', (body, lang, out) => {
     expect(fenced(body, lang)).toBe(out)
   })

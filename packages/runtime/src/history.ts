@@ -1,8 +1,7 @@
 // Reading a branch's first-parent history for rollback-batch (docs/contract.md §7).
 
 import { type LogCommit, type ManifestData, parseLog, underPaths } from '@batch-ops/core'
-import { spawn } from 'node:child_process'
-import { GitError, git } from './git.js'
+import { git, gitStream } from './git.js'
 
 export interface BaseBranch {
   name: string
@@ -55,27 +54,18 @@ export async function firstParentHistory(
   const keep = (file: string): boolean => exact.has(file) || underPaths(file, paths)
   const args = ['log', '--first-parent', '--no-renames', '-z', '--name-status', '--format=%x1e%H%x00%P%x00%B%x00', tip]
   // Parsed as it streams, so that the parsing overlaps git's walk instead of following it.
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: root, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    const commits: LogCommit[] = []
-    let pending = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk
-      const complete = pending.lastIndexOf('\x1e')
-      if (complete > 0) {
-        for (const c of parseLog(pending.slice(0, complete), keep, keepMessage)) commits.push(c)
-        pending = pending.slice(complete)
-      }
-    })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new GitError(args, code, stderr))
-      for (const c of parseLog(pending, keep, keepMessage)) commits.push(c)
-      resolve(commits)
-    })
+  const commits: LogCommit[] = []
+  let pending = ''
+  await gitStream(args, { cwd: root }, (chunk) => {
+    pending += chunk
+    const complete = pending.lastIndexOf('\x1e')
+    if (complete > 0) {
+      for (const c of parseLog(pending.slice(0, complete), keep, keepMessage)) commits.push(c)
+      pending = pending.slice(complete)
+    }
   })
+  for (const c of parseLog(pending, keep, keepMessage)) commits.push(c)
+  return commits
 }
 
 /** The manifest as the commit that added it holds it; null when it is not valid JSON of the right shape. */

@@ -1,8 +1,13 @@
-// The runner adapter (docs/contract.md §2): inputs, outputs, the job summary, annotations, the clock.
+// The runner adapter (docs/contract.md §2): inputs, outputs, the job summary,
+// annotations, masking and log groups through @actions/core; and the clock.
+//
+// Actions read inputs only through the functions below, each with the input's
+// name as a string literal: test/action-metadata.test.ts checks those names
+// against action.yml.
 
 import path from 'node:path'
+import * as core from '@actions/core'
 import { parseList, parseTimestamp } from '@batch-ops/core'
-import { type CommandProperties, appendSummary, issue, readInput, setOutputValue } from './workflow-commands.js'
 
 /** A problem with how the action was called: the message says which input and what to do. */
 export class InputError extends Error {
@@ -13,7 +18,8 @@ export class InputError extends Error {
 }
 
 function raw(name: string): string {
-  return readInput(name)
+  // Trimmed here rather than by getInput's option: @github/local-action's stand-in does not trim by default.
+  return core.getInput(name).trim()
 }
 
 export function stringInput(name: string, fallback = ''): string {
@@ -71,12 +77,13 @@ export function listInput(name: string): string[] | null {
 export function secretInput(name: string): string {
   const v = raw(name)
   // Masked before anything else can print it; each line of a multi-line secret is masked too.
-  if (v !== '') for (const part of [v, ...v.split(/\r?\n/)]) if (part.trim() !== '') issue('add-mask', part)
+  if (v !== '') for (const part of [v, ...v.split(/\r?\n/)]) if (part.trim() !== '') core.setSecret(part)
   return v
 }
 
+/** Outputs are strings; objects and arrays are compact JSON. */
 export function setOutput(name: string, value: string | boolean | number | object): void {
-  setOutputValue(name, typeof value === 'object' ? JSON.stringify(value) : String(value))
+  core.setOutput(name, typeof value === 'object' ? JSON.stringify(value) : String(value))
 }
 
 export interface Where {
@@ -86,24 +93,29 @@ export interface Where {
   title?: string
 }
 
-function props(where: Where): CommandProperties {
-  const p: CommandProperties = {}
+function props(where: Where): core.AnnotationProperties {
+  const p: core.AnnotationProperties = {}
   if (where.title) p.title = where.title
   if (where.file) p.file = where.file
-  if (where.line !== undefined) p.line = where.line
-  if (where.column !== undefined) p.col = where.column
+  if (where.line !== undefined) p.startLine = where.line
+  if (where.column !== undefined) p.startColumn = where.column
   return p
 }
 
 export const annotate = {
-  error: (message: string, where: Where = {}) => issue('error', message, props(where)),
-  warning: (message: string, where: Where = {}) => issue('warning', message, props(where)),
-  notice: (message: string, where: Where = {}) => issue('notice', message, props(where))
+  error: (message: string, where: Where = {}) => core.error(message, props(where)),
+  warning: (message: string, where: Where = {}) => core.warning(message, props(where)),
+  notice: (message: string, where: Where = {}) => core.notice(message, props(where))
 }
 
 export const log = {
-  info: (m: string) => void process.stdout.write(m + '\n'),
-  debug: (m: string) => issue('debug', m)
+  info: (m: string) => core.info(m),
+  debug: (m: string) => core.debug(m)
+}
+
+/** Runs `fn` inside a collapsible group of the log. */
+export function group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+  return core.group(title, fn)
 }
 
 /** The time to evaluate at: BATCH_OPS_NOW (RFC 3339) when set, else the clock. */
@@ -126,12 +138,20 @@ export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined
   return `${GITHUB_SERVER_URL || 'https://github.com'}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
 }
 
-/** Appends markdown to the job summary (GITHUB_STEP_SUMMARY); a no-op outside a runner. */
+/**
+ * Appends markdown to the job summary (GITHUB_STEP_SUMMARY). Outside a runner
+ * there is none; the summary is then left out, never printed to the log, where
+ * its untrusted text could pass for workflow commands.
+ */
 export async function writeSummary(markdown: string): Promise<void> {
-  if (!appendSummary(markdown)) log.info(markdown)
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    log.debug('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
+    return
+  }
+  await core.summary.addRaw(markdown, true).write()
 }
 
+/** Fails the step: an error annotation and exit code 1. */
 export function fail(message: string): void {
-  process.exitCode = 1
-  annotate.error(message)
+  core.setFailed(message)
 }

@@ -1,9 +1,8 @@
 // Hand edits of the control file: commits without a Batch-Ops-Action trailer
 // since the last commit batch-ops made, that move a breaker in a way docs/contract.md §5 forbids.
 
-import { spawn } from 'node:child_process'
 import { type TamperFinding, forbiddenBreakerMoves, loadControl } from '@batch-ops/core'
-import { git } from './git.js'
+import { git, gitStream } from './git.js'
 
 export interface TamperReport {
   findings: TamperFinding[]
@@ -25,40 +24,31 @@ const MAX_COMMITS = 100
 const TRAILER = /^Batch-Ops-Action: \S/m
 
 /** Commits that changed `file`, newest first, up to and including the last batch-ops one. */
-function commitsSinceBatchOps(root: string, tip: string, file: string): Promise<FileCommit[]> {
+async function commitsSinceBatchOps(root: string, tip: string, file: string): Promise<FileCommit[]> {
   const args = ['log', `--max-count=${MAX_COMMITS}`, '--format=%x1e%H%x00%P%x00%an <%ae>%x00%B', tip, '--', `:(literal)${file}`]
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: root, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'ignore'] })
-    const out: FileCommit[] = []
-    let pending = ''
-    let done = false
-    const take = (text: string): void => {
-      for (const record of text.split('\x1e')) {
-        if (done || record.trim() === '') continue
-        const [sha = '', parents = '', author = '', message = ''] = record.split('\0')
-        const c = { sha: sha.trim(), parent: parents.split(' ')[0] ?? '', author, subject: message.split('\n')[0] ?? '', batchOps: TRAILER.test(message) }
-        out.push(c)
-        if (c.batchOps) {
-          // Far enough: everything older was there when batch-ops last wrote the file.
-          done = true
-          child.kill()
-        }
-      }
+  const out: FileCommit[] = []
+  let pending = ''
+  let done = false
+  const take = (text: string): void => {
+    for (const record of text.split('\x1e')) {
+      if (done || record.trim() === '') continue
+      const [sha = '', parents = '', author = '', message = ''] = record.split('\0')
+      const c = { sha: sha.trim(), parent: parents.split(' ')[0] ?? '', author, subject: message.split('\n')[0] ?? '', batchOps: TRAILER.test(message) }
+      out.push(c)
+      // Far enough: everything older was there when batch-ops last wrote the file.
+      if (c.batchOps) done = true
     }
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk
-      const complete = pending.lastIndexOf('\x1e')
-      if (complete > 0) {
-        take(pending.slice(0, complete))
-        pending = pending.slice(complete)
-      }
-    })
-    child.on('error', reject)
-    child.on('close', () => {
-      take(pending)
-      resolve(out)
-    })
+  }
+  await gitStream(args, { cwd: root, okCodes: [128] }, (chunk) => {
+    pending += chunk
+    const complete = pending.lastIndexOf('\x1e')
+    if (complete > 0) {
+      take(pending.slice(0, complete))
+      pending = pending.slice(complete)
+    }
   })
+  take(pending)
+  return out
 }
 
 async function fileAt(root: string, commit: string, file: string): Promise<string | null> {
