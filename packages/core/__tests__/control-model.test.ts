@@ -182,7 +182,7 @@ describe('schema violations fail closed, located', () => {
     ['probe without run_id', breaker('      "probe": {"claimed_at": "2026-01-05T10:00:00Z"}'), '$.circuit_breaker.npm.probe', 6, /missing the required field "run_id"/],
     ['batch_sequence.last over 999', '{\n  "batch_sequence": {\n    "date": "2026-01-05",\n    "last": 1000\n  }\n}', '$.batch_sequence.last', 4, /must be <= 999/],
     ['impossible batch_sequence.date', '{\n  "batch_sequence": {\n    "date": "2026-02-30",\n    "last": 1\n  }\n}', '$.batch_sequence.date', 3, /must be a real date YYYY-MM-DD \(found string "2026-02-30"\)/],
-    ['malformed JSON', '{\n  "enabled": true,\n}\n', '$', 3, /^not valid JSON: expected a property name in double quotes, found '}'$/],
+    ['malformed JSON: a trailing comma', '{\n  "enabled": true,\n}\n', '$', 2, /^not valid JSON: trailing comma before '}' \(JSON allows none\)$/],
     ['malformed JSON: unterminated string', '{\n  "reason": "oops\n}\n', '$', 2, /^not valid JSON: control character in string/],
     ['empty file', '', '$', 1, /^not valid JSON: unexpected end of file/],
     ['a top-level array', '[\n  {"enabled": true}\n]\n', '$', 1, /^must be a JSON object \(found array /],
@@ -205,7 +205,7 @@ describe('schema violations fail closed, located', () => {
 
   test('a syntax error gives its exact line and column', () => {
     expect(problemsOf('{\n  "enabled": true\n  "reason": ""\n}')).toEqual([
-      { path: '$', line: 3, column: 3, message: `not valid JSON: expected ',' or '}' after a property value, found '"'` }
+      { path: '$', line: 3, column: 3, message: `not valid JSON: expected ',' or '}' after a property value, found '"reason"'` }
     ])
   })
 
@@ -223,6 +223,86 @@ describe('schema violations fail closed, located', () => {
   test('a wrong type is one problem, not one per alternative', () => {
     const problems = problemsOf('{\n  "opens_at_top": 1,\n  "disabled_at": 5\n}')
     expect(problems).toEqual([{ path: '$.disabled_at', line: 3, column: 3, message: 'must be string (found number 5)' }])
+  })
+})
+
+describe('a key written twice fails closed, at its second occurrence', () => {
+  const enabledTwice = '{\n  "enabled": true,\n  "disabled_ecosystems": [],\n  "reason": "",\n  "incident_url": "",\n  "disabled_by": "",\n  "disabled_at": "",\n  "expected_resume": "",\n  "enabled": false\n}\n'
+
+  test.each<[string, string, { path: string; line: number; column: number; message: string }[]]>([
+    ['enabled, true then false', enabledTwice, [
+      { path: '$.enabled', line: 9, column: 3, message: '"enabled" appears twice in $ (lines 2 and 9); the first would be silently ignored' }
+    ]],
+    ['the same value twice', '{\n  "enabled": false,\n  "enabled": false\n}\n', [
+      { path: '$.enabled', line: 3, column: 3, message: '"enabled" appears twice in $ (lines 2 and 3); the first would be silently ignored' }
+    ]],
+    ['a breaker state', '{\n  "circuit_breaker": {\n    "npm": {\n      "state": "open",\n      "failures": 3,\n      "state": "closed"\n    }\n  }\n}\n', [
+      { path: '$.circuit_breaker.npm.state', line: 6, column: 7, message: '"state" appears twice in $.circuit_breaker.npm (lines 4 and 6); the first would be silently ignored' }
+    ]],
+    ['an ecosystem', '{\n  "circuit_breaker": {\n    "crates.io": {"state": "open"},\n    "crates.io": {"state": "closed"}\n  }\n}\n', [
+      { path: '$.circuit_breaker["crates.io"]', line: 4, column: 5, message: '"crates.io" appears twice in $.circuit_breaker (lines 3 and 4); the first would be silently ignored' }
+    ]],
+    ['both on one line', '{"enabled": true, "enabled": false}', [
+      { path: '$.enabled', line: 1, column: 19, message: '"enabled" appears twice in $ (both on line 1); the first would be silently ignored' }
+    ]],
+    ['spelled with an escape', '{\n  "enabled": true,\n  "\\u0065nabled": false\n}\n', [
+      { path: '$.enabled', line: 3, column: 3, message: '"enabled" appears twice in $ (lines 2 and 3); the first would be silently ignored' }
+    ]],
+    ['inside a field this version does not know', '{\n  "owner": {\n    "team": "a",\n    "team": "b"\n  }\n}\n', [
+      { path: '$.owner.team', line: 4, column: 5, message: '"team" appears twice in $.owner (lines 3 and 4); the first would be silently ignored' }
+    ]],
+    ['three times: every repeat is reported', '{\n  "reason": "a",\n  "reason": "b",\n  "reason": "c"\n}\n', [
+      { path: '$.reason', line: 3, column: 3, message: '"reason" appears twice in $ (lines 2 and 3); the first would be silently ignored' },
+      { path: '$.reason', line: 4, column: 3, message: '"reason" appears twice in $ (lines 3 and 4); the first would be silently ignored' }
+    ]],
+    ['alongside a schema violation: the duplicate alone is reported', '{\n  "enabled": "yes",\n  "budget": {},\n  "budget": {}\n}\n', [
+      { path: '$.budget', line: 4, column: 3, message: '"budget" appears twice in $ (lines 3 and 4); the first would be silently ignored' }
+    ]]
+  ])('%s', (_name, text, problems) => {
+    expect(problemsOf(text)).toEqual(problems)
+  })
+
+  test('the same key in different objects is no duplicate', () => {
+    expect(loaded('{"circuit_breaker": {"npm": {"state": "open"}, "pypi": {"state": "open"}}, "budget": {"week_start": ""}}').doc.circuit_breaker!.pypi!.state).toBe('open')
+  })
+})
+
+describe('hostile and non-standard input fails closed, located', () => {
+  test.each<[string, string, number, number, RegExp]>([
+    ['a line comment', '{\n  "enabled": true // on purpose\n}\n', 2, 19, /^not valid JSON: comments are not allowed in JSON$/],
+    ['a block comment before the object', '/* control file */\n{}\n', 1, 1, /^not valid JSON: comments are not allowed in JSON$/],
+    ['a trailing comma in an array', '{\n  "disabled_ecosystems": [\n    "npm",\n  ]\n}\n', 3, 10, /^not valid JSON: trailing comma before '\]'/],
+    ['an out-of-range number (not "found number null")', '{\n  "circuit_breaker": {\n    "npm": {\n      "state": "open",\n      "failures": 1e400\n    }\n  }\n}\n', 5, 19, /^not valid JSON: number out of range$/],
+    ['an out-of-range number in a field this version does not know', '{\n  "owner": -1e999\n}\n', 2, 12, /^not valid JSON: number out of range$/],
+    ['100,000 levels of nesting', `{\n  "owner": ${'['.repeat(100_000)}${']'.repeat(100_000)}\n}\n`, 2, 12 + 255, /^not valid JSON: nested deeper than 256 levels$/],
+    ['100,000 levels of objects', `{"owner": ${'{"a": '.repeat(100_000)}`, 1, 11 + 6 * 255, /^not valid JSON: nested deeper than 256 levels$/],
+    ['a byte order mark that is not at the start', '{\n  "enabled":\uFEFFtrue\n}\n', 2, 13, /^not valid JSON: unexpected '\\ufefftrue'$/]
+  ])('%s', (_name, text, line, column, message) => {
+    const problems = problemsOf(text)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toEqual({ path: '$', line, column, message: expect.stringMatching(message) })
+  })
+
+  test('a byte order mark at the start is tolerated, kept on rewrite, and does not shift lines', () => {
+    const text = '\uFEFF' + HEAD
+    const load = loaded(text)
+    expect(load.doc).toEqual(JSON.parse(HEAD))
+    expect(renderControl(load, load.doc)).toBe(text)
+    const next = cloneControl(load.doc)
+    next.enabled = false
+    const out = renderControl(load, next)
+    expect(out).toBe('\uFEFF' + HEAD.replace('"enabled": true', '"enabled": false'))
+    expect(problemsOf('\uFEFF{\n  "enabled": "no"\n}\n')).toEqual([{ path: '$.enabled', line: 2, column: 3, message: 'must be boolean (found string "no")' }])
+  })
+
+  test('a CRLF file stays CRLF when a breaker is added', () => {
+    const text = HEAD.replace(/\n/g, '\r\n')
+    const load = loaded(text)
+    const next = cloneControl(load.doc)
+    next.circuit_breaker!.cask = { state: 'closed', failures: 0 }
+    const out = renderControl(load, next)
+    expect(out.replace(/\r\n/g, '')).not.toContain('\n')
+    expect(out).toBe(text.replace('"failures": 0\r\n    }\r\n  },', '"failures": 0\r\n    },\r\n    "cask": {\r\n      "state": "closed",\r\n      "failures": 0\r\n    }\r\n  },'))
   })
 })
 

@@ -4,6 +4,9 @@ import {
   type JsonValue,
   type JsonObject,
   JsonSyntaxError,
+  MAX_JSON_DEPTH,
+  describeDuplicate,
+  duplicateKeys,
   editJson,
   formatJsonPath,
   jsonEqual,
@@ -103,23 +106,40 @@ describe('parseJson', () => {
     ['unterminated string', '{\n  "a": "abc', 'unterminated string', 2, 8],
     ['unterminated key', '{\n  "ab', 'unterminated string', 2, 3],
     ['raw newline in a string', '{"a": "x\ny"}', 'control character in string (escape it)', 1, 9],
-    ['bad escape', '"\\x"', 'bad escape in string', 1, 2],
-    ['bad \\u escape', '"\\u12G4"', 'bad \\u escape in string', 1, 2],
-    ['trailing comma in an object', '{\n  "a": 1,\n}', "expected a property name in double quotes, found '}'", 3, 1],
-    ['trailing comma in an array', '[1, 2,]', "unexpected ']', expected a JSON value", 1, 7],
+    ['a tab in a string', '{"a": "x\ty"}', 'control character in string (escape it)', 1, 9],
+    ['bad escape (located at its string)', '"\\x"', 'bad escape in string', 1, 1],
+    ['bad \\u escape (located at its string)', '"\\u12G4"', 'bad \\u escape in string', 1, 1],
+    ['trailing comma in an object', '{\n  "a": 1,\n}', "trailing comma before '}' (JSON allows none)", 2, 9],
+    ['trailing comma in an array', '[1, 2,]', "trailing comma before ']' (JSON allows none)", 1, 6],
+    ['trailing comma after a nested value', '{\n  "a": [1],\n\n}', "trailing comma before '}' (JSON allows none)", 2, 11],
+    ['a comma and no member', '{,}', "unexpected ',', expected a JSON value", 1, 2],
     ['missing colon', '{\n  "a" 1\n}', "expected ':' after property name, found '1'", 2, 7],
-    ['missing comma between members', '{"a": 1 "b": 2}', "expected ',' or '}' after a property value, found '\"'", 1, 9],
+    ['missing value', '{"a": }', "unexpected '}', expected a JSON value", 1, 7],
+    ['missing comma between members', '{"a": 1 "b": 2}', "expected ',' or '}' after a property value, found '\"b\"'", 1, 9],
     ['missing comma between items', '[1 2]', "expected ',' or ']' after an array element, found '2'", 1, 4],
-    ['unquoted key', "{a: 1}", "expected a property name in double quotes, found 'a'", 1, 2],
-    ['single quotes', "{'a': 1}", "expected a property name in double quotes, found '''", 1, 2],
+    ['missing comma in an array in an object', '{"a": {"b": [1 2]}}', "expected ',' or ']' after an array element, found '2'", 1, 16],
+    ['unquoted key', "{a: 1}", "unexpected 'a'", 1, 2],
+    ['single quotes', "{'a': 1}", "unexpected ''a'' (JSON strings take double quotes)", 1, 2],
     ['garbage after the value', '{"a": 1}\n  x', "unexpected 'x' after the end of the JSON value", 2, 3],
     ['a second value', '{}{}', "unexpected '{' after the end of the JSON value", 1, 3],
     ['leading zero', '01', "unexpected '1' after the end of the JSON value", 1, 2],
-    ['lone minus', '-', "unexpected '-', expected a JSON value", 1, 1],
+    ['lone minus', '-', "unexpected '-'", 1, 1],
+    ['a number without digits after the point', '[1.]', "incomplete number '1.'", 1, 2],
+    ['a number without exponent digits', '[1e+]', "incomplete number '1e+'", 1, 2],
     ['empty text', '', 'unexpected end of file, expected a JSON value', 1, 1],
-    ['unclosed object', '{\n  "a": 1\n', "expected ',' or '}' after a property value, found end of file", 3, 1],
-    ['CRLF lines count once', '{\r\n  "a": 1,\r\n}', "expected a property name in double quotes, found '}'", 3, 1],
-    ['NaN', '{"a": NaN}', "unexpected 'N', expected a JSON value", 1, 7]
+    ['unclosed object', '{\n  "a": 1\n', 'unexpected end of file: the object at line 1, column 1 is not closed', 3, 1],
+    ['unclosed nested array', '{\n  "a": [\n    1\n', 'unexpected end of file: the array at line 2, column 8 is not closed', 4, 1],
+    ['CRLF lines count once', '{\r\n  "a": 1,\r\n}', "trailing comma before '}' (JSON allows none)", 2, 9],
+    ['NaN', '{"a": NaN}', "unexpected 'NaN'", 1, 7],
+    ['a line comment', '{\n  // why\n  "a": 1\n}', 'comments are not allowed in JSON', 2, 3],
+    ['a block comment', '{"a": /* why */ 1}', 'comments are not allowed in JSON', 1, 7],
+    ['an unterminated block comment', '{"a": 1 /* why', 'comments are not allowed in JSON', 1, 9],
+    ['a comment before the value', '/* control */\n{}', 'comments are not allowed in JSON', 1, 1],
+    ['a byte order mark inside the text', '{"a":\uFEFF1}', "unexpected '\\ufeff1'", 1, 6],
+    ['a second byte order mark', '\uFEFF\uFEFF{}', "unexpected '\\ufeff'", 1, 2],
+    ['a non-breaking space', '{"a":\u00A01}', "unexpected '\\u00a01'", 1, 6],
+    ['a vertical tab', '[\u000B1]', "unexpected '\\u000b1'", 1, 2],
+    ['100,000 unclosed arrays', '['.repeat(100_000), `nested deeper than ${MAX_JSON_DEPTH} levels`, 1, MAX_JSON_DEPTH + 1]
   ] as const)('%s', (_name, text, problem, line, column) => {
     let error: unknown
     try {
@@ -145,6 +165,9 @@ describe('parseJson', () => {
   })
 
   test('property: accepts what JSON.parse accepts, with its value, and rejects what it rejects', () => {
+    // A mutation can push an exponent past the double range (1.7e+308 → 1.7e+3080): JSON.parse makes that Infinity, parseJson refuses it.
+    const finite = (v: unknown): boolean =>
+      typeof v === 'number' ? Number.isFinite(v) : typeof v === 'object' && v !== null ? Object.values(v).every(finite) : true
     fc.assert(
       fc.property(mutatedJson, (text) => {
         let ok = true
@@ -153,8 +176,10 @@ describe('parseJson', () => {
         } catch {
           ok = false
         }
-        if (ok) {
+        if (ok && finite(JSON.parse(text))) {
           expect(parseJson(text).value).toEqual(JSON.parse(text))
+        } else if (ok) {
+          expect(() => parseJson(text)).toThrow(/^number out of range at line/)
         } else {
           expect(() => parseJson(text)).toThrow(JsonSyntaxError)
           try {
@@ -169,6 +194,61 @@ describe('parseJson', () => {
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+describe('what JSON.parse lets through, parseJson refuses, located', () => {
+  const deepArrays = '['.repeat(100_000) + ']'.repeat(100_000)
+  const deepObjects = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000)
+
+  test.each([
+    ['a number over the double range', '[\n  1,\n  1e400\n]', 'number out of range', 3, 3],
+    ['a negative number over the double range', '{"a": -1e400}', 'number out of range', 1, 7],
+    ['an integer of 400 digits', `{"a": 1${'0'.repeat(400)}}`, 'number out of range', 1, 7],
+    ['an out-of-range number as a key value deep inside', '{\n  "a": {\n    "b": [0, 2e308]\n  }\n}', 'number out of range', 3, 14],
+    ['100,000 nested arrays', deepArrays, `nested deeper than ${MAX_JSON_DEPTH} levels`, 1, MAX_JSON_DEPTH + 1],
+    ['100,000 nested objects', deepObjects, `nested deeper than ${MAX_JSON_DEPTH} levels`, 1, 5 * MAX_JSON_DEPTH + 1],
+    ['deep nesting over many lines', '[\n'.repeat(100_000) + ']\n'.repeat(100_000), `nested deeper than ${MAX_JSON_DEPTH} levels`, MAX_JSON_DEPTH + 1, 1]
+  ] as const)('%s', (_name, text, problem, line, column) => {
+    expect(JSON.parse.bind(null, text)).not.toThrow() // the reference parser accepts it (Infinity, or a value nothing can print)
+    let error: unknown
+    try {
+      parseJson(text)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(JsonSyntaxError)
+    expect((error as JsonSyntaxError).problem).toBe(problem)
+    expect((error as JsonSyntaxError).position).toEqual({ line, column })
+  })
+
+  test('the edges of what is accepted: the largest and smallest doubles, an underflow to 0, exactly the deepest nesting', () => {
+    expect(parseJson('[1.7976931348623157e308, -1.7976931348623157e308, 5e-324, 1e-400]').value).toEqual([Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, 0])
+    const deepest = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH)
+    expect(parseJson(deepest).value).toEqual(JSON.parse(deepest))
+    expect(() => parseJson('[' + deepest + ']')).toThrow(`nested deeper than ${MAX_JSON_DEPTH} levels at line 1, column ${MAX_JSON_DEPTH + 1}`)
+  })
+})
+
+describe('duplicateKeys', () => {
+  test.each<[string, string, [string[], string, number, number][]]>([
+    ['none', '{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}', []],
+    ['at the top', '{\n  "a": 1,\n  "b": 2,\n  "a": 3\n}', [[[], 'a', 2, 4]]],
+    ['in a nested object', '{"x": {"y": {"k": 1, "k": 2}}}', [[['x', 'y'], 'k', 1, 1]]],
+    ['in an object inside an array', '[{"k": 1}, {"k": 1, "k": 1}]', [[['1'], 'k', 1, 1]]],
+    ['three times: each repeat, against the one before it', '{\n"a": 1,\n"a": 2,\n"a": 3\n}', [[[], 'a', 2, 3], [[], 'a', 3, 4]]],
+    ['keys that are equal once unescaped', '{\n  "enabled": true,\n  "\\u0065nabled": false\n}', [[[], 'enabled', 2, 3]]],
+    ['in text order, outer before inner', '{"a": 1, "a": {"b": 1, "b": 2}}', [[[], 'a', 1, 1], [['a'], 'b', 1, 1]]]
+  ])('%s', (_name, text, expected) => {
+    const found = duplicateKeys(parseJson(text)).map((d) => [d.path, d.key, positionAt(text, d.first.keyStart).line, positionAt(text, d.second.keyStart).line])
+    expect(found).toEqual(expected)
+  })
+
+  test.each([
+    ['{\n  "enabled": true,\n  "enabled": false\n}', '"enabled" appears twice in $ (lines 2 and 3)'],
+    ['{"circuit_breaker": {"crates.io": {"state": "open", "state": "closed"}}}', '"state" appears twice in $.circuit_breaker["crates.io"] (both on line 1)']
+  ])('describeDuplicate(%j)', (text, message) => {
+    expect(describeDuplicate(text, duplicateKeys(parseJson(text))[0]!)).toBe(message)
   })
 })
 
@@ -288,18 +368,14 @@ describe('editJson', () => {
     expect(editJson('{"a": 1, "b": 2, "c": 3}', { a: 1, c: 3 })).toBe('{"a": 1, "c": 3}')
   })
 
-  test('removing a key that occurs twice removes every occurrence', () => {
-    const text = '{"a": 1, "b": 2, "a": 3}'
-    const out = editJson(text, { b: 2 })
-    expect(JSON.parse(out)).toEqual({ b: 2 })
-    expect(out).toBe('{"b": 2}')
-  })
-
-  test('changing a key that occurs twice changes the last one, which is the one that counts', () => {
-    const text = '{"a": 1, "b": 2, "a": 3}'
-    const out = editJson(text, { a: 4, b: 2 })
-    expect(out).toBe('{"a": 1, "b": 2, "a": 4}')
-    expect(JSON.parse(out)).toEqual({ a: 4, b: 2 })
+  // Which occurrence of a repeated key to change would be a guess, so the writer refuses (the control model refuses such files on load).
+  test.each<[string, string, JsonValue]>([
+    ['changing the repeated key', '{"a": 1, "b": 2, "a": 3}', { a: 4, b: 2 }],
+    ['removing the repeated key', '{"a": 1, "b": 2, "a": 3}', { b: 2 }],
+    ['changing another key', '{"a": 1, "b": 2, "a": 3}', { a: 3, b: 5 }],
+    ['a repeat deep inside', '{\n  "x": {"k": 1,\n    "k": 2},\n  "y": 1\n}', { x: { k: 2 }, y: 2 }]
+  ])('refuses a text with a duplicate key: %s', (_name, text, next) => {
+    expect(() => editJson(text, next)).toThrow(/^cannot edit JSON with a duplicate key: "[ak]" appears twice in \$(\.x)? \((both on line 1|lines 2 and 3)\)$/)
   })
 
   test('adding members to an empty object', () => {
@@ -357,6 +433,19 @@ describe('editJson', () => {
   test('a top-level value that is not an object is replaced', () => {
     expect(editJson('[1, 2]\n', [1, 3])).toBe('[\n  1,\n  3\n]\n')
     expect(editJson('[1, 2]\n', { a: 1 })).toBe('{\n  "a": 1\n}\n')
+  })
+
+  test('a byte order mark stays, and so do CRLF line ends', () => {
+    const text = '\uFEFF{\r\n  "a": 1,\r\n  "gone": [1]\r\n}\r\n'
+    expect(editJson(text, { a: 2, b: [true] })).toBe('\uFEFF{\r\n  "a": 2,\r\n  "b": [\r\n    true\r\n  ]\r\n}\r\n')
+    expect(editJson(text, JSON.parse(text.slice(1)))).toBe(text)
+    expect(editJson('\uFEFF[1]', [2, 3])).toBe('\uFEFF[\n  2,\n  3\n]')
+  })
+
+  test('a hand-written one-line value next to an addition or removal keeps its bytes', () => {
+    const text = '{\n  "probe": {"claimed_at": "x",  "run_id":1},\n  "gone": 0\n}\n'
+    expect(editJson(text, { probe: { claimed_at: 'x', run_id: 1 }, added: 'y' })).toBe('{\n  "probe": {"claimed_at": "x",  "run_id":1},\n  "added": "y"\n}\n')
+    expect(editJson('{"gone": 0, "probe": {"a":1,  "b":2}}', { probe: { a: 1, b: 2 } })).toBe('{"probe": {"a":1,  "b":2}}')
   })
 
   test('accepts the already-parsed root', () => {

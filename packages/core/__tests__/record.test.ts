@@ -142,6 +142,8 @@ describe('parseResults', () => {
     ],
     ['an array element that is not an object', '[\n  {"name":"a","ecosystem":"npm","result":"passed"},\n\n  [1]\n]', '', { line: 4, where: 'element [1]', message: /must be a JSON object \(found \[1\]\)/ }],
     ['an array that is not valid JSON', '[\n  {"name":"a","ecosystem":"npm","result":"passed"},\n  {"name": }\n]', '', { line: 3, where: 'the array', message: /^not valid JSON/ }],
+    ['a name nested 100,000 levels deep', '{"name":"a","ecosystem":"npm","result":"passed"}\n{"name":' + '['.repeat(100_000) + ']'.repeat(100_000) + ',"ecosystem":"npm","result":"passed"}', '', { line: 2, where: 'line 2', message: /^not valid JSON: nested deeper than 256 levels/ }],
+    ['a duration out of range', '{"name":"a","ecosystem":"npm","result":"passed","duration_seconds":1e400}', '', { line: 1, where: 'line 1', message: /^not valid JSON: number out of range/ }],
     ['an array with a BOM and a problem on line 2', '\uFEFF[\n{"ecosystem":"npm","result":"passed"}]', '', { line: 2, where: 'element [0]', message: /needs "recipe_name"/ }]
   ])('reports %s', (_name, text, eco, want) => {
     const problems = parsedProblems(text, eco)

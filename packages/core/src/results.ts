@@ -1,7 +1,7 @@
 // Per-recipe results of a batch (docs/contract.md §6): a JSON array or JSON Lines.
 
 import { ECOSYSTEM_PATTERN } from './control/model.js'
-import { JsonSyntaxError, parseJson } from './json/parse.js'
+import { type JsonNode, JsonSyntaxError, parseJson, positionAt } from './json/parse.js'
 
 export type ResultKind = 'passed' | 'failed' | 'skipped' | 'blocked'
 export const RESULT_KINDS: readonly ResultKind[] = ['passed', 'failed', 'skipped', 'blocked']
@@ -68,6 +68,33 @@ function toResult(raw: unknown, defaultEcosystem: string): { result?: RecipeResu
   return { result, errors: [] }
 }
 
+/** A record of scalars only, as every producer writes one: JSON.parse's value can be used as it is. */
+function flat(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  return Object.values(v).every((x) => x === null || (typeof x !== 'object' && (typeof x !== 'number' || Number.isFinite(x))))
+}
+
+/**
+ * JSON.parse is many times faster, so it reads the usual file. Anything else
+ * (a syntax error, a nested value, a number out of range) is read again by
+ * parseJson, which names the problem and its line and refuses absurd nesting.
+ */
+function read(text: string, usual: (v: unknown) => boolean): { value: unknown; root?: JsonNode } | { problem: string; line: number } {
+  try {
+    const value: unknown = JSON.parse(text)
+    if (usual(value)) return { value }
+  } catch {
+    // parseJson says what is wrong.
+  }
+  try {
+    const root = parseJson(text)
+    return { value: root.value, root }
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return { problem: e.problem, line: e.position.line }
+    throw e
+  }
+}
+
 /**
  * Parses a results file: a JSON array, or JSON Lines (one object per line,
  * blank lines ignored). Every record is validated; problems name the line.
@@ -79,23 +106,14 @@ export function parseResults(text: string, defaultEcosystem = ''): ParsedResults
   const trimmed = body.trimStart()
 
   if (trimmed.startsWith('[')) {
-    let items: unknown[]
-    try {
-      items = JSON.parse(body) as unknown[]
-    } catch {
-      // Parse again, slowly, only to say where the problem is.
-      try {
-        parseJson(body)
-      } catch (e) {
-        if (e instanceof JsonSyntaxError) return { ok: false, problems: [{ line: e.position.line, where: 'the array', message: `not valid JSON: ${e.problem}` }] }
-      }
-      return { ok: false, problems: [{ line: 1, where: 'the array', message: 'not valid JSON' }] }
-    }
+    const array = read(body, (v) => Array.isArray(v) && v.every(flat))
+    if ('problem' in array) return { ok: false, problems: [{ line: array.line, where: 'the array', message: `not valid JSON: ${array.problem}` }] }
+    const items = array.value as unknown[]
     // Element lines are only needed for problems; find them lazily.
-    let lines: number[] | undefined
+    let starts: number[] | undefined
     const lineOf = (i: number): number => {
-      lines ??= (parseJson(body).items ?? []).map((n) => body.slice(0, n.start).split('\n').length)
-      return lines[i] ?? 1
+      starts ??= ((array.root ?? parseJson(body)).items ?? []).map((n) => n.start)
+      return starts[i] === undefined ? 1 : positionAt(body, starts[i]).line
     }
     items.forEach((raw, i) => {
       if (problems.length >= MAX_PROBLEMS) return
@@ -113,14 +131,12 @@ export function parseResults(text: string, defaultEcosystem = ''): ParsedResults
       const record = body.slice(start, end).trim()
       start = end + 1
       if (record === '') continue
-      let raw: unknown
-      try {
-        raw = JSON.parse(record)
-      } catch (e) {
-        problems.push({ line, where: `line ${line}`, message: `not valid JSON (${(e as Error).message})` })
+      const one = read(record, flat)
+      if ('problem' in one) {
+        problems.push({ line, where: `line ${line}`, message: `not valid JSON: ${one.problem}` })
         continue
       }
-      const { result, errors } = toResult(raw, defaultEcosystem)
+      const { result, errors } = toResult(one.value, defaultEcosystem)
       if (result) results.push(result)
       for (const message of errors) problems.push({ line, where: `line ${line}`, message })
     }

@@ -11,6 +11,8 @@ import {
   type JsonNode,
   type JsonObject,
   JsonSyntaxError,
+  describeDuplicate,
+  duplicateKeys,
   formatJsonPath,
   nodeAt,
   parseJson,
@@ -229,6 +231,19 @@ export function loadControl(text: string | null): ControlLoad {
     return {
       ok: false,
       problems: [{ path: '$', ...positionAt(text, root.start), message: `must be a JSON object (found ${describeFound(root.value)})` }]
+    }
+  }
+  // A key written twice fails closed: this code would read the last one, and
+  // another reader (or the person editing the file) may go by the first.
+  const duplicates = duplicateKeys(root)
+  if (duplicates.length > 0) {
+    return {
+      ok: false,
+      problems: duplicates.map((d) => ({
+        path: formatJsonPath([...d.path, d.key]),
+        ...positionAt(text, d.second.keyStart),
+        message: `${describeDuplicate(text, d)}; the first would be silently ignored`
+      }))
     }
   }
   const doc = root.value as ControlDoc
