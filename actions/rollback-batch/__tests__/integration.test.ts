@@ -524,6 +524,49 @@ describe('the manifest', () => {
   })
 })
 
+describe('a hostile manifest (issue 12 item 8)', () => {
+  test("entries with '..' or '.git', or claims the history contradicts, are reported and skipped; the rest is rolled back", async () => {
+    const B = '2026-02-20-001'
+    const repo = await repoWith()
+    const base = await repo.originHead()
+    await commit(repo, { 'recipes/mod.toml': 'changed by an unmarked commit\n', 'recipes/n.toml': 'n\n' }, 'feat: no marker')
+    const manifest = {
+      schema_version: 1,
+      batch_id: B,
+      base_commit: base,
+      files: [
+        // Passes a plain string-prefix test for recipes/, but is the control file.
+        { path: 'recipes/../batch-control.json', status: 'A' },
+        { path: 'recipes/.git/config', status: 'A' },
+        // "Added", yet it was there before the batch: deleting it would lose a file the batch never made.
+        { path: 'recipes/keep.toml', status: 'A' },
+        // "Modified", yet not there before: nothing to restore.
+        { path: 'recipes/never.toml', status: 'M' },
+        { path: 'recipes/mod.toml', status: 'M' },
+        { path: 'recipes/n.toml', status: 'A' }
+      ]
+    }
+    const record = await commit(repo, { [`data/batches/${B}.json`]: JSON.stringify(manifest) + '\n' }, `chore(batch): record ${B} [skip ci]`)
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': B, force: 'true' }, { api: server })
+    expectExit(r, 0)
+    expect(filesOutput(r)).toEqual([
+      { path: 'recipes/mod.toml', action: 'restore' },
+      { path: 'recipes/n.toml', action: 'delete' }
+    ])
+    const tip = `refs/heads/rollback-batch-${B}`
+    expect(await changedBetween(repo, record, tip)).toEqual(['recipes/mod.toml', 'recipes/n.toml'])
+    expect(await blobAt(repo, tip, CONTROL)).toBe(await blobAt(repo, record, CONTROL))
+    expect(await blobAt(repo, tip, 'recipes/keep.toml')).toBe(await blobAt(repo, record, 'recipes/keep.toml'))
+    const warning = r.annotations.find((x) => x.level === 'warning' && /skipped entries/.test(x.props.title ?? ''))
+    expect(warning?.message).toMatch(/^4 entries of batch 2026-02-20-001 could not be used/)
+    expect(r.summary).toContain('### Skipped entries: check by hand')
+    for (const entry of ['recipes/../batch-control.json', 'recipes/.git/config', 'recipes/keep.toml', 'recipes/never.toml']) expect(r.summary).toContain(`\`${entry}\``)
+    const pr = server.pulls[0]!
+    expect(pr.body).toContain('Skipped entries')
+  })
+})
+
 describe('dry run', () => {
   test('the plan in the summary and outputs; nothing changed anywhere, no API request, no push', async () => {
     const { repo, batch1 } = await standard()

@@ -12,7 +12,18 @@
 //    made, a branch this run created is deleted again.
 
 import path from 'node:path'
-import { type RollbackPlan, batchLineMatcher, commitMessage, findManifestCommit, nextRollbackStep, parseList, planRollback } from '@batch-ops/core'
+import {
+  type ManifestData,
+  type RejectedEntry,
+  type RollbackPlan,
+  batchLineMatcher,
+  commitMessage,
+  findManifestCommit,
+  manifestPathProblem,
+  nextRollbackStep,
+  parseList,
+  planRollback
+} from '@batch-ops/core'
 import {
   type IndexEntry,
   InputError,
@@ -103,8 +114,12 @@ function setPlanOutputs(plan: RollbackPlan | undefined, pr: { branch: string; nu
   setOutput('pr-url', pr.url)
 }
 
-/** The index entries that undo the batch: removals, and the content before it for restores. */
-async function undoEntries(root: string, plan: RollbackPlan): Promise<IndexEntry[]> {
+/**
+ * The index entries that undo the batch: removals, and the content before it for
+ * restores. A file that is not where the plan says it was before the batch is
+ * skipped and reported (in `rejected`), never a reason to drop the whole rollback.
+ */
+async function undoEntries(root: string, plan: RollbackPlan, rejected: RejectedEntry[]): Promise<IndexEntry[]> {
   const entries: IndexEntry[] = []
   const byCommit = new Map<string, string[]>()
   for (const f of plan.files) {
@@ -115,8 +130,8 @@ async function undoEntries(root: string, plan: RollbackPlan): Promise<IndexEntry
     const found = await treeEntries(root, commit, paths)
     for (const p of paths) {
       const e = found.get(p)
-      if (!e) throw new Error(`cannot restore ${p}: it is not in ${commit.slice(0, 12)}, the commit before the batch changed it`)
-      entries.push({ path: p, mode: e.mode, blob: e.blob })
+      if (e) entries.push({ path: p, mode: e.mode, blob: e.blob })
+      else rejected.push({ path: p, why: `cannot be restored: it is not in ${commit.slice(0, 12)}, the commit before the batch changed it` })
     }
   }
   return entries
@@ -132,6 +147,17 @@ async function existingBranch(root: string, branch: string): Promise<{ sha: stri
   return { sha, tree, parent }
 }
 
+/** Which of the manifest's (well-formed) paths exist at its base_commit; undefined when that commit is not here. */
+async function existingAtBase(root: string, manifest: ManifestData): Promise<Set<string> | undefined> {
+  if (!manifest.base_commit) return undefined
+  const paths = manifest.files.map((f) => f.path).filter((p) => manifestPathProblem(p) === undefined)
+  try {
+    return new Set((await treeEntries(root, manifest.base_commit, paths)).keys())
+  } catch {
+    return undefined
+  }
+}
+
 async function plan(root: string, inputs: Inputs) {
   const baseName = inputs.base || (await remoteDefaultBranch(root))
   const base = await fetchBase(root, baseName)
@@ -139,7 +165,8 @@ async function plan(root: string, inputs: Inputs) {
   const history = await firstParentHistory(root, base.tip, inputs.paths, [manifestPath], batchLineMatcher(inputs.batchId))
   const manifestCommit = findManifestCommit(history, manifestPath)
   const manifest = manifestCommit ? await readManifestAt(root, manifestCommit.sha, manifestPath) : null
-  const result = planRollback({ batchId: inputs.batchId, history, paths: inputs.paths, manifestPath, manifest, force: inputs.force })
+  const existingAtManifestBase = manifest ? await existingAtBase(root, manifest) : undefined
+  const result = planRollback({ batchId: inputs.batchId, history, paths: inputs.paths, manifestPath, manifest, existingAtManifestBase, force: inputs.force })
   return { base, manifestPath, plan: result, searched: history.length }
 }
 
@@ -149,8 +176,22 @@ export async function run(): Promise<void> {
     const inputs = readInputs()
     const cwd = workspace()
     const root = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.trim()
-    const { base, manifestPath, plan: p, searched } = await plan(root, inputs)
+    const { base, manifestPath, plan: first, searched } = await plan(root, inputs)
+    // The content before the batch, read now, so that a dry run reports a file that cannot be restored too.
+    const undoRejected: RejectedEntry[] = []
+    const entries = await undoEntries(root, first, undoRejected)
+    const p: RollbackPlan =
+      undoRejected.length === 0
+        ? first
+        : { ...first, files: first.files.filter((f) => !undoRejected.some((r) => r.path === f.path)), rejected: [...first.rejected, ...undoRejected] }
     planned = p
+    if (p.rejected.length > 0) {
+      const shown = p.rejected.slice(0, 5).map((r) => `${r.path} (${r.why})`)
+      annotate.warning(
+        `${p.rejected.length} entr${p.rejected.length === 1 ? 'y' : 'ies'} of batch ${inputs.batchId} could not be used and ${p.rejected.length === 1 ? 'is' : 'are'} left out of the rollback: ${shown.join('; ')}${p.rejected.length > 5 ? '; …' : ''}. The summary lists every one; check them by hand.`,
+        { title: `rollback ${inputs.batchId}: skipped entries` }
+      )
+    }
     const step = nextRollbackStep(p, inputs.dryRun)
     if (step.kind === 'nothing-found') {
       throw new InputError(
@@ -186,7 +227,7 @@ export async function run(): Promise<void> {
       ['Batch-Ops-Action', ACTION],
       ['Run-Url', ctx.runUrl]
     ])
-    const { commit, tree } = await commitEntries(root, base.tip, await undoEntries(root, p), message, inputs.author)
+    const { commit, tree } = await commitEntries(root, base.tip, entries, message, inputs.author)
     const existing = await existingBranch(root, branch)
     // A branch that already holds this rollback on this base is left as it is (a re-run changes nothing).
     const pushed = !(existing && existing.tree === tree && existing.parent === base.tip)

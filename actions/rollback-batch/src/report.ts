@@ -56,6 +56,11 @@ export function rollbackReport(p: RollbackPlan, c: ReportContext): string {
     out.push(`These files were changed after the batch by commits outside it. They are not rolled back; re-run with ${code("force: 'true'")} to roll them back anyway.\n\n`)
     out.push(table(['file', 'would be', 'changed later by'], left.slice(0, MAX_ROWS).map((x) => [code(x.path), md(x.action), x.later.map((l) => `${short(l.sha)} ${md(l.subject)}`).join('<br>')])))
   }
+  if (p.rejected.length > 0) {
+    out.push('\n### Skipped entries: check by hand\n')
+    out.push(`These entries could not be used, so the rollback leaves them out; the rest is rolled back.\n\n`)
+    out.push(table(['entry', 'why'], p.rejected.slice(0, MAX_ROWS).map((r) => [code(r.path), md(r.why)])))
+  }
   if (p.alreadyRolledBack.length > 0) out.push(`\n${p.alreadyRolledBack.length} file(s) already rolled back by an earlier rollback of this batch.\n`)
   out.push(`\n<sub>Only files under the batch paths are touched; failure records, metrics and the control file stay.</sub>\n`)
   return out.join('\n')

@@ -27,6 +27,20 @@ describe('allocateBatchId', () => {
     expect(allocateBatchId({ date: '2026-01-05', last: 3 }, iso('2026-01-06T01:00:00+02:00'))).toMatchObject({ id: '2026-01-05-004' })
   })
 
+  test.each([
+    // A run whose clock still says 23:59:59 re-applies after a rival allocated the next day's 001.
+    ['a clock a second behind midnight', { date: '2026-01-06', last: 1 }, '2026-01-05T23:59:59Z', '2026-01-06-002'],
+    ['a runner clock two seconds behind', { date: '2026-01-06', last: 7 }, '2026-01-05T23:59:58Z', '2026-01-06-008'],
+    ['a whole day behind still continues', { date: '2026-01-06', last: 3 }, '2026-01-05T00:00:00Z', '2026-01-06-004']
+  ])('the counter never goes backwards: %s', (_name, sequence, now, id) => {
+    expect(allocateBatchId(sequence, iso(now))).toMatchObject({ ok: true, id, sequence: { date: sequence.date, last: sequence.last + 1 } })
+  })
+
+  test('a counter more than a day ahead of the clock hands out nothing and says what to check', () => {
+    const r = allocateBatchId({ date: '2026-01-08', last: 2 }, NOW)
+    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/^batch_sequence\.date 2026-01-08 is more than a day ahead of this run's clock \(2026-01-05\)/) })
+  })
+
   test('999 is the last of the day, then the day is exhausted', () => {
     expect(MAX_BATCHES_PER_DAY).toBe(999)
     expect(allocateBatchId({ date: '2026-01-05', last: 998 }, NOW)).toEqual({ ok: true, id: '2026-01-05-999', sequence: { date: '2026-01-05', last: 999 } })

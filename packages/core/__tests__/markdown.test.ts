@@ -411,7 +411,8 @@ describe('renderers: hostile input comes out inert', () => {
       manifestCommit: undefined,
       files: [{ path: NAME, action: 'restore', before: { commit: SHA }, commits: [SHA] }],
       conflicts: [{ path: NAME2, action: 'delete', before: null, commits: [SHA], later: [{ sha: SHA, subject: HOSTILE }] }],
-      alreadyRolledBack: []
+      alreadyRolledBack: [],
+      rejected: []
     }
     const run = 'https://github.com/acme/recipes/actions/runs/7'
     const pr = 'https://github.com/acme/recipes/pull/12'

@@ -15,6 +15,7 @@ import {
   type RollbackPlan,
   batchLineMatcher,
   findManifestCommit,
+  manifestPathProblem,
   nextRollbackStep,
   parseLog,
   planRollback,
@@ -165,7 +166,7 @@ describe('planRollback: which commits are the batch', () => {
 
   test('nothing found: an empty plan', () => {
     const p = plan(history(init, { msg: batchMsg(TEN), ch: [['A', 'recipes/ten.toml']] }))
-    expect(p).toEqual({ batchCommits: [], manifestCommit: undefined, files: [], conflicts: [], alreadyRolledBack: [] })
+    expect(p).toEqual({ batchCommits: [], manifestCommit: undefined, files: [], conflicts: [], alreadyRolledBack: [], rejected: [] })
   })
 })
 
@@ -383,6 +384,62 @@ describe('planRollback: the manifest', () => {
     expect(findManifestCommit(h, `data/batches/${TEN}.json`)).toBeUndefined()
   })
 
+  test.each([
+    ['recipes/../batch-control.json', "a '..' segment leaves the batch's paths"],
+    ['recipes/.git/config', "a '.git' segment points into git's own files"],
+    ['recipes/.GIT/hooks/pre-commit', "a '.git' segment points into git's own files"],
+    ['/etc/passwd', 'not a relative path in the repository'],
+    ['C:/x', 'not a relative path in the repository'],
+    ['recipes\\a.toml', 'not a relative path in the repository'],
+    ['recipes//a.toml', 'an empty path segment'],
+    ['./recipes/a.toml', 'not in normal form (it would be recipes/a.toml)'],
+    ['', 'not a relative path in the repository']
+  ])('manifestPathProblem(%j)', (p, why) => {
+    expect(manifestPathProblem(p)).toBe(why)
+  })
+
+  test('manifest entries outside the repository or into .git are reported and skipped; the rest is rolled back', () => {
+    const BASE = 'b'.repeat(40)
+    const h = history(init, { msg: `chore(batch): record ${ID} [skip ci]`, ch: [['A', MANIFEST]] })
+    const m = manifest(
+      [
+        ['A', 'recipes/../batch-control.json'],
+        ['A', 'recipes/.git/config'],
+        ['M', 'recipes/ok.toml']
+      ],
+      BASE
+    )
+    const p = plan(h, { manifest: m, force: true })
+    expect(summary(p)).toEqual([['recipes/ok.toml', 'restore', BASE, [sha(2)]]])
+    expect(p.rejected).toEqual([
+      { path: 'recipes/../batch-control.json', why: "a '..' segment leaves the batch's paths" },
+      { path: 'recipes/.git/config', why: "a '.git' segment points into git's own files" }
+    ])
+  })
+
+  test("a claim the history contradicts is reported and skipped: 'added' but already at the base, 'modified' but not there", () => {
+    const BASE = 'b'.repeat(40)
+    const h = history(init, { msg: `chore(batch): record ${ID} [skip ci]`, ch: [['A', MANIFEST]] })
+    const m = manifest(
+      [
+        ['A', 'recipes/old.toml'],
+        ['M', 'recipes/never.toml'],
+        ['D', 'recipes/gone.toml'],
+        ['A', 'recipes/new.toml']
+      ],
+      BASE
+    )
+    const p = plan(h, { manifest: m, existingAtManifestBase: new Set(['recipes/old.toml', 'recipes/gone.toml']) })
+    expect(summary(p)).toEqual([
+      ['recipes/gone.toml', 'restore', BASE, [sha(2)]],
+      ['recipes/new.toml', 'delete', null, [sha(2)]]
+    ])
+    expect(p.rejected.map((r) => [r.path, r.why])).toEqual([
+      ['recipes/old.toml', `listed as added, but it already existed at the manifest's base ${BASE.slice(0, 12)}`],
+      ['recipes/never.toml', `listed as modified, but it did not exist at the manifest's base ${BASE.slice(0, 12)}`]
+    ])
+  })
+
   test("another batch's manifest is not this batch's", () => {
     const h = history(init, { msg: 'Batch (#13)', ch: [['A', `data/batches/${TEN}.json`], ['A', 'recipes/ten.toml']] })
     const p = plan(h, { manifest: manifest([['A', 'recipes/ten.toml']]) })
@@ -598,7 +655,7 @@ describe('planRollback: properties over random histories', () => {
 describe('nextRollbackStep', () => {
   const planned = { path: 'recipes/a', action: 'delete' as const, before: null, commits: ['c1'] }
   const conflict = { ...planned, later: [{ sha: 'c2', subject: 'edit' }] }
-  const plan = (over: Partial<RollbackPlan>): RollbackPlan => ({ batchCommits: [], manifestCommit: undefined, files: [], conflicts: [], alreadyRolledBack: [], ...over })
+  const plan = (over: Partial<RollbackPlan>): RollbackPlan => ({ batchCommits: [], manifestCommit: undefined, files: [], conflicts: [], alreadyRolledBack: [], rejected: [], ...over })
   test.each([
     ['no marked commit', plan({}), false, { kind: 'nothing-found', why: 'no commit marks this batch' }],
     ['commits that touch nothing under paths', plan({ batchCommits: ['c1'] }), false, { kind: 'nothing-found', why: 'its commits changed no file under paths' }],

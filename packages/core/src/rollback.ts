@@ -43,6 +43,12 @@ export interface Conflict extends PlannedFile {
   later: Array<{ sha: string; subject: string }>
 }
 
+/** A manifest entry the plan did not use, and why. */
+export interface RejectedEntry {
+  path: string
+  why: string
+}
+
 export interface RollbackPlan {
   batchCommits: string[]
   manifestCommit: string | undefined
@@ -52,6 +58,8 @@ export interface RollbackPlan {
   conflicts: Conflict[]
   /** Files already back to their state before the batch (an earlier rollback was merged). */
   alreadyRolledBack: string[]
+  /** Manifest entries that were skipped: a path outside the repository, or a claim the history contradicts. */
+  rejected: RejectedEntry[]
 }
 
 function escapeRegExp(s: string): string {
@@ -79,6 +87,21 @@ export function underPaths(file: string, paths: readonly string[]): boolean {
   })
 }
 
+/**
+ * A path from a manifest, as the planner may use it: relative, normalised
+ * (`a/./b` → `a/b`), with no `..` segment, no `.git` segment and no empty
+ * segment. A manifest is a file in the repository, so its paths are not trusted.
+ */
+export function manifestPathProblem(path: string): string | undefined {
+  if (path === '' || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\')) return 'not a relative path in the repository'
+  const segments = path.split('/').filter((s) => s !== '.')
+  if (segments.includes('..')) return "a '..' segment leaves the batch's paths"
+  if (segments.some((s) => s.toLowerCase() === '.git')) return "a '.git' segment points into git's own files"
+  if (segments.some((s) => s === '')) return 'an empty path segment'
+  if (segments.join('/') !== path) return `not in normal form (it would be ${segments.join('/')})`
+  return undefined
+}
+
 export interface PlanInput {
   batchId: string
   /** First-parent history of base, newest first. */
@@ -87,6 +110,12 @@ export interface PlanInput {
   manifestPath: string
   /** The manifest as it was added (read by the caller from the manifest commit), if any. */
   manifest: ManifestData | null
+  /**
+   * Which of the manifest's files exist at its `base_commit` (read by the caller). With it,
+   * a claim the history contradicts is rejected: an "added" file that was already there, a
+   * "modified" or "deleted" one that was not.
+   */
+  existingAtManifestBase?: ReadonlySet<string>
   force: boolean
 }
 
@@ -101,7 +130,13 @@ export function findManifestCommit(history: readonly LogCommit[], manifestPath: 
 export function planRollback(input: PlanInput): RollbackPlan {
   const isBatch = batchLineMatcher(input.batchId)
   const manifestCommit = findManifestCommit(input.history, input.manifestPath)
-  const listed = new Set((input.manifest?.files ?? []).map((f) => f.path))
+  const rejected: RejectedEntry[] = []
+  const manifestFiles = (input.manifest?.files ?? []).filter((f) => {
+    const problem = manifestPathProblem(f.path)
+    if (problem) rejected.push({ path: f.path, why: problem })
+    return problem === undefined
+  })
+  const listed = new Set(manifestFiles.map((f) => f.path))
 
   // Oldest first from here on.
   const ordered = [...input.history].reverse()
@@ -138,8 +173,17 @@ export function planRollback(input: PlanInput): RollbackPlan {
   // carried no marker): their content before the batch is at the manifest's base commit.
   if (manifestCommit && input.manifest?.base_commit) {
     const i = index.get(manifestCommit.sha)!
-    for (const f of input.manifest.files) {
+    for (const f of manifestFiles) {
       if (touched.has(f.path) || !underPaths(f.path, input.paths)) continue
+      const existed = input.existingAtManifestBase?.has(f.path)
+      if (existed === true && f.status === 'A') {
+        rejected.push({ path: f.path, why: `listed as added, but it already existed at the manifest's base ${input.manifest.base_commit.slice(0, 12)}` })
+        continue
+      }
+      if (existed === false && input.existingAtManifestBase && f.status !== 'A') {
+        rejected.push({ path: f.path, why: `listed as ${f.status === 'M' ? 'modified' : 'deleted'}, but it did not exist at the manifest's base ${input.manifest.base_commit.slice(0, 12)}` })
+        continue
+      }
       touched.set(f.path, { first: i, firstStatus: f.status, firstParent: input.manifest.base_commit, last: i, commits: [manifestCommit.sha] })
     }
   }
@@ -185,7 +229,8 @@ export function planRollback(input: PlanInput): RollbackPlan {
     manifestCommit: manifestCommit?.sha,
     files,
     conflicts,
-    alreadyRolledBack
+    alreadyRolledBack,
+    rejected
   }
 }
 
