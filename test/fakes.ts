@@ -200,6 +200,16 @@ export function job(id: number, seconds: number | null, labels: string[] = ['ubu
   }
 }
 
+/** A job still in progress: `in_progress`, started at `start`, no `completed_at` (as GitHub lists a running job). */
+export function runningJob(id: number, start: string, labels: string[] = ['ubuntu-latest']): FakeJob {
+  return { ...job(id, null, labels, start), status: 'in_progress', conclusion: null, completed_at: null }
+}
+
+/** A job waiting for a runner: `queued`, neither started nor completed. */
+export function queuedJob(id: number, labels: string[] = ['ubuntu-latest']): FakeJob {
+  return { ...job(id, null, labels), status: 'queued', conclusion: null, started_at: null, completed_at: null }
+}
+
 const JOBS = '/repos/:owner/:repo/actions/runs/:run_id/jobs'
 
 /**
@@ -350,6 +360,8 @@ export async function fakePullsApi(opts: FakePullsOptions = {}): Promise<FakePul
     return status === undefined ? undefined : { status, body: { message: `scripted ${status} for ${endpoint}` } }
   }
   const find = (n: string | undefined): FakePull | undefined => pulls.find((p) => String(p.number) === n)
+  // GitHub refuses a body over 65,536 characters.
+  const tooLong = (): Reply => ({ status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Issue', field: 'body', code: 'custom', message: 'body is too long (maximum is 65536 characters)' }] } })
   const body = (r: RecordedRequest): Record<string, unknown> => (typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : {})
   const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [])
 
@@ -364,6 +376,7 @@ export async function fakePullsApi(opts: FakePullsOptions = {}): Promise<FakePul
       const b = body(request)
       const head = typeof b.head === 'string' ? b.head.replace(/^[^:]+:/, '') : ''
       if (head === '' || typeof b.base !== 'string' || typeof b.title !== 'string') return { status: 422, body: { message: 'Validation Failed' } }
+      if (typeof b.body === 'string' && b.body.length > 65_536) return tooLong()
       if (pulls.some((p) => p.state === 'open' && p.head === head)) {
         return { status: 422, body: { message: 'Validation Failed', errors: [{ message: `A pull request already exists for ${params.owner}:${head}.` }] } }
       }
@@ -386,6 +399,7 @@ export async function fakePullsApi(opts: FakePullsOptions = {}): Promise<FakePul
       if (!p) return { status: 404, body: { message: 'Not Found' } }
       const b = body(request)
       if (typeof b.title === 'string') p.title = b.title
+      if (typeof b.body === 'string' && b.body.length > 65_536) return tooLong()
       if (typeof b.body === 'string') p.body = b.body
       if (b.state === 'open' || b.state === 'closed') p.state = b.state
       return { status: 200, body: json(p, params.owner!, params.repo!, baseUrl) }
@@ -420,4 +434,142 @@ export async function fakePullsApi(opts: FakePullsOptions = {}): Promise<FakePul
     pulls,
     calls: (endpoint: PullsEndpoint) => server.requests.filter((r) => r.method === matchers[endpoint].method && matchers[endpoint].match(r.path) !== null)
   })
+}
+
+// ---------------------------------------------------------------------------
+// batch-control: collaborator permission, and workflow runs to list and cancel
+
+export type FakeRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'
+
+/** A workflow run as the fake keeps it. */
+export interface FakeRun {
+  id: number
+  /** The workflow's file name, e.g. batch.yml. */
+  workflow: string
+  status: 'queued' | 'in_progress' | 'waiting' | 'requested' | 'pending' | 'completed'
+  conclusion?: string | null
+}
+
+export interface ControlRoutesOptions {
+  /** Role by login; '*' for anyone else. A login with no role gets 404, as for an unknown user. */
+  roles?: Record<string, FakeRole>
+  /** Answer the permission lookup with this status (an error body), or never ('hang'). */
+  permissionFailure?: number | 'hang'
+  /** The runs there are; cancelling one marks it completed (conclusion cancelled). */
+  runs?: FakeRun[]
+  /** Workflow files that exist (listing another gets 404); default: those of `runs`. */
+  workflows?: string[]
+  /** Answer the cancel of these run IDs with this status, or never ('hang'). */
+  cancelFailure?: Record<number, number | 'hang'>
+  /** Answer every run listing with this status, or never ('hang'). */
+  listFailure?: number | 'hang'
+  /** The API's largest page (GitHub: 100). */
+  maxPerPage?: number
+  /** Called with each request to these endpoints before it is answered (to look at the world at that moment). */
+  before?: (request: RecordedRequest) => void | Promise<void>
+}
+
+export interface ControlRoutes {
+  runs: FakeRun[]
+  permissionRequests(): RecordedRequest[]
+  listRequests(): RecordedRequest[]
+  cancelRequests(): RecordedRequest[]
+  /** The run IDs whose cancel was answered 202, in order. */
+  cancelled(): number[]
+}
+
+const PERMISSION = '/repos/:owner/:repo/collaborators/:username/permission'
+const WORKFLOW_RUNS = '/repos/:owner/:repo/actions/workflows/:workflow/runs'
+const CANCEL = '/repos/:owner/:repo/actions/runs/:run_id/cancel'
+const LEGACY_PERMISSION: Record<FakeRole, string> = { admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read', none: 'none' }
+
+/**
+ * Adds the endpoints batch-control calls to a fake server (fakeGitHub, fakePullsApi, …):
+ * GET …/collaborators/:username/permission, GET …/actions/workflows/:workflow/runs (filtered by
+ * `status`, per_page/page pagination with Link headers) and POST …/actions/runs/:run_id/cancel
+ * (202; 409 for a completed run and 404 for an unknown one, as GitHub answers).
+ */
+export function addControlRoutes(server: FakeServer, opts: ControlRoutesOptions = {}): ControlRoutes {
+  const runs = (opts.runs ?? []).map((r) => ({ ...r }))
+  const workflows = opts.workflows ?? [...new Set(runs.map((r) => r.workflow))]
+  const maxPerPage = opts.maxPerPage ?? 100
+  const scripted = (step: number | 'hang' | undefined): Answer | undefined =>
+    step === undefined ? undefined : step === 'hang' ? 'hang' : { status: step, body: { message: `scripted ${step}` } }
+  const ok: number[] = []
+
+  server.route('GET', PERMISSION, async ({ request, params }) => {
+    await opts.before?.(request)
+    const failure = scripted(opts.permissionFailure)
+    if (failure) return failure
+    const role = opts.roles?.[params.username!] ?? opts.roles?.['*']
+    if (!role) return { status: 404, body: { message: 'Not Found' } }
+    return { status: 200, body: { permission: LEGACY_PERMISSION[role], role_name: role, user: { login: params.username, permissions: {} } } }
+  })
+  server.route('GET', WORKFLOW_RUNS, async ({ request, params, baseUrl }) => {
+    await opts.before?.(request)
+    const failure = scripted(opts.listFailure)
+    if (failure) return failure
+    const workflow = params.workflow!
+    if (!workflows.includes(workflow)) return { status: 404, body: { message: 'Not Found' } }
+    const status = request.query.status
+    const all = runs.filter((r) => r.workflow === workflow && (status === undefined || r.status === status))
+    const perPage = Math.min(maxPerPage, Math.max(1, Number(request.query.per_page ?? 30) || 30))
+    const page = Math.max(1, Number(request.query.page ?? 1) || 1)
+    const pages = Math.max(1, Math.ceil(all.length / perPage))
+    const link = (p: number): string => {
+      const u = new URL(request.path, baseUrl)
+      for (const [k, v] of Object.entries(request.query)) u.searchParams.set(k, v)
+      u.searchParams.set('page', String(p))
+      return u.toString()
+    }
+    const rels = page < pages ? [`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`] : []
+    return {
+      status: 200,
+      headers: rels.length > 0 ? { link: rels.join(', ') } : {},
+      body: {
+        total_count: all.length,
+        workflow_runs: all.slice((page - 1) * perPage, page * perPage).map((r) => ({
+          id: r.id,
+          name: workflow.replace(/\.ya?ml$/, ''),
+          path: `.github/workflows/${workflow}`,
+          status: r.status,
+          conclusion: r.conclusion ?? null,
+          run_number: r.id,
+          event: 'schedule',
+          html_url: `https://github.com/${params.owner}/${params.repo}/actions/runs/${r.id}`
+        }))
+      }
+    }
+  })
+  server.route('POST', CANCEL, async ({ request, params }) => {
+    await opts.before?.(request)
+    const id = Number(params.run_id)
+    const failure = scripted(opts.cancelFailure?.[id])
+    if (failure) return failure
+    const run = runs.find((r) => r.id === id)
+    if (!run) return { status: 404, body: { message: 'Not Found' } }
+    if (run.status === 'completed') return { status: 409, body: { message: 'Cannot cancel a workflow run that is completed.' } }
+    run.status = 'completed'
+    run.conclusion = 'cancelled'
+    ok.push(id)
+    return { status: 202, body: {} }
+  })
+
+  const matching = (method: string, pattern: string) => {
+    const match = compile(pattern)
+    return () => server.requests.filter((r) => r.method === method && match(r.path) !== null)
+  }
+  return {
+    runs,
+    permissionRequests: matching('GET', PERMISSION),
+    listRequests: matching('GET', WORKFLOW_RUNS),
+    cancelRequests: matching('POST', CANCEL),
+    cancelled: () => [...ok]
+  }
+}
+
+/** A fake GitHub API with only batch-control's endpoints (see addControlRoutes). */
+export async function fakeControlApi(opts: ControlRoutesOptions = {}): Promise<FakeServer & ControlRoutes> {
+  const server = await fakeServer()
+  return Object.assign(server, addControlRoutes(server, opts))
 }

@@ -524,6 +524,27 @@ describe('the manifest', () => {
   })
 })
 
+describe('a large batch (issue 12 item 7)', () => {
+  test('1,000 files: the pull request body stays within 65,536 characters and says where the whole list is', async () => {
+    const B = '2026-02-21-001'
+    const repo = await repoWith()
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 1000; i++) files[`recipes/large-batch/a-rather-long-recipe-name-number-${String(i).padStart(4, '0')}.toml`] = `name = "tool-${i}"\n`
+    await commit(repo, files, `feat(recipes): batch ${B}\n\nbatch_id: ${B}`)
+    const server = await api()
+    const r = await rollback(await repo.clone(), { 'batch-id': B }, { api: server })
+    expectExit(r, 0)
+    expect(r.outputs.count).toBe('1000')
+    expect((filesOutput(r) as unknown[]).length).toBe(1000)
+    const pr = server.pulls[0]!
+    expect(pr.body.length).toBeLessThanOrEqual(65_536)
+    expect(pr.body).toMatch(/_Left out to stay within GitHub's limit of 65,536 characters: [\d,]+ of 1,000 files(, 1 later section)?\. The whole list is in the job summary of the run that opened this pull request, and in its `files` output\._/)
+    // The job summary (1 MiB) holds every file.
+    expect(r.summary).toContain('a-rather-long-recipe-name-number-0999.toml')
+    expect(r.summary).not.toContain('Left out')
+  })
+})
+
 describe('a hostile manifest (issue 12 item 8)', () => {
   test("entries with '..' or '.git', or claims the history contradicts, are reported and skipped; the rest is rolled back", async () => {
     const B = '2026-02-20-001'

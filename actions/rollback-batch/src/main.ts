@@ -16,13 +16,16 @@ import {
   type ManifestData,
   type RejectedEntry,
   type RollbackPlan,
+  BODY_LIMIT,
+  SUMMARY_LIMIT,
   batchLineMatcher,
   commitMessage,
   findManifestCommit,
   manifestPathProblem,
   nextRollbackStep,
   parseList,
-  planRollback
+  planRollback,
+  utf8Bytes
 } from '@batch-ops/core'
 import {
   type IndexEntry,
@@ -74,6 +77,11 @@ export function checkBatchId(id: string, pattern: string): void {
     )
   }
 }
+
+/** The job summary's budget: GitHub shows 1 MiB of it per step. */
+const IN_SUMMARY = { limit: SUMMARY_LIMIT, measure: utf8Bytes, where: "The whole plan is in the step's outputs `files` and `conflicts`." }
+/** The pull request body's budget: GitHub refuses a body over 65,536 characters. */
+const IN_BODY = { limit: BODY_LIMIT, where: 'The whole list is in the job summary of the run that opened this pull request, and in its `files` output.' }
 
 export function readInputs() {
   const batchId = requiredInput('batch-id')
@@ -211,7 +219,7 @@ export async function run(): Promise<void> {
     }
     if (step.kind !== 'rollback') {
       setPlanOutputs(p, { branch: '', number: '', url: '' })
-      await writeSummary(rollbackReport(p, { ...ctx, dryRun: inputs.dryRun }))
+      await writeSummary(rollbackReport(p, { ...ctx, dryRun: inputs.dryRun }, IN_SUMMARY))
       if (step.kind === 'all-conflicts') {
         throw new InputError(`every file of batch ${inputs.batchId} was changed after it (${p.conflicts.length} conflicts); nothing was rolled back. Re-run with force: 'true' to roll them back anyway.`)
       }
@@ -242,7 +250,7 @@ export async function run(): Promise<void> {
         head: branch,
         base: base.name,
         title: `Rollback batch ${inputs.batchId}: ${inputs.reason}`.slice(0, 250),
-        body: rollbackReport(p, { ...ctx, dryRun: false, branch })
+        body: rollbackReport(p, { ...ctx, dryRun: false, branch }, IN_BODY)
       })
       setPlanOutputs(p, { branch, number: String(pr.number), url: pr.url })
       // The pull request exists now: a label or a reviewer that cannot be added is a warning, not a reason to take it down.
@@ -255,7 +263,7 @@ export async function run(): Promise<void> {
         )
       }
       annotate.notice(`${pr.created ? 'Opened' : 'Updated'} pull request #${pr.number} rolling back ${p.files.length} file(s) of batch ${inputs.batchId}: ${pr.url}`)
-      await writeSummary(rollbackReport(p, { ...ctx, dryRun: false, branch, pr }))
+      await writeSummary(rollbackReport(p, { ...ctx, dryRun: false, branch, pr }, IN_SUMMARY))
     } catch (e) {
       // No half-made rollback: a branch this run created goes again.
       if (pushed && !existing) {

@@ -1,6 +1,6 @@
 // The rollback's summary and pull request body: everything a reviewer needs.
 
-import { type RollbackPlan, code, link, md, mention, table } from '@batch-ops/core'
+import { type Measure, type RollbackPlan, type Section, characters, code, fitMarkdown, link, md, mention, table } from '@batch-ops/core'
 
 export interface ReportContext {
   batchId: string
@@ -15,10 +15,21 @@ export interface ReportContext {
 }
 
 const short = (sha: string): string => code(sha.slice(0, 7))
-const MAX_ROWS = 500
 
-export function rollbackReport(p: RollbackPlan, c: ReportContext): string {
-  const out: string[] = []
+/** Where a reader finds what a shortened report left out. */
+export interface ReportBudget {
+  limit: number
+  measure?: Measure
+  where: string
+}
+
+/**
+ * The report, within `budget` (a pull request body, or the job summary): long
+ * lists are shortened to fit, with a note that says how much was left out and
+ * where the whole of it is.
+ */
+export function rollbackReport(p: RollbackPlan, c: ReportContext, budget: ReportBudget = { limit: Infinity, where: '' }): string {
+  const out: Section[] = []
   const deleted = p.files.filter((f) => f.action === 'delete').length
   const restored = p.files.length - deleted
   out.push(`## ${c.dryRun ? '🔍 Dry run: rollback plan for' : '↩️ Rollback of'} batch ${code(c.batchId)}\n`)
@@ -39,7 +50,7 @@ export function rollbackReport(p: RollbackPlan, c: ReportContext): string {
     )
   )
   const conflicted = new Set(p.conflicts.map((x) => x.path))
-  const rows = p.files.slice(0, MAX_ROWS).map((f) => [
+  const rows = p.files.map((f) => [
     code(f.path),
     f.action === 'delete' ? '🗑️ deleted (the batch added it)' : '♻️ restored to before the batch',
     f.commits.map(short).join(' '),
@@ -47,21 +58,20 @@ export function rollbackReport(p: RollbackPlan, c: ReportContext): string {
   ])
   if (rows.length > 0) {
     out.push('\n### Files\n')
-    out.push(table(['file', 'action', 'from batch commits', 'note'], rows))
-    if (p.files.length > MAX_ROWS) out.push(`\n_…and ${p.files.length - MAX_ROWS} more (see the outputs)._\n`)
+    out.push({ noun: 'files', head: ['file', 'action', 'from batch commits', 'note'], rows })
   }
   const left = c.force ? [] : p.conflicts
   if (left.length > 0) {
     out.push('\n### Conflicts: left alone\n')
     out.push(`These files were changed after the batch by commits outside it. They are not rolled back; re-run with ${code("force: 'true'")} to roll them back anyway.\n\n`)
-    out.push(table(['file', 'would be', 'changed later by'], left.slice(0, MAX_ROWS).map((x) => [code(x.path), md(x.action), x.later.map((l) => `${short(l.sha)} ${md(l.subject)}`).join('<br>')])))
+    out.push({ noun: 'conflicts', head: ['file', 'would be', 'changed later by'], rows: left.map((x) => [code(x.path), md(x.action), x.later.map((l) => `${short(l.sha)} ${md(l.subject)}`).join('<br>')]) })
   }
   if (p.rejected.length > 0) {
     out.push('\n### Skipped entries: check by hand\n')
     out.push(`These entries could not be used, so the rollback leaves them out; the rest is rolled back.\n\n`)
-    out.push(table(['entry', 'why'], p.rejected.slice(0, MAX_ROWS).map((r) => [code(r.path), md(r.why)])))
+    out.push({ noun: 'skipped entries', head: ['entry', 'why'], rows: p.rejected.map((r) => [code(r.path), md(r.why)]) })
   }
   if (p.alreadyRolledBack.length > 0) out.push(`\n${p.alreadyRolledBack.length} file(s) already rolled back by an earlier rollback of this batch.\n`)
   out.push(`\n<sub>Only files under the batch paths are touched; failure records, metrics and the control file stay.</sub>\n`)
-  return out.join('\n')
+  return fitMarkdown(out, budget.limit, budget.where, budget.measure ?? characters)
 }

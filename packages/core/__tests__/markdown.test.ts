@@ -4,7 +4,7 @@
 import { describe, test, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { marked } from 'marked'
-import { DEFAULT_BREAKER_PARAMS, type PreflightDecision, type RollbackPlan, code, details, fenced, link, md, mention, table } from '@batch-ops/core'
+import { DEFAULT_BREAKER_PARAMS, type PreflightDecision, type RollbackPlan, BODY_LIMIT, code, details, fenced, fitMarkdown, link, md, mention, table, truncateMarkdown, utf8Bytes } from '@batch-ops/core'
 import { controlSummary } from '../../../actions/batch-control/src/summary.js'
 import { breakerSummary } from '../../../actions/circuit-breaker/src/summary.js'
 import { type SummaryContext, preflightSummary } from '../../../actions/preflight-check/src/summary.js'
@@ -465,4 +465,49 @@ describe('mention: a deliberate @-mention of a login GitHub reported', () => {
     ['double--hyphen', '@&#8288;double--hyphen'],
     ['x'.repeat(40), '@&#8288;' + 'x'.repeat(40)]
   ])('%j', (login, expected) => expect(mention(login)).toBe(expected))
+})
+
+describe('budgets: fitMarkdown and truncateMarkdown', () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => [code(`recipes/tool-${i}.toml`), 'deleted'])
+
+  test('everything that fits is kept as it is', () => {
+    const doc = fitMarkdown(['## Title', { noun: 'files', head: ['file', 'action'], rows: rows(3) }, 'the end'], BODY_LIMIT, 'elsewhere')
+    expect(doc).toBe('## Title\n\n| file | action |\n| --- | --- |\n| `recipes/tool-0.toml` | deleted |\n| `recipes/tool-1.toml` | deleted |\n| `recipes/tool-2.toml` | deleted |\nthe end\n')
+  })
+
+  test('a long table loses rows from the end; the note says how many and where the rest is', () => {
+    const doc = fitMarkdown(['## Title', { noun: 'files', head: ['file', 'action'], rows: rows(5000) }, 'after the table'], 10_000, 'The whole list is in the files output.')
+    expect(doc.length).toBeLessThanOrEqual(10_000)
+    const shown = doc.split('\n').filter((l) => l.startsWith('| `')).length
+    expect(shown).toBeGreaterThan(100)
+    expect(doc).toContain(`_Left out to stay within GitHub's limit of 10,000 characters: ${(5000 - shown).toLocaleString('en')} of 5,000 files, 1 later section. The whole list is in the files output._`)
+    expect(doc).not.toContain('after the table')
+    // Still one table: every shown row is a whole row.
+    expect(marked.parse(doc) as string).toContain(`<td><code>recipes/tool-${shown - 1}.toml</code></td>`)
+  })
+
+  test('bytes, not characters, for the job summary', () => {
+    const wide = Array.from({ length: 2000 }, () => [md('ünïcødé ✓ 🍺'.repeat(4))])
+    const doc = fitMarkdown([{ noun: 'rows', head: ['x'], rows: wide }], 20_000, 'see outputs', utf8Bytes)
+    expect(utf8Bytes(doc)).toBeLessThanOrEqual(20_000)
+    expect(doc).toMatch(/limit of 20,000 bytes: [\d,]+ of 2,000 rows\. see outputs/)
+  })
+
+  test.each([
+    ['ascii', 'abc', 3],
+    ['two-byte', 'ü', 2],
+    ['three-byte', '✓', 3],
+    ['four-byte (a surrogate pair)', '🍺', 4]
+  ])('utf8Bytes: %s', (_n, text, bytes) => expect(utf8Bytes(text)).toBe(bytes))
+
+  test('truncateMarkdown cuts at a line, closes an open fence, and says how much is missing', () => {
+    const text = '## Intended change\n\n```json\n' + '{"k": 1}\n'.repeat(5000) + '```\n'
+    const cut = truncateMarkdown(text, 4_000, 'The log has the rest.')
+    expect(cut.length).toBeLessThanOrEqual(4_000)
+    expect(cut).toMatch(/\n```\n\n_Cut to stay within GitHub's limit of 4,000 characters: [\d,]+ more lines\. The log has the rest\._\n$/)
+    const html = marked.parse(cut) as string
+    expect(html).toContain('<pre><code class="language-json">')
+    expect(html).toContain('<em>Cut to stay within')
+    expect(truncateMarkdown('short\n', 4_000, 'x')).toBe('short\n')
+  })
 })

@@ -146,3 +146,111 @@ export function details(summary: string, body: string): string {
 export function mention(login: string): string {
   return /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(login) ? `@${login}` : md(`@${login}`)
 }
+
+// ---------------------------------------------------------------------------
+// Budgets: GitHub refuses a pull request, issue or comment body over 65,536 characters, and
+// cuts a step's job summary at 1 MiB. A long list is shortened to fit, and the reader is told
+// how much was left out and where the whole of it is.
+
+/** The most characters GitHub accepts in a pull request, issue or comment body. */
+export const BODY_LIMIT = 65_536
+/** The most bytes of job summary GitHub shows for one step. */
+export const SUMMARY_LIMIT = 1024 * 1024
+
+export type Measure = (text: string) => number
+export const characters: Measure = (text) => text.length
+export const utf8Bytes: Measure = (text) => {
+  let n = 0
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4
+  }
+  return n
+}
+
+/** A table that may be shortened to fit: rows are dropped from the end. */
+export interface TableSection {
+  /** What a row is, for the note: e.g. "files". */
+  noun: string
+  head: readonly string[]
+  rows: ReadonlyArray<readonly string[]>
+}
+export type Section = string | TableSection
+
+/** Room kept for the note that says what was left out. */
+const NOTE_ROOM = 400
+
+/**
+ * Joins `sections` (Markdown text, or tables) into one document of at most
+ * `limit` (by `measure`). When they do not fit, tables lose rows from the end
+ * and later sections are left out; a final note says how much was left out and
+ * `where` the whole of it is.
+ */
+export function fitMarkdown(sections: readonly Section[], limit: number, where: string, measure: Measure = characters): string {
+  const room = limit - NOTE_ROOM
+  let out = ''
+  let used = 0
+  const left: string[] = []
+  let sectionsLeft = 0
+  const add = (text: string): boolean => {
+    const n = measure(text)
+    if (used + n > room) return false
+    out += text
+    used += n
+    return true
+  }
+  for (const s of sections) {
+    if (left.length > 0 || sectionsLeft > 0) {
+      if (typeof s === 'string') sectionsLeft++
+      else left.push(`${s.rows.length.toLocaleString('en')} ${s.noun}`)
+      continue
+    }
+    if (typeof s === 'string') {
+      if (!add(s.endsWith('\n') ? s : s + '\n')) sectionsLeft++
+      continue
+    }
+    const lines = table(s.head, s.rows).split('\n')
+    // A blank line before the table, so that it never continues a paragraph; then header and separator, then as many rows as fit.
+    const gap = out === '' || out.endsWith('\n\n') ? '' : out.endsWith('\n') ? '\n' : '\n\n'
+    if (!add(gap + lines.slice(0, 2).join('\n') + '\n')) {
+      left.push(`${s.rows.length.toLocaleString('en')} ${s.noun}`)
+      continue
+    }
+    let shown = 0
+    for (const line of lines.slice(2, 2 + s.rows.length)) {
+      if (!add(line + '\n')) break
+      shown++
+    }
+    if (shown < s.rows.length) left.push(`${(s.rows.length - shown).toLocaleString('en')} of ${s.rows.length.toLocaleString('en')} ${s.noun}`)
+  }
+  if (left.length === 0 && sectionsLeft === 0) return out
+  const parts = [...left, ...(sectionsLeft > 0 ? [`${sectionsLeft} later section${sectionsLeft === 1 ? '' : 's'}`] : [])]
+  return `${out}\n_Left out to stay within GitHub's limit of ${limit.toLocaleString('en')}${measure === utf8Bytes ? ' bytes' : ' characters'}: ${parts.join(', ')}. ${where}_\n`
+}
+
+/**
+ * The last resort for a document built without sections: cut at a line
+ * boundary within `limit`, close a code fence left open, and say so.
+ */
+export function truncateMarkdown(text: string, limit: number, where: string, measure: Measure = characters): string {
+  if (measure(text) <= limit) return text
+  const lines = text.split('\n')
+  let out = ''
+  let used = 0
+  let fence = ''
+  let kept = 0
+  for (const line of lines) {
+    const n = measure(line + '\n')
+    if (used + n > limit - NOTE_ROOM) break
+    out += line + '\n'
+    used += n
+    kept++
+    const m = /^ {0,3}(`{3,}|~{3,})/.exec(line)
+    if (m) {
+      if (fence === '') fence = m[1]!
+      else if (m[1]![0] === fence[0] && m[1]!.length >= fence.length && line.trim() === m[1]) fence = ''
+    }
+  }
+  if (fence !== '') out += fence + '\n'
+  return `${out}\n_Cut to stay within GitHub's limit of ${limit.toLocaleString('en')}${measure === utf8Bytes ? ' bytes' : ' characters'}: ${(lines.length - kept).toLocaleString('en')} more lines. ${where}_\n`
+}

@@ -7,7 +7,7 @@
 
 import path from 'node:path'
 import * as core from '@actions/core'
-import { parseList, parseTimestamp } from '@batch-ops/core'
+import { SUMMARY_LIMIT, parseList, parseTimestamp, truncateMarkdown, utf8Bytes } from '@batch-ops/core'
 
 /** A problem with how the action was called: the message says which input and what to do. */
 export class InputError extends Error {
@@ -148,7 +148,9 @@ export async function writeSummary(markdown: string): Promise<void> {
     log.debug('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
     return
   }
-  await core.summary.addRaw(markdown, true).write()
+  // GitHub shows 1 MiB of summary per step; a longer one is cut at a line, with a note (the actions keep theirs shorter).
+  const fitted = truncateMarkdown(markdown, SUMMARY_LIMIT, "The step's outputs and log have the rest.", utf8Bytes)
+  await core.summary.addRaw(fitted, true).write()
 }
 
 /** Fails the step: an error annotation and exit code 1. */
