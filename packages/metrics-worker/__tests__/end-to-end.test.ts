@@ -121,6 +121,9 @@ const runs = async (batch: string): Promise<Array<Record<string, unknown>>> =>
 const resultRows = async (batch: string): Promise<number> =>
   (await w.db.prepare('SELECT COUNT(*) AS n FROM recipe_results WHERE batch_run_id IN (SELECT id FROM batch_runs WHERE batch_id = ?)').bind(batch).first<{ n: number }>())!.n
 
+const resultIds = async (batch: string): Promise<number[]> =>
+  (await w.db.prepare('SELECT id FROM recipe_results WHERE batch_run_id IN (SELECT id FROM batch_runs WHERE batch_id = ?) ORDER BY id').bind(batch).all<{ id: number }>()).results.map((r) => r.id)
+
 /** D1 holds exactly `lines` for the batch: one run per ecosystem, its results in order, nothing else. */
 async function expectStored(batch: string, lines: Line[]): Promise<void> {
   const ecosystems = [...new Set(lines.map((l) => l.ecosystem))]
@@ -186,6 +189,7 @@ test('retries are safe: a failed upload stores nothing; re-running the job store
   expect(run.outputs.uploaded).toBe('true')
   await expectStored(batch, RESULTS)
   const first = await runs(batch)
+  const firstResults = await resultIds(batch)
 
   // And again (a second re-run): still once.
   run = await recordBatch(r, batch, file, { persist: 'false' })
@@ -198,5 +202,39 @@ test('retries are safe: a failed upload stores nothing; re-running the job store
   expectExit(run, 0)
   expect(run.outputs.uploaded).toBe('true')
   await expectStored(batch, changed)
-  expect((await runs(batch)).map((x) => x.id)).not.toEqual(first.map((x) => x.id)) // new rows, old ones gone
+  // Each ecosystem's run is updated in place (it keeps its id); its results are new rows, the old ones gone.
+  expect((await runs(batch)).map((x) => x.id)).toEqual(first.map((x) => x.id))
+  expect(Math.min(...(await resultIds(batch)))).toBeGreaterThan(Math.max(...firstResults))
+})
+
+test('a stale upload: the Worker answers 409 and keeps the newer run; record-batch notes it, does not retry, and sends the bodies after it', async () => {
+  const batch = '2026-03-04-009'
+  // A newer npm run of the batch is stored already (completed at 11:00; record-batch's run below completes at 10:00).
+  const newer = {
+    batch_id: batch,
+    ecosystem: 'npm',
+    started_at: '2026-03-04T10:30:00Z',
+    completed_at: '2026-03-04T11:00:00Z',
+    total_recipes: 1,
+    passed: 1,
+    failed: 0,
+    skipped: 0,
+    success_rate: 1,
+    results: [{ recipe_name: 'left-pad', ecosystem: 'npm', result: 'passed' }]
+  }
+  expect((await w.request('POST', '/batch-metrics', { body: newer })).status).toBe(201)
+
+  const r = await repo()
+  const run = await recordBatch(r, batch, await resultsFile(r, RESULTS))
+  expectExit(run, 0) // advisory
+  // Every body is stored or has a newer version stored: the upload did its job.
+  expect(run.outputs.uploaded).toBe('true')
+  const notes = run.annotations.filter((a) => a.props.title === 'record-batch upload')
+  expect(notes.map((n) => [n.level, n.message])).toEqual([['notice', 'Metrics upload: npm: the Worker keeps a newer version of this run (409); nothing was changed there.']])
+  // The bodies go in order of first appearance: homebrew is stored, npm keeps the newer run, cask is stored after it.
+  expect((await runs(batch)).map((x) => [x.ecosystem, x.completed_at])).toEqual([
+    ['npm', '2026-03-04T11:00:00Z'],
+    ['homebrew', NOW],
+    ['cask', NOW]
+  ])
 })

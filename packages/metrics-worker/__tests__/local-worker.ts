@@ -16,6 +16,8 @@ import ts from 'typescript'
 export const workerRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export const TOKEN = 'mtok-LOCAL-test-secret-0123456789abcdef'
+/** A read-only token (METRICS_READ_TOKEN) for the tests that give the Worker one. */
+export const READ_TOKEN = 'mtok-LOCAL-read-only-fedcba9876543210'
 
 type D1 = Awaited<ReturnType<Miniflare['getD1Database']>>
 
@@ -26,6 +28,8 @@ export interface LocalWorker {
   db: D1
   /** A request to the Worker, with the token unless `token: null`. */
   request(method: string, pathname: string, o?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<WorkerAnswer>
+  /** Runs the Worker's scheduled() handler as a cron trigger would, at `scheduledTime`. */
+  scheduled(scheduledTime: Date, cron?: string): Promise<{ outcome: string }>
   dispose(): Promise<void>
 }
 
@@ -132,8 +136,10 @@ export async function applyMigrations(db: D1): Promise<string[]> {
 }
 
 export interface StartOptions {
-  /** METRICS_TOKEN; '' leaves the secret unset. */
+  /** METRICS_WRITE_TOKEN (and READ_TOKEN as METRICS_READ_TOKEN); '' leaves both secrets unset. Ignored when `bindings` is given. */
   token?: string
+  /** The Worker's secrets and vars, instead of the token above (e.g. METRICS_READ_TOKEN, RETENTION_DAYS). */
+  bindings?: Record<string, string>
   /** Apply the migrations (default true). */
   migrate?: boolean
 }
@@ -148,7 +154,7 @@ export async function startWorker(o: StartOptions = {}): Promise<LocalWorker> {
     compatibilityDate,
     d1Databases: { DB: 'batch-metrics-test' },
     d1Persist: false,
-    bindings: token === '' ? {} : { METRICS_TOKEN: token },
+    bindings: o.bindings ?? (token === '' ? {} : { METRICS_WRITE_TOKEN: token, METRICS_READ_TOKEN: READ_TOKEN }),
     host: '127.0.0.1',
     port: 0,
     // Placeholder request.cf values: never fetched from Cloudflare.
@@ -190,7 +196,11 @@ export async function startWorker(o: StartOptions = {}): Promise<LocalWorker> {
     }
     return { status: res.status, headers: res.headers, body: parsed, ms }
   }
-  return { mf, url, db, request, dispose: () => mf.dispose() }
+  const scheduled: LocalWorker['scheduled'] = async (scheduledTime, cron = '17 3 * * *') => {
+    const worker = await mf.getWorker()
+    return worker.scheduled({ scheduledTime, cron })
+  }
+  return { mf, url, db, request, scheduled, dispose: () => mf.dispose() }
 }
 
 // ---------------------------------------------------------------------------

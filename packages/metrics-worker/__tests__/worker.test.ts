@@ -73,13 +73,13 @@ describe('the token (401)', () => {
     expect((await w.request('GET', p)).status).not.toBe(401)
   })
 
-  test('a Worker without the METRICS_TOKEN secret refuses everything, and says why', async () => {
+  test('a Worker without any token secret refuses everything, and says why', async () => {
     const bare = await startWorker({ token: '' })
     try {
       for (const token of [null, '', 'anything']) {
         const r = await bare.request('POST', '/batch-metrics', { body: body(rows(1)), token })
         expect(r.status).toBe(500)
-        expect(r.body.error).toMatch(/no METRICS_TOKEN secret/)
+        expect(r.body.error).toMatch(/no METRICS_WRITE_TOKEN secret/)
       }
       expect(await countRows(bare.db, 'batch_runs')).toBe(0)
     } finally {
@@ -136,7 +136,8 @@ describe('validation (400 with the reason)', () => {
   })
 
   test.each<[string, unknown, RegExp]>([
-    ['the body is not JSON', '{"batch_id": ', /^the body is not valid JSON/],
+    ['the body is not JSON', '{"batch_id": x}', /^the body is not valid JSON: unexpected "x" at character 13, where a value should be \(in batch_id\)/],
+    ['the body is cut short', '{"batch_id": ', /^incomplete body: the JSON text ends after 13 characters/],
     ['the body is an array', [valid()], /^the body must be a JSON object/],
     ['the body is empty', '', /^the body is not valid JSON/],
     ['batch_id missing', without('batch_id'), /^batch_id must be 1 to 128 letters, digits.*\(found undefined\)/],
@@ -160,7 +161,7 @@ describe('validation (400 with the reason)', () => {
       { ...valid(), total_recipes: 5, skipped: 3 },
       /^results has 4 entries, but total_recipes is 5; results has 2 skipped and blocked, but the counts say 3$/
     ],
-    ['results tallied otherwise than the counts', { ...valid(), passed: 2, failed: 0 }, /^results has 1 passed, but the counts say 2; results has 1 failed, but the counts say 0$/],
+    ['results tallied otherwise than the counts', { ...valid(), passed: 2, failed: 0, success_rate: 1 }, /^results has 1 passed, but the counts say 2; results has 1 failed, but the counts say 0$/],
     ['success_rate above 1', { ...valid(), success_rate: 1.5 }, /^success_rate must be a number from 0 to 1 \(found 1.5\)/],
     ['success_rate below 0', { ...valid(), success_rate: -0.01 }, /^success_rate must be a number from 0 to 1/],
     ['success_rate a string', { ...valid(), success_rate: '0.5' }, /^success_rate must be a number from 0 to 1 \(found "0.5"\)/],
@@ -474,16 +475,16 @@ describe('reads', () => {
       const b = body(results, { batch_id: `${day}-001`, started_at: `${day}T06:00:00Z`, completed_at: `${day}T06:30:00Z` })
       expect((await w.request('POST', '/batch-metrics', { body: b })).status).toBe(201)
       // and another ecosystem in the same batches
-      expect((await w.request('POST', '/batch-metrics', { body: body(rows(2, 'rubygems', ['failed']), { batch_id: `${day}-001`, started_at: `${day}T06:00:00Z` }) })).status).toBe(201)
+      expect((await w.request('POST', '/batch-metrics', { body: body(rows(2, 'rubygems', ['failed']), { batch_id: `${day}-001`, started_at: `${day}T06:00:00Z`, completed_at: `${day}T06:40:00Z` }) })).status).toBe(201)
     }
   })
 
-  test('GET /batch-metrics/ecosystems/<eco>?since=: the ecosystem’s runs since then, oldest first, with their rates', async () => {
+  test('GET /batch-metrics/ecosystems/<eco>?since=: the ecosystem’s runs since then, newest first, with their rates', async () => {
     const r = await w.request('GET', '/batch-metrics/ecosystems/pypi?since=2026-05-03T00:00:00Z')
     expect(r.status).toBe(200)
-    expect(r.body).toMatchObject({ ecosystem: 'pypi', since: '2026-05-03T00:00:00Z', until: null, count: 3, truncated: false })
-    expect(r.body.runs.map((x: { batch_id: string }) => x.batch_id)).toEqual(['2026-05-03-001', '2026-05-04-001', '2026-05-05-001'])
-    expect(r.body.runs[0]).toEqual({
+    expect(r.body).toMatchObject({ ecosystem: 'pypi', since: '2026-05-03T00:00:00Z', until: null, order: 'desc', count: 3, truncated: false, next_cursor: null })
+    expect(r.body.runs.map((x: { batch_id: string }) => x.batch_id)).toEqual(['2026-05-05-001', '2026-05-04-001', '2026-05-03-001'])
+    expect(r.body.runs[2]).toEqual({
       batch_id: '2026-05-03-001',
       batch_run_id: expect.any(Number),
       started_at: '2026-05-03T06:00:00Z',
@@ -496,16 +497,18 @@ describe('reads', () => {
       macos_minutes: 3,
       linux_minutes: 4.5
     })
-    expect(r.body.runs.map((x: { success_rate: number }) => x.success_rate)).toEqual([0.75, 0.8, 0.8333])
+    expect(r.body.runs.map((x: { success_rate: number }) => x.success_rate)).toEqual([0.8333, 0.8, 0.75])
     expect(r.body.totals).toEqual({ runs: 3, passed: 12, failed: 3, skipped: 3, success_rate: 0.8 })
   })
 
-  test('since in another offset, until, limit', async () => {
+  test('since in another offset, until, limit; order=asc for oldest first', async () => {
     let r = await w.request('GET', `/batch-metrics/ecosystems/pypi?since=${encodeURIComponent('2026-05-02T08:00:00+02:00')}&until=2026-05-04T06:00:00Z`)
-    expect(r.body.runs.map((x: { batch_id: string }) => x.batch_id)).toEqual(['2026-05-02-001', '2026-05-03-001'])
+    expect(r.body.runs.map((x: { batch_id: string }) => x.batch_id)).toEqual(['2026-05-03-001', '2026-05-02-001'])
     expect(r.body.since).toBe('2026-05-02T06:00:00Z')
     r = await w.request('GET', '/batch-metrics/ecosystems/pypi?limit=2')
-    expect(r.body).toMatchObject({ count: 2, truncated: true, since: null })
+    expect(r.body).toMatchObject({ count: 2, truncated: true, since: null, next_cursor: expect.any(String) })
+    expect(r.body.runs.map((x: { batch_id: string }) => x.batch_id)).toEqual(['2026-05-05-001', '2026-05-04-001'])
+    r = await w.request('GET', '/batch-metrics/ecosystems/pypi?limit=2&order=asc')
     expect(r.body.runs.map((x: { batch_id: string }) => x.batch_id)).toEqual(['2026-05-01-001', '2026-05-02-001'])
   })
 

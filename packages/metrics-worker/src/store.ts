@@ -1,48 +1,56 @@
 // D1: the statements that store an upload and answer the reads.
 
-import { RUN_COLUMNS, RUN_STATEMENTS, uploadStatements } from './sql.js'
+import { encodeCursor } from './cursor.js'
+import { PRIOR_STATEMENT, RUN_SELECT, RUN_STATEMENTS, UPSERT_STATEMENT, ratesStatement, uploadStatements } from './sql.js'
 import type { BatchUpload, RatesQuery, ResultKind } from './validate.js'
 
-export interface Stored {
-  batch_run_id: number
-  results: number
-  /** An earlier upload of the same batch and ecosystem was replaced. */
-  replaced: boolean
-}
+export type StoreOutcome =
+  | {
+      stored: true
+      batch_run_id: number
+      results: number
+      /** An earlier upload of the same batch and ecosystem was replaced. */
+      replaced: boolean
+    }
+  | {
+      /** A newer upload of the same batch and ecosystem is stored; nothing changed. */
+      stored: false
+      batch_run_id: number
+      stored_completed_at: string | null
+    }
 
-/** Stores one upload atomically (one D1 batch); throws when D1 refuses any statement, and then nothing is stored. */
-export async function storeUpload(db: D1Database, u: BatchUpload): Promise<Stored> {
-  const statements = uploadStatements(u)
-  const done = await db.batch<{ id: number }>(statements.map((s) => db.prepare(s.sql).bind(...s.params)))
-  const id = done[2]?.results[0]?.id
-  if (typeof id !== 'number') throw new Error('the run insert returned no id')
-  const results = done.slice(RUN_STATEMENTS).reduce((n, r) => n + (r.meta.changes ?? 0), 0)
-  return { batch_run_id: id, results, replaced: (done[1]?.meta.changes ?? 0) > 0 }
+/**
+ * Stores one upload atomically (one D1 batch, one transaction), unless the stored
+ * run of the same batch and ecosystem is newer (by completed_at) and `replace` is
+ * not set; throws when D1 refuses any statement, and then nothing is stored.
+ */
+export async function storeUpload(db: D1Database, u: BatchUpload, replace = false): Promise<StoreOutcome> {
+  const statements = uploadStatements(u, replace)
+  const done = await db.batch<Record<string, unknown>>(statements.map((s) => db.prepare(s.sql).bind(...s.params)))
+  const prior = done[PRIOR_STATEMENT]?.results[0] as { id: number; completed_at: string | null } | undefined
+  const id = (done[UPSERT_STATEMENT]?.results[0] as { id?: unknown } | undefined)?.id
+  if (typeof id === 'number') {
+    const results = done.slice(RUN_STATEMENTS).reduce((n, r) => n + (r.meta.changes ?? 0), 0)
+    return { stored: true, batch_run_id: id, results, replaced: prior !== undefined }
+  }
+  if (!prior) throw new Error('the run upsert wrote nothing, and there was no stored run')
+  return { stored: false, batch_run_id: prior.id, stored_completed_at: prior.completed_at }
 }
 
 /** A stored run: the upload's columns and the run's id. */
 export type RunRow = Omit<BatchUpload, 'results'> & { batch_run_id: number }
 
-const RUN_SELECT = `SELECT id AS batch_run_id, ${RUN_COLUMNS} FROM batch_runs`
-
-/** Runs of one ecosystem, oldest first (by started_at, then id), at most `limit`; `truncated` when there were more. */
-export async function ratesOf(db: D1Database, q: RatesQuery): Promise<{ runs: RunRow[]; truncated: boolean }> {
-  const where = ['ecosystem = ?']
-  const params: Array<string | number> = [q.ecosystem]
-  if (q.since !== null) {
-    where.push('started_at >= ?')
-    params.push(q.since)
-  }
-  if (q.until !== null) {
-    where.push('started_at < ?')
-    params.push(q.until)
-  }
-  params.push(q.limit + 1)
+/** One page of an ecosystem's runs, in the query's order; next_cursor when there are more. */
+export async function ratesOf(db: D1Database, q: RatesQuery): Promise<{ runs: RunRow[]; next_cursor: string | null }> {
+  const s = ratesStatement(q)
   const { results } = await db
-    .prepare(`${RUN_SELECT} WHERE ${where.join(' AND ')} ORDER BY started_at, id LIMIT ?`)
-    .bind(...params)
+    .prepare(s.sql)
+    .bind(...s.params)
     .all<RunRow>()
-  return { runs: results.slice(0, q.limit), truncated: results.length > q.limit }
+  const runs = results.slice(0, q.limit)
+  const last = runs.at(-1)
+  const next_cursor = results.length > q.limit && last ? encodeCursor({ order: q.order, started_at: last.started_at, id: last.batch_run_id }) : null
+  return { runs, next_cursor }
 }
 
 export interface RunWithResults extends RunRow {

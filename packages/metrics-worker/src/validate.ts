@@ -2,21 +2,55 @@
 // (docs/contract.md §6, the body record-batch's uploadBodies() builds) and the query
 // parameters of the read endpoints. Pure: no Workers API, so it runs anywhere.
 
+import { type Cursor, decodeCursor } from './cursor.js'
+import { type ParsedResult, parseUploadJson } from './json.js'
+
+/**
+ * What the body limit is made of. A result as record-batch sends it
+ * (uploadBodies: recipe_name, ecosystem, result, error_category, error_message,
+ * duration_seconds) costs, apart from its free texts, at most 201 bytes: 101 of
+ * keys, quotes, colons, commas and braces; 7 for "blocked", the longest kind; 21
+ * for a duration (the longest a number of 0 to 10,000,000 prints as, e.g.
+ * 1.2345678901234567e-7); 64 for the ecosystem at its limit; 8 for the two
+ * messages as null. The free texts (recipe_name, error_category, error_message,
+ * platform) may each be long (256, 128, 8,192, 128 characters), but not all at
+ * once in 50,000 results: that alone would be 400 MB. They share 50 bytes a
+ * result on average: names are package names (a median of about 10 characters),
+ * messages come only with failures. The top-level fields, at their widest, are
+ * 530 bytes.
+ */
+export const BODY_BUDGET = {
+  envelopeBytes: 1024,
+  resultFixedBytes: 201,
+  resultTextBytes: 50
+} as const
+
 /** Every limit the Worker enforces; a violation is a 400 naming the limit. */
 export const LIMITS = {
-  /** Request body, in bytes. 50,000 results with long messages stay well inside. */
-  bodyBytes: 16 * 1024 * 1024,
+  /**
+   * Request body, in bytes: 12 MiB, the budget of 50,000 results (1,024 + 50,000
+   * × (201 + 50) = 12,551,024 bytes) rounded up to a MiB. Its cost in memory is
+   * bounded by the parser (json.ts) and measured (memory.test.ts).
+   */
+  bodyBytes: 12 * 1024 * 1024,
   /** Results in one upload (one batch, one ecosystem). */
   results: 50_000,
   batchId: 128,
   recipeName: 256,
   errorCategory: 128,
   errorMessage: 8192,
+  platform: 128,
   /** Counts (total_recipes, passed, failed, skipped). */
   count: 10_000_000,
   /** macos_minutes, linux_minutes. */
   minutes: 10_000_000,
   durationSeconds: 10_000_000,
+  /** success_rate may differ from passed / (passed + failed) by this much: record-batch rounds it to 4 decimals. */
+  rateTolerance: 0.00005,
+  /** No timestamp before this. */
+  earliest: '2020-01-01T00:00:00Z',
+  /** No timestamp more than this ahead of the Worker's clock, in ms (a day: clocks and time zones that are off). */
+  aheadMs: 86_400_000,
   /** Problems listed in one 400 answer. */
   problems: 20,
   /** Rows one read answers with (GET …/ecosystems/<eco>?limit=). */
@@ -78,6 +112,11 @@ export function normalizeTimestamp(s: string): string | null {
   if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || se > 60) return null
   const ms = Date.parse(s.replace(' ', 'T'))
   if (Number.isNaN(ms)) return null
+  return isoSeconds(ms)
+}
+
+/** A time in ms as `YYYY-MM-DDTHH:MM:SSZ` (sub-second digits dropped). */
+export function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
@@ -88,6 +127,7 @@ function describe(v: unknown): string {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const round4 = (x: number): number => Math.round(x * 10000) / 10000
 
 class Problems {
   readonly list: string[] = []
@@ -99,6 +139,26 @@ class Problems {
   }
 }
 
+/** The index of the first UTF-16 code unit of `s` that is a lone surrogate, or -1 when `s` is well-formed Unicode. */
+export function loneSurrogate(s: string): number {
+  if (!/[\uD800-\uDFFF]/.test(s)) return -1
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xdc00 && c <= 0xdfff) return i
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1)
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return i
+      i++
+    }
+  }
+  return -1
+}
+
+/**
+ * A text field: a string, within its length, well-formed Unicode (no lone
+ * surrogate, which could not be stored as UTF-8 and would come back as U+FFFD),
+ * without NUL (which hides the rest of the string from SQLite's string functions).
+ */
 function text(p: Problems, where: string, v: unknown, max: number, nonEmpty: boolean): string | undefined {
   if (typeof v !== 'string') {
     p.add(`${where} must be a string (found ${describe(v)})`)
@@ -112,12 +172,22 @@ function text(p: Problems, where: string, v: unknown, max: number, nonEmpty: boo
     p.add(`${where} is ${v.length} characters long (the limit is ${max})`)
     return undefined
   }
+  const lone = loneSurrogate(v)
+  if (lone !== -1) {
+    p.add(`${where} is not well-formed Unicode (a lone surrogate at index ${lone}, U+${v.charCodeAt(lone).toString(16).toUpperCase()}); send text as UTF-8 or as escapes of whole characters`)
+    return undefined
+  }
+  const nul = v.indexOf('\u0000')
+  if (nul !== -1) {
+    p.add(`${where} contains a NUL (U+0000) at index ${nul}; text may not hold one`)
+    return undefined
+  }
   return v
 }
 
-function optionalText(p: Problems, where: string, v: unknown, max: number): string | null | undefined {
+function optionalText(p: Problems, where: string, v: unknown, max: number, nonEmpty = false): string | null | undefined {
   if (v === undefined || v === null) return null
-  return text(p, where, v, max, false)
+  return text(p, where, v, max, nonEmpty)
 }
 
 function count(p: Problems, where: string, v: unknown): number | undefined {
@@ -136,15 +206,30 @@ function amount(p: Problems, where: string, v: unknown, max: number): number | u
   return v
 }
 
-function timestamp(p: Problems, where: string, v: unknown): string | undefined {
-  if (typeof v !== 'string' || normalizeTimestamp(v) === null) {
+/** An RFC 3339 timestamp, normalized, from 2020 to a day ahead of `now`. */
+function timestamp(p: Problems, where: string, v: unknown, now: number): string | undefined {
+  const t = typeof v === 'string' ? normalizeTimestamp(v) : null
+  if (t === null) {
     p.add(`${where} must be an RFC 3339 timestamp such as 2026-03-04T10:00:00Z (found ${describe(v)})`)
     return undefined
   }
-  return normalizeTimestamp(v)!
+  if (t < LIMITS.earliest) {
+    p.add(`${where} ${t} is before ${LIMITS.earliest}, the earliest the Worker accepts`)
+    return undefined
+  }
+  if (Date.parse(t) > now + LIMITS.aheadMs) {
+    p.add(`${where} ${t} is more than a day ahead of the Worker's clock (${isoSeconds(now)})`)
+    return undefined
+  }
+  return t
 }
 
-function resultRow(p: Problems, i: number, raw: unknown, ecosystem: string | undefined): ResultRow | undefined {
+interface CheckedResult {
+  row: ResultRow
+  platform: string | null
+}
+
+function resultRow(p: Problems, i: number, raw: ParsedResult | unknown, ecosystem: string | undefined): CheckedResult | undefined {
   const where = `results[${i}]`
   if (!isObject(raw)) {
     p.add(`${where} must be a JSON object (found ${describe(raw)})`)
@@ -163,21 +248,68 @@ function resultRow(p: Problems, i: number, raw: unknown, ecosystem: string | und
   }
   const category = optionalText(p, `${where}.error_category`, raw.error_category, LIMITS.errorCategory)
   const message = optionalText(p, `${where}.error_message`, raw.error_message, LIMITS.errorMessage)
+  const platform = optionalText(p, `${where}.platform`, raw.platform, LIMITS.platform, true)
   const d = raw.duration_seconds
   const duration = d === undefined || d === null ? 0 : amount(p, `${where}.duration_seconds`, d, LIMITS.durationSeconds)
-  if (p.list.length > before || recipe === undefined || eco === undefined || category === undefined || message === undefined || duration === undefined) {
+  if (
+    p.list.length > before ||
+    recipe === undefined ||
+    eco === undefined ||
+    category === undefined ||
+    message === undefined ||
+    platform === undefined ||
+    duration === undefined
+  ) {
     return undefined
   }
-  return { recipe_name: recipe, ecosystem: eco, result: kind as ResultKind, error_category: category, error_message: message, duration_seconds: duration }
+  return {
+    row: { recipe_name: recipe, ecosystem: eco, result: kind as ResultKind, error_category: category, error_message: message, duration_seconds: duration },
+    platform
+  }
 }
 
 /**
- * Validates an upload body: every field's type and range, the sizes, and that
- * the counts add up (passed + failed + skipped = total_recipes; with results,
- * as many results as total_recipes, tallied by kind as in the counts, where
- * `skipped` counts skipped and blocked results). Unknown fields are ignored.
+ * A recipe appears once per run, or once per platform: the same recipe_name
+ * again is refused unless its `platform` differs from every other of that name
+ * (no platform counts as one value of its own). Keyed on the name itself, so the
+ * check costs a map entry per result and no new strings.
  */
-export function validateUpload(body: unknown): Validated<BatchUpload> {
+class Repeats {
+  /** recipe_name → the index of its first result, or, once it has several, platform (null: none) → index. */
+  private readonly seen = new Map<string, number | Map<string | null, number>>()
+  private readonly platforms: Array<string | null> = []
+
+  /** The index of an earlier result of the same recipe and platform, else -1 (and `i` is recorded). */
+  check(i: number, name: string, platform: string | null): number {
+    this.platforms[i] = platform
+    const entry = this.seen.get(name)
+    if (entry === undefined) {
+      this.seen.set(name, i)
+      return -1
+    }
+    let byPlatform: Map<string | null, number>
+    if (typeof entry === 'number') {
+      byPlatform = new Map([[this.platforms[entry] ?? null, entry]])
+      this.seen.set(name, byPlatform)
+    } else byPlatform = entry
+    const earlier = byPlatform.get(platform)
+    if (earlier !== undefined) return earlier
+    byPlatform.set(platform, i)
+    return -1
+  }
+}
+
+/**
+ * Validates an upload body (as parseUploadJson gives it) at `now`: every field's
+ * type and range, the sizes, text that is well-formed and NUL-free, timestamps in
+ * order and from 2020 to a day ahead, and that the parts agree: passed + failed +
+ * skipped = total_recipes; success_rate = passed / (passed + failed) within the
+ * rounding to 4 decimals (0 when nothing passed or failed); with results, as many
+ * results as total_recipes, tallied by kind as in the counts (`skipped` counts
+ * skipped and blocked results), and no recipe twice unless on distinct platforms.
+ * Unknown fields are ignored.
+ */
+export function validateUpload(body: unknown, now: number = Date.now()): Validated<BatchUpload> {
   const p = new Problems()
   if (!isObject(body)) return { ok: false, problems: [`the body must be a JSON object (found ${describe(body)})`] }
 
@@ -189,8 +321,11 @@ export function validateUpload(body: unknown): Validated<BatchUpload> {
   if (typeof body.ecosystem !== 'string' || !ECOSYSTEM_PATTERN.test(body.ecosystem)) {
     p.add(`ecosystem must be a lower-case ecosystem name such as homebrew (found ${describe(body.ecosystem)})`)
   } else ecosystem = body.ecosystem
-  const startedAt = timestamp(p, 'started_at', body.started_at)
-  const completedAt = body.completed_at === undefined || body.completed_at === null ? null : timestamp(p, 'completed_at', body.completed_at)
+  const startedAt = timestamp(p, 'started_at', body.started_at, now)
+  const completedAt = body.completed_at === undefined || body.completed_at === null ? null : timestamp(p, 'completed_at', body.completed_at, now)
+  if (startedAt !== undefined && typeof completedAt === 'string' && completedAt < startedAt) {
+    p.add(`completed_at ${completedAt} is before started_at ${startedAt}`)
+  }
   const total = count(p, 'total_recipes', body.total_recipes)
   const passed = count(p, 'passed', body.passed)
   const failed = count(p, 'failed', body.failed)
@@ -202,6 +337,14 @@ export function validateUpload(body: unknown): Validated<BatchUpload> {
   if (total !== undefined && passed !== undefined && failed !== undefined && skipped !== undefined && passed + failed + skipped !== total) {
     p.add(`the counts do not add up: passed ${passed} + failed ${failed} + skipped ${skipped} = ${passed + failed + skipped}, but total_recipes is ${total}`)
   }
+  if (rate !== undefined && passed !== undefined && failed !== undefined) {
+    const attempts = passed + failed
+    if (attempts === 0 && rate !== 0) {
+      p.add(`success_rate is ${rate}, but nothing passed or failed, so it must be 0`)
+    } else if (attempts > 0 && Math.abs(rate - passed / attempts) > LIMITS.rateTolerance + 1e-9) {
+      p.add(`success_rate is ${rate}, but passed / (passed + failed) = ${passed} / ${attempts} = ${round4(passed / attempts)} (to 4 decimals)`)
+    }
+  }
 
   let results: ResultRow[] | null = null
   if (body.results !== undefined && body.results !== null) {
@@ -210,12 +353,21 @@ export function validateUpload(body: unknown): Validated<BatchUpload> {
     else {
       results = []
       const tally: Record<ResultKind, number> = { passed: 0, failed: 0, skipped: 0, blocked: 0 }
+      const repeats = new Repeats()
       for (let i = 0; i < body.results.length && !p.full; i++) {
-        const row = resultRow(p, i, body.results[i], ecosystem)
-        if (row) {
-          results.push(row)
-          tally[row.result]++
+        const checked = resultRow(p, i, body.results[i], ecosystem)
+        if (!checked) continue
+        const { row, platform } = checked
+        const earlier = repeats.check(i, row.recipe_name, platform)
+        if (earlier !== -1) {
+          p.add(
+            `results[${i}] repeats results[${earlier}]: recipe ${describe(row.recipe_name)} ${platform === null ? '(no platform)' : `on platform ${describe(platform)}`} ` +
+              'is in this run more than once (a recipe may appear once per run, or once per platform, each with a distinct platform)'
+          )
+          continue
         }
+        results.push(row)
+        tally[row.result]++
       }
       if (results.length === body.results.length) {
         if (total !== undefined && results.length !== total) {
@@ -250,14 +402,30 @@ export function validateUpload(body: unknown): Validated<BatchUpload> {
   }
 }
 
+/**
+ * An upload from the body's text, at `now`: parsed within an upload's shape
+ * (json.ts; a text that stops before its JSON does is an `incomplete body`), then validated.
+ */
+export function uploadFromText(text: string, now: number = Date.now()): Validated<BatchUpload> {
+  const parsed = parseUploadJson(text, LIMITS.results)
+  if (!parsed.ok) return { ok: false, problems: [parsed.problem] }
+  return validateUpload(parsed.value, now)
+}
+
+export type ReadOrder = 'desc' | 'asc'
+
 export interface RatesQuery {
   ecosystem: string
   since: string | null
   until: string | null
   limit: number
+  /** desc: newest first (the default); asc: oldest first. By started_at, then the run's id. */
+  order: ReadOrder
+  /** Where the previous page ended (its next_cursor); null for the first page. */
+  cursor: Cursor | null
 }
 
-/** GET /batch-metrics/ecosystems/<eco>?since=&until=&limit= */
+/** GET /batch-metrics/ecosystems/<eco>?since=&until=&limit=&order=&cursor= */
 export function validateRatesQuery(ecosystem: string, params: URLSearchParams): Validated<RatesQuery> {
   const p = new Problems()
   if (!ECOSYSTEM_PATTERN.test(ecosystem)) p.add(`the ecosystem must be a lower-case ecosystem name such as homebrew (found ${describe(ecosystem)})`)
@@ -276,11 +444,32 @@ export function validateRatesQuery(ecosystem: string, params: URLSearchParams): 
     limit = Number(l)
     if (!/^\d+$/.test(l) || limit < 1 || limit > LIMITS.readRows) p.add(`limit must be an integer from 1 to ${LIMITS.readRows} (found ${describe(l)})`)
   }
+  let order: ReadOrder = 'desc'
+  const o = params.get('order')
+  if (o === 'asc' || o === 'desc') order = o
+  else if (o !== null) p.add(`order must be desc (newest first, the default) or asc (oldest first) (found ${describe(o)})`)
+  let cursor: Cursor | null = null
+  const c = params.get('cursor')
+  if (c !== null) {
+    cursor = decodeCursor(c)
+    if (cursor === null) p.add(`cursor is not one this endpoint returned (found ${describe(c)}); pass a next_cursor as it came, or none for the first page`)
+    else if (cursor.order !== order) {
+      p.add(`cursor is from a walk in the other order (${cursor.order}); pass it with the order of the request that returned it`)
+    }
+  }
   if (p.list.length > 0) return { ok: false, problems: p.list }
-  return { ok: true, value: { ecosystem, since, until, limit } }
+  return { ok: true, value: { ecosystem, since, until, limit, order, cursor } }
 }
 
 export function validateBatchId(batchId: string): Validated<string> {
   if (!BATCH_ID_PATTERN.test(batchId)) return { ok: false, problems: [`the batch ID must be 1 to ${LIMITS.batchId} letters, digits, '.', '_', ':' or '-' (found ${describe(batchId)})`] }
   return { ok: true, value: batchId }
+}
+
+/** ?replace=true|false on POST /batch-metrics: whether an older upload may replace a newer one. */
+export function validateReplace(params: URLSearchParams): Validated<boolean> {
+  const v = params.get('replace')
+  if (v === null || v === 'false') return { ok: true, value: false }
+  if (v === 'true') return { ok: true, value: true }
+  return { ok: false, problems: [`replace must be true or false (found ${describe(v)})`] }
 }

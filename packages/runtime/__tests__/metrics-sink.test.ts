@@ -139,19 +139,28 @@ describe('uploadMetrics against a real server', () => {
     expect(seen).toHaveLength(1)
   })
 
-  test.each([400, 404, 409, 413, 422])('%i is not retried', async (code) => {
+  test.each([400, 404, 413, 422])('%i is not retried', async (code) => {
     const { base, seen } = await serve(status(code), status(201))
     const out = await uploadMetrics(endpoint(base), TOKEN, [BODY], FAST)
     expect(out.ok).toBe(false)
     expect(out.requests).toBe(1)
-    expect(out.error).toMatch(new RegExp(`^HTTP ${code} .*; not retried$`))
+    expect(out.error).toMatch(new RegExp(`^npm: HTTP ${code} .*; not retried$`))
     expect(out.error).not.toMatch(/metrics-token/)
     expect(seen).toHaveLength(1)
   })
 
-  test('a 4xx on a later body reports the bodies already sent', async () => {
-    const { base } = await serve(status(201), status(400))
-    expect(await uploadMetrics(endpoint(base), TOKEN, [{ n: 1 }, { n: 2 }, { n: 3 }], FAST)).toMatchObject({ ok: false, sent: 1, requests: 2 })
+  test('a body refused with a 4xx does not stop the others: each is sent, the refused one named', async () => {
+    const { base, seen } = await serve(status(201), status(400), status(201))
+    const out = await uploadMetrics(endpoint(base), TOKEN, [{ ecosystem: 'homebrew' }, { ecosystem: 'npm' }, { ecosystem: 'cask' }], FAST)
+    expect(out).toEqual({ ok: false, sent: 2, requests: 3, error: expect.stringMatching(/^npm: HTTP 400 .*; not retried$/) })
+    expect(seen).toHaveLength(3)
+  })
+
+  test('409: the Worker keeps a newer version of that run; not an error, noted, and the rest are sent', async () => {
+    const { base, seen } = await serve(status(201), status(409), status(201))
+    const out = await uploadMetrics(endpoint(base), TOKEN, [{ ecosystem: 'homebrew' }, { ecosystem: 'npm' }, { ecosystem: 'cask' }], FAST)
+    expect(out).toEqual({ ok: true, sent: 3, requests: 3, notes: ['npm: the Worker keeps a newer version of this run (409)'] })
+    expect(seen).toHaveLength(3)
   })
 
   test('5xx every time: gives up after maxAttempts', async () => {

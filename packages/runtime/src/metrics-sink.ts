@@ -18,12 +18,15 @@ export interface SinkOptions {
 }
 
 export interface UploadOutcome {
+  /** Every body is stored: accepted, or a newer version of it was there already. */
   ok: boolean
-  /** Bodies accepted. */
+  /** Bodies accepted (a 409 counts: the Worker keeps a newer version of that run). */
   sent: number
   requests: number
   /** Why it failed, safe to log (never contains the token). */
   error?: string
+  /** Bodies the Worker kept a newer version of (409), e.g. "npm: a newer run is stored". */
+  notes?: string[]
 }
 
 /** A request with less time than this before the deadline is not started. */
@@ -65,6 +68,16 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
   const backoff = o.backoffMs ?? 500
   let requests = 0
   let sent = 0
+  const refused: string[] = []
+  const notes: string[] = []
+  const label = (body: unknown): string => {
+    const eco = (body as { ecosystem?: unknown })?.ecosystem
+    return typeof eco === 'string' ? eco : `body ${bodies.indexOf(body) + 1}`
+  }
+  const outcome = (): UploadOutcome => {
+    const out: UploadOutcome = refused.length === 0 ? { ok: true, sent, requests } : { ok: false, sent, requests, error: refused.join('; ') }
+    return notes.length > 0 ? { ...out, notes } : out
+  }
   for (const body of bodies) {
     const payload = JSON.stringify(body)
     let lastError = ''
@@ -72,7 +85,7 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
     for (let attempt = 1; attempt <= o.maxAttempts && !done; attempt++) {
       const left = deadline - clock()
       // Too little time left for a request to mean anything: stop with the last real answer.
-      if (left < MIN_ATTEMPT_MS) return { ok: false, sent, requests, error: `gave up: the upload deadline of ${o.deadlineMs} ms passed (${lastError || 'no answer'})` }
+      if (left < MIN_ATTEMPT_MS) return { ...outcome(), ok: false, error: [...refused, `gave up: the upload deadline of ${o.deadlineMs} ms passed (${lastError || 'no answer'})`].join('; ') }
       requests++
       let retryWait: number | undefined
       try {
@@ -89,9 +102,20 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
           continue
         }
         lastError = redact(`HTTP ${res.status} ${res.statusText}`.trim(), token)
+        if (res.status === 409) {
+          // The Worker keeps the newest version of a run: a newer one of this body is stored. Not an error.
+          notes.push(`${label(body)}: the Worker keeps a newer version of this run (409)`)
+          done = true
+          sent++
+          continue
+        }
         if (res.status !== 429 && res.status < 500) {
-          const hint = res.status === 401 || res.status === 403 ? ' (check metrics-token)' : ''
-          return { ok: false, sent, requests, error: `${lastError}${hint}; not retried` }
+          // The token is the same for every body: no point in sending the rest.
+          if (res.status === 401 || res.status === 403) return { ...outcome(), ok: false, error: [...refused, `${lastError} (check metrics-token); not retried`].join('; ') }
+          // This body is refused; the others may still be stored.
+          refused.push(`${label(body)}: ${lastError}; not retried`)
+          done = true
+          continue
         }
         retryWait = retryAfterMs(res.headers.get('retry-after'))
       } catch (e) {
@@ -106,7 +130,7 @@ export async function uploadMetrics(url: string, token: string, bodies: readonly
         await sleep(Math.min(retryWait ?? random() * backoff * 2 ** (attempt - 1), Math.max(0, remaining)))
       }
     }
-    if (!done) return { ok: false, sent, requests, error: `gave up after ${o.maxAttempts} attempts (${lastError})` }
+    if (!done) return { ...outcome(), ok: false, error: [...refused, `gave up after ${o.maxAttempts} attempts (${lastError})`].join('; ') }
   }
-  return { ok: true, sent, requests }
+  return outcome()
 }
