@@ -1,0 +1,41 @@
+// npm run demo: the batch dashboard, built from the history the demo has just made
+// (actions/batch-dashboard, docs/contract.md §10).
+//
+// The demo's jobs push from checkouts of their own, so its work directory is behind origin: the
+// dashboard is built in a fresh clone of origin, which holds every record and the control file's
+// whole history (the trips and stops on the charts come from it). Time is pinned to the end of the
+// demo with BATCH_OPS_NOW, as every other step is.
+
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { describeRun, git, runAction } from '../test/harness.ts'
+
+/** Just after the demo's last step (Tuesday 12:45). */
+export const DEMO_DASHBOARD_NOW = '2026-03-03T13:00:00Z'
+
+/**
+ * Runs the bundled batch-dashboard on the demo repository whose work directory is `workDir`,
+ * writing `<outDir>/index.html`; returns that page's path.
+ */
+export async function demoDashboard(workDir: string, outDir: string, now: string = DEMO_DASHBOARD_NOW): Promise<string> {
+  const origin = (await git(['remote', 'get-url', 'origin'], workDir)).stdout.trim()
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'batch-ops-demo-dashboard-'))
+  try {
+    const clone = path.join(tmp, 'registry')
+    await git(['clone', '--quiet', origin, clone], tmp)
+    const head = (await git(['rev-parse', 'HEAD'], clone)).stdout.trim()
+    const run = await runAction('batch-dashboard', {
+      cwd: clone,
+      // The demo's history spans two days: a three-day window shows its batches apart.
+      inputs: { 'output-dir': path.resolve(outDir), title: 'batch-ops demo: the dashboard', days: '3' },
+      // The demo's repository is demo/registry, as in its other steps: run, manifest and rollback links point there.
+      env: { BATCH_OPS_NOW: now, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'demo/registry', GITHUB_SHA: head },
+      timeoutMs: 120_000
+    })
+    if (run.code !== 0 || !run.outputs.page) throw new Error(`batch-dashboard failed on the demo's history:\n${describeRun(run)}`)
+    return run.outputs.page
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+  }
+}
