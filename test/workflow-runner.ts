@@ -1,17 +1,23 @@
 // A small local runner for this repository's workflows, for the demo and the tests.
 //
 // It reads .github/workflows/<file>.yml, evaluates `${{ }}` expressions and
-// `if:` conditions, and runs each job's steps in order: `uses: ./actions/<name>`
-// runs the bundled action exactly as runAction does, `run:` runs bash with the
-// step's env and fresh GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, and
-// `uses: actions/checkout@…` brings the workspace up to date with origin. Matrix
-// jobs run one after another. It is not GitHub's runner: it supports what these
-// workflows use (contexts inputs, github, secrets, vars, needs, steps, matrix,
-// env; functions always, success, failure, cancelled, fromJSON, toJSON, format,
-// contains, startsWith, endsWith; operators ! == != && || and parentheses).
+// `if:` conditions, and runs the jobs in file order (each one's `needs` must come
+// before it) and each job's steps in order. Every job, and every leg of a matrix
+// (one after another), starts in an empty workspace of its own, as on a fresh
+// GitHub runner: `uses: actions/checkout@…` clones the origin of `cwd` into it,
+// and leaves it unable to push unless the job has `contents: write` and keeps the
+// credentials (`persist-credentials`). `uses: ./actions/<name>` runs the bundled
+// action exactly as runAction does; `run:` runs bash with the step's env and fresh
+// GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files; `actions/upload-artifact` and
+// `actions/download-artifact` copy a directory to and from a store of the run's
+// artifacts (by name; hidden files left out unless asked for). It is not GitHub's
+// runner: it supports what these workflows use (contexts inputs, github, secrets,
+// vars, needs, steps, matrix, runner, env; functions always, success, failure,
+// cancelled, fromJSON, toJSON, format, contains, startsWith, endsWith; operators
+// ! == != && || and parentheses; step `continue-on-error`).
 
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -85,6 +91,8 @@ function loosely(a: Value | undefined, b: Value | undefined): boolean {
 
 interface Status {
   failed: boolean
+  /** A job's needs did not all succeed (one was skipped): success() is false, failure() is not true. */
+  blocked?: boolean
 }
 
 export function evaluate(src: string, ctx: Context, status: Status = { failed: false }): Value {
@@ -101,7 +109,7 @@ export function evaluate(src: string, ctx: Context, status: Status = { failed: f
       case 'always':
         return true
       case 'success':
-        return !status.failed
+        return !status.failed && !status.blocked
       case 'failure':
         return status.failed
       case 'cancelled':
@@ -210,7 +218,7 @@ function condition(raw: unknown, ctx: Context, status: Status): boolean {
   if (raw === undefined) return !status.failed
   const src = String(raw).trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1')
   const statusFn = /\b(always|success|failure|cancelled)\s*\(/.test(src)
-  return (statusFn || !status.failed) && truthy(evaluate(src, ctx, status))
+  return (statusFn || (!status.failed && !status.blocked)) && truthy(evaluate(src, ctx, status))
 }
 
 // ---------------------------------------------------------------------------
@@ -224,22 +232,29 @@ interface StepDef {
   run?: string
   with?: Record<string, unknown>
   env?: Record<string, unknown>
+  'continue-on-error'?: unknown
 }
+
+type Permissions = string | Record<string, string> | undefined
 
 interface JobDef {
   name?: string
   needs?: string | string[]
   if?: unknown
+  'runs-on'?: unknown
+  permissions?: Permissions
   outputs?: Record<string, unknown>
   strategy?: { matrix?: Record<string, unknown> }
   steps: StepDef[]
 }
 
+export type JobResult = 'success' | 'failure' | 'skipped'
+
 export interface StepResult {
   job: string
   matrix?: Record<string, Value> | undefined
   step: string
-  kind: 'action' | 'run' | 'checkout'
+  kind: 'action' | 'run' | 'checkout' | 'artifact'
   outcome: 'success' | 'failure' | 'skipped'
   outputs: Record<string, string>
   summary: string
@@ -248,13 +263,30 @@ export interface StepResult {
   stdout: string
 }
 
+/** One job as it runs (each matrix leg is one), as GitHub's job listing would show it. */
+export interface JobRun {
+  /** 1, 2, 3, … in the order the jobs start. */
+  id: number
+  /** The key under `jobs:`. */
+  job: string
+  /** Its `name:`, evaluated (the key without one). */
+  name: string
+  matrix?: Record<string, Value> | undefined
+  /** `runs-on`, evaluated, as labels. */
+  labels: string[]
+  status: 'in_progress' | 'completed'
+  conclusion?: 'success' | 'failure'
+}
+
 export interface WorkflowRun {
-  jobs: Record<string, { result: 'success' | 'failure' | 'skipped'; outputs: Record<string, string> }>
+  jobs: Record<string, { result: JobResult; outputs: Record<string, string> }>
   steps: StepResult[]
+  /** Every job that ran (each matrix leg), in order. */
+  jobRuns: JobRun[]
 }
 
 export interface WorkflowOptions {
-  /** The workspace: a clone whose origin is the bare repository. */
+  /** A clone whose origin is the bare repository; each job checks out that origin afresh. */
   cwd: string
   /** Inputs as a form or a caller gives them (defaults come from the workflow). */
   inputs?: Record<string, Value>
@@ -265,6 +297,12 @@ export interface WorkflowOptions {
   env?: Record<string, string>
   /** Called after each step, for live output. */
   onStep?: (s: StepResult) => void
+  /**
+   * Called when a job (a matrix leg) starts and when it ends. What it returns at
+   * the start is added to the environment of that job's steps (the demo moves a
+   * simulated clock with it, BATCH_OPS_NOW).
+   */
+  onJob?: (job: JobRun) => Record<string, string> | void
 }
 
 function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string }> {
@@ -286,88 +324,209 @@ function inputDefaults(workflow: { on?: Record<string, { inputs?: Record<string,
   return out
 }
 
+/** Whether a job's token may push: `contents: write` (or write-all); no permissions at all is the repository default, taken as write. */
+export function canWriteContents(job: Permissions, workflow: Permissions): boolean {
+  const p = job ?? workflow
+  if (p === undefined) return true
+  if (typeof p === 'string') return p === 'write-all'
+  return p.contents === 'write'
+}
+
+const isHidden = (rel: string): boolean => rel.split(path.sep).some((part) => part.startsWith('.'))
+
+/** Copies the files of `from` (a directory's contents, or one file) into `to`; returns how many. */
+async function copyFiles(from: string, to: string, hidden: boolean): Promise<number> {
+  const info = await stat(from).catch(() => undefined)
+  if (!info) return 0
+  await mkdir(to, { recursive: true })
+  if (info.isFile()) {
+    if (!hidden && isHidden(path.basename(from))) return 0
+    await cp(from, path.join(to, path.basename(from)))
+    return 1
+  }
+  let n = 0
+  await cp(from, to, {
+    recursive: true,
+    filter: (src) => {
+      const rel = path.relative(from, src)
+      if (rel !== '' && !hidden && isHidden(rel)) return false
+      return true
+    }
+  })
+  const count = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) await count(path.join(dir, e.name))
+      else n++
+    }
+  }
+  await count(to)
+  return n
+}
+
 export async function runWorkflow(file: string, o: WorkflowOptions): Promise<WorkflowRun> {
   const workflow = parseYaml(await readFile(path.join(repoRoot, '.github', 'workflows', file), 'utf8')) as {
     on?: Record<string, { inputs?: Record<string, { default?: Value }> }>
+    permissions?: Permissions
     jobs: Record<string, JobDef>
   }
   const inputs = { ...inputDefaults(workflow), ...(o.inputs ?? {}) }
   const github: Record<string, Value> = { repository: 'demo/registry', actor: 'batch-bot', triggering_actor: 'batch-bot', server_url: 'https://github.com', token: 'local-token', ...(o.github ?? {}) }
-  const result: WorkflowRun = { jobs: {}, steps: [] }
+  const result: WorkflowRun = { jobs: {}, steps: [], jobRuns: [] }
   const base: Context = { inputs, github, secrets: o.secrets ?? {}, vars: o.vars ?? {}, env: {} }
+  const origin = (await git(['remote', 'get-url', 'origin'], o.cwd)).stdout.trim()
+  // github.event.repository.default_branch: origin's HEAD, as GitHub reports it in every event.
+  const head = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec((await git(['ls-remote', '--symref', origin, 'HEAD'], o.cwd)).stdout)
+  github.event = { repository: { default_branch: head?.[1] ?? 'main' }, ...((github.event as Record<string, Value> | undefined) ?? {}) }
+  const ref = o.env?.GITHUB_REF ?? ''
+  const root = await mkdtemp(path.join(os.tmpdir(), 'batch-ops-workflow-'))
+  const artifacts = path.join(root, 'artifacts')
 
-  for (const [jobId, job] of Object.entries(workflow.jobs)) {
-    const needs = ([] as string[]).concat(job.needs ?? [])
-    const needsCtx: Record<string, Value> = Object.fromEntries(needs.map((n) => [n, { result: result.jobs[n]?.result ?? 'skipped', outputs: result.jobs[n]?.outputs ?? {} }]))
-    const upstreamFailed = needs.some((n) => result.jobs[n]?.result !== 'success')
-    const jobCtx: Context = { ...base, needs: needsCtx }
-    if (upstreamFailed || !condition(job.if, jobCtx, { failed: false })) {
-      result.jobs[jobId] = { result: 'skipped', outputs: {} }
-      continue
-    }
-    const matrixDef = job.strategy?.matrix
-    const combos: Array<Record<string, Value> | undefined> = [undefined]
-    if (matrixDef) {
-      const [key, raw] = Object.entries(matrixDef)[0]!
-      const values = interpolate(raw, jobCtx)
-      combos.splice(0, 1, ...(Array.isArray(values) ? values : []).map((v) => ({ [key]: v })))
-    }
-    let jobFailed = false
-    let jobOutputs: Record<string, string> = {}
-    for (const matrix of combos) {
-      const steps: Record<string, Value> = {}
-      const status: Status = { failed: false }
-      const ctx: Context = { ...jobCtx, matrix: matrix ?? {}, steps }
-      for (const [n, step] of job.steps.entries()) {
-        const label = step.name ?? step.id ?? step.uses ?? `step ${n + 1}`
-        const record = (r: Omit<StepResult, 'job' | 'matrix' | 'step'>): void => {
-          const full: StepResult = { job: jobId, matrix, step: label, ...r }
-          result.steps.push(full)
-          if (step.id) steps[step.id] = { outcome: r.outcome, conclusion: r.outcome, outputs: r.outputs }
-          if (r.outcome === 'failure') status.failed = true
-          o.onStep?.(full)
-        }
-        if (!condition(step.if, ctx, status)) {
-          record({ kind: step.run ? 'run' : 'action', outcome: 'skipped', outputs: {}, summary: '', stdout: '' })
-          continue
-        }
-        if (step.uses?.startsWith('actions/checkout@')) {
-          await git(['pull', '--quiet', '--ff-only', 'origin', 'HEAD'], o.cwd).catch(() => undefined)
-          record({ kind: 'checkout', outcome: 'success', outputs: {}, summary: '', stdout: '' })
-        } else if (step.uses?.startsWith('./actions/')) {
-          const name = step.uses.slice('./actions/'.length)
-          const withInputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, toText(interpolate(v, ctx, status))]))
-          const run = await runAction(name, { cwd: o.cwd, inputs: withInputs, env: { ...o.env, GITHUB_REPOSITORY: toText(github.repository), GITHUB_ACTOR: toText(github.actor) } })
-          record({ kind: 'action', outcome: run.code === 0 ? 'success' : 'failure', outputs: run.outputs, summary: run.summary, action: { name, run }, stdout: run.stdout })
-        } else if (step.run !== undefined) {
-          const dir = await mkdtemp(path.join(os.tmpdir(), 'batch-ops-step-'))
-          try {
-            const outFile = path.join(dir, 'output')
-            const sumFile = path.join(dir, 'summary')
-            await writeFile(outFile, '')
-            await writeFile(sumFile, '')
-            const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, toText(interpolate(v, ctx, status))]))
-            const r = await bash(toText(interpolate(step.run, ctx, status)), o.cwd, {
-              PATH: process.env.PATH ?? '',
-              HOME: process.env.HOME ?? '',
-              ...o.env,
-              ...stepEnv,
-              GITHUB_OUTPUT: outFile,
-              GITHUB_STEP_SUMMARY: sumFile,
-              GITHUB_WORKSPACE: o.cwd
-            })
-            record({ kind: 'run', outcome: r.code === 0 ? 'success' : 'failure', outputs: parseOutputFile(await readFile(outFile, 'utf8')), summary: await readFile(sumFile, 'utf8'), stdout: r.stdout })
-          } finally {
-            await rm(dir, { recursive: true, force: true })
-          }
-        } else {
-          throw new Error(`${file}: job ${jobId}: step ${label} uses ${step.uses}, which the local runner cannot run`)
-        }
+  try {
+    for (const [jobId, job] of Object.entries(workflow.jobs)) {
+      const needs = ([] as string[]).concat(job.needs ?? [])
+      for (const n of needs) if (!result.jobs[n]) throw new Error(`${file}: job ${jobId} needs ${n}, which the local runner has not run before it (order the jobs by their needs)`)
+      const needsCtx: Record<string, Value> = Object.fromEntries(needs.map((n) => [n, { result: result.jobs[n]!.result, outputs: result.jobs[n]!.outputs }]))
+      const jobCtx: Context = { ...base, needs: needsCtx }
+      const jobStatus: Status = { failed: needs.some((n) => result.jobs[n]!.result === 'failure'), blocked: needs.some((n) => result.jobs[n]!.result !== 'success') }
+      if (!condition(job.if, jobCtx, jobStatus)) {
+        result.jobs[jobId] = { result: 'skipped', outputs: {} }
+        continue
       }
-      jobFailed ||= status.failed
-      jobOutputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, toText(interpolate(v, ctx))]))
+      const matrixDef = job.strategy?.matrix
+      const combos: Array<Record<string, Value> | undefined> = [undefined]
+      if (matrixDef) {
+        const [key, raw] = Object.entries(matrixDef)[0]!
+        const values = interpolate(raw, jobCtx)
+        combos.splice(0, 1, ...(Array.isArray(values) ? values : []).map((v) => ({ [key]: v })))
+      }
+      let jobFailed = false
+      let jobOutputs: Record<string, string> = {}
+      for (const matrix of combos) {
+        const leg = result.jobRuns.length + 1
+        const workspace = path.join(root, `job-${leg}`, 'workspace')
+        const temp = path.join(root, `job-${leg}`, 'temp')
+        await mkdir(workspace, { recursive: true })
+        await mkdir(temp, { recursive: true })
+        const steps: Record<string, Value> = {}
+        const status: Status = { failed: false }
+        const ctx: Context = { ...jobCtx, matrix: matrix ?? {}, steps, runner: { os: 'Linux', arch: 'X64', name: `local-${leg}`, temp } }
+        const runsOn = interpolate(job['runs-on'], ctx)
+        const jobRun: JobRun = {
+          id: leg,
+          job: jobId,
+          name: job.name === undefined ? jobId : toText(interpolate(job.name, ctx)),
+          matrix,
+          labels: (Array.isArray(runsOn) ? runsOn : [runsOn]).map(toText).filter((l) => l !== ''),
+          status: 'in_progress'
+        }
+        result.jobRuns.push(jobRun)
+        const jobEnv = { ...o.env, ...(o.onJob?.({ ...jobRun }) ?? {}), RUNNER_TEMP: temp }
+
+        for (const [n, step] of job.steps.entries()) {
+          const label = step.name ?? step.id ?? step.uses ?? `step ${n + 1}`
+          const continueOnError = truthy(interpolate(step['continue-on-error'] ?? false, ctx, status))
+          const record = (r: Omit<StepResult, 'job' | 'matrix' | 'step'>): void => {
+            const full: StepResult = { job: jobId, matrix, step: label, ...r }
+            result.steps.push(full)
+            const conclusion = r.outcome === 'failure' && continueOnError ? 'success' : r.outcome
+            if (step.id) steps[step.id] = { outcome: r.outcome, conclusion, outputs: r.outputs }
+            if (conclusion === 'failure') status.failed = true
+            o.onStep?.(full)
+          }
+          if (!condition(step.if, ctx, status)) {
+            record({ kind: step.run ? 'run' : 'action', outcome: 'skipped', outputs: {}, summary: '', stdout: '' })
+            continue
+          }
+          const withInputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, toText(interpolate(v, ctx, status))]))
+          if (step.uses?.startsWith('actions/checkout@')) {
+            // As actions/checkout does in a directory that is not a repository: empty it, then clone.
+            await rm(workspace, { recursive: true, force: true })
+            // with: ref (a branch) wins over the ref the run was started from, as in actions/checkout.
+            const wanted = withInputs.ref ? withInputs.ref.replace(/^refs\/heads\//, '') : ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ''
+            const branch = wanted ? ['--branch', wanted] : []
+            await git(['clone', '--quiet', ...branch, origin, workspace], root)
+            const persist = withInputs['persist-credentials'] !== 'false'
+            if (!persist || !canWriteContents(job.permissions, workflow.permissions)) {
+              // No credentials, or a token that may only read: any push fails.
+              await git(['config', 'remote.origin.pushurl', path.join(root, 'no-push-credentials-in-this-job')], workspace)
+            }
+            record({ kind: 'checkout', outcome: 'success', outputs: {}, summary: '', stdout: '' })
+          } else if (step.uses?.startsWith('actions/upload-artifact@')) {
+            const name = withInputs.name || 'artifact'
+            const store = path.join(artifacts, name)
+            const exists = await stat(store).then(() => true, () => false)
+            let stdout = ''
+            let ok = true
+            if (exists && withInputs.overwrite !== 'true') {
+              stdout = `Failed to CreateArtifact: an artifact with this name already exists on the workflow run: ${name}`
+              ok = false
+            } else {
+              await rm(store, { recursive: true, force: true })
+              const sources = (withInputs.path ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '')
+              if (sources.some((l) => /[*?[!]/.test(l))) throw new Error(`${file}: job ${jobId}: upload-artifact path patterns are not supported by the local runner`)
+              let files = 0
+              for (const src of sources) files += await copyFiles(path.resolve(workspace, src), store, withInputs['include-hidden-files'] === 'true')
+              if (files === 0) {
+                await rm(store, { recursive: true, force: true })
+                const mode = withInputs['if-no-files-found'] || 'warn'
+                stdout = `No files were found with the provided path: ${sources.join(', ')}. No artifacts will be uploaded.`
+                ok = mode !== 'error'
+              } else stdout = `Artifact ${name} has been uploaded: ${files} file(s)`
+            }
+            record({ kind: 'artifact', outcome: ok ? 'success' : 'failure', outputs: {}, summary: '', stdout })
+          } else if (step.uses?.startsWith('actions/download-artifact@')) {
+            const name = withInputs.name
+            if (!name) throw new Error(`${file}: job ${jobId}: download-artifact without a name is not supported by the local runner`)
+            const store = path.join(artifacts, name)
+            const target = path.resolve(workspace, withInputs.path || '.')
+            const found = await stat(store).then(() => true, () => false)
+            if (found) await copyFiles(store, target, true)
+            record({
+              kind: 'artifact',
+              outcome: found ? 'success' : 'failure',
+              outputs: found ? { 'download-path': target } : {},
+              summary: '',
+              stdout: found ? `Artifact ${name} downloaded to ${target}` : `Unable to download artifact(s): Artifact not found for name: ${name}`
+            })
+          } else if (step.uses?.startsWith('./actions/')) {
+            const name = step.uses.slice('./actions/'.length)
+            const run = await runAction(name, { cwd: workspace, inputs: withInputs, env: { ...jobEnv, GITHUB_REPOSITORY: toText(github.repository), GITHUB_ACTOR: toText(github.actor) } })
+            record({ kind: 'action', outcome: run.code === 0 ? 'success' : 'failure', outputs: run.outputs, summary: run.summary, action: { name, run }, stdout: run.stdout })
+          } else if (step.run !== undefined) {
+            const dir = await mkdtemp(path.join(root, 'step-'))
+            try {
+              const outFile = path.join(dir, 'output')
+              const sumFile = path.join(dir, 'summary')
+              await writeFile(outFile, '')
+              await writeFile(sumFile, '')
+              const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, toText(interpolate(v, ctx, status))]))
+              const r = await bash(toText(interpolate(step.run, ctx, status)), workspace, {
+                PATH: process.env.PATH ?? '',
+                HOME: process.env.HOME ?? '',
+                ...jobEnv,
+                ...stepEnv,
+                GITHUB_OUTPUT: outFile,
+                GITHUB_STEP_SUMMARY: sumFile,
+                GITHUB_WORKSPACE: workspace
+              })
+              record({ kind: 'run', outcome: r.code === 0 ? 'success' : 'failure', outputs: parseOutputFile(await readFile(outFile, 'utf8')), summary: await readFile(sumFile, 'utf8'), stdout: r.stdout })
+            } finally {
+              await rm(dir, { recursive: true, force: true })
+            }
+          } else {
+            throw new Error(`${file}: job ${jobId}: step ${label} uses ${step.uses}, which the local runner cannot run`)
+          }
+        }
+        jobFailed ||= status.failed
+        jobOutputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, toText(interpolate(v, ctx))]))
+        jobRun.status = 'completed'
+        jobRun.conclusion = status.failed ? 'failure' : 'success'
+        o.onJob?.({ ...jobRun })
+      }
+      result.jobs[jobId] = { result: jobFailed ? 'failure' : 'success', outputs: jobOutputs }
     }
-    result.jobs[jobId] = { result: jobFailed ? 'failure' : 'success', outputs: jobOutputs }
+  } finally {
+    if (process.env.BATCH_OPS_KEEP_TMP !== '1') await rm(root, { recursive: true, force: true })
   }
   return result
 }

@@ -21,6 +21,8 @@ export interface LintOptions {
   snippet?: boolean
   /** Each actionlint finding that KNOWN_GAPS ignores. */
   onIgnored?: (finding: Finding) => void
+  /** Every job must have timeout-minutes (the shipped workflows). */
+  requireTimeouts?: boolean
 }
 
 export interface ActionMetadata {

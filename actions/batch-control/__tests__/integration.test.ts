@@ -1,9 +1,11 @@
 // batch-control end to end: the bundled action (dist/index.js) in a child process,
 // as the runner starts it, against real git repositories whose origin is a local
-// bare repository. Issue 6 item 1; docs/contract.md §1–§3.
+// bare repository. Issue 6 item 1; docs/contract.md §1–§3. The actor's permission is
+// looked up in a fake GitHub API that says admin (access.test.ts covers the rules).
 
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { type ControlRoutes, type FakeServer, fakeControlApi } from '../../../test/fakes.js'
 import { type ActionRun, type Annotation, type TestRepo, createRepo, expectExit, git, raceOnPush, repoRoot, runAction } from '../../../test/harness.js'
 
 // A Wednesday; its budget week started on Monday 2026-03-02 00:00 UTC.
@@ -61,8 +63,23 @@ afterEach(async () => {
   await Promise.all(repos.splice(0).map((r) => r.cleanup()))
 })
 
+// Everyone is an admin of acme/recipes.
+let api: FakeServer & ControlRoutes
+beforeAll(async () => {
+  api = await fakeControlApi({ roles: { '*': 'admin' } })
+})
+afterAll(async () => {
+  await api.close()
+})
+
+/** A workflow run of acme/recipes (its token, its API), started by ACTOR unless `env` says otherwise. */
 function batchControl(cwd: string, inputs: Record<string, string>, env: Record<string, string | undefined> = {}): Promise<ActionRun> {
-  return runAction('batch-control', { cwd, inputs, env: { BATCH_OPS_NOW: NOW, GITHUB_ACTOR: ACTOR, ...env }, timeoutMs: 60_000 })
+  return runAction('batch-control', {
+    cwd,
+    inputs: { 'github-token': 'test-token', ...inputs },
+    env: { BATCH_OPS_NOW: NOW, GITHUB_ACTOR: ACTOR, GITHUB_REPOSITORY: 'acme/recipes', GITHUB_API_URL: api.url, ...env },
+    timeoutMs: 60_000
+  })
 }
 
 function preflight(cwd: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
@@ -174,6 +191,7 @@ describe('each command changes origin’s control file, in one audited commit', 
 
     expectExit(r, 0)
     expect(of(r, 'error')).toEqual([])
+    expect(of(r, 'warning')).toEqual([])
     const want = expected(startDoc)
     const afterText = render(want)
     // Exactly the expected file, byte for byte (2-space JSON, key order kept, final newline).
@@ -202,6 +220,7 @@ describe('each command changes origin’s control file, in one audited commit', 
     expect(r.summary).toContain(`## 🎛️ batch-control: \`${inputs.command}\``)
     expect(r.summary).toContain(`| operator | ${ACTOR} |`)
     expect(r.summary).toContain(`| reason | ${inputs.reason} |`)
+    expect(r.summary).toContain(`| access | ${ACTOR} has \`admin\`; this command needs ${['stop', 'resume'].includes(inputs.command!) ? 'admin' : 'write'} |`)
     const diff = /```diff\n([\s\S]*?)```/.exec(r.summary)
     if (!diff) throw new Error(`no diff block in the summary:\n${r.summary}`)
     const beforeLines = new Set(beforeText.split('\n'))
@@ -298,7 +317,9 @@ describe('invalid requests: a clear error, non-zero, nothing pushed', () => {
     { name: 'expected-resume not a timestamp', inputs: { command: 'stop', reason: 'x', 'expected-resume': 'after lunch' }, says: [/not an RFC 3339 timestamp/] },
     { name: 'a missing reason', inputs: { command: 'stop' }, says: [/input 'reason' is required/] },
     { name: 'a blank reason', inputs: { command: 'reset-budget', reason: '   ' }, says: [/input 'reason' is required/] },
-    { name: 'an unknown command', inputs: { command: 'close-breaker', reason: 'x', ecosystems: 'homebrew' }, says: [/input 'command' must be one of stop, resume, pause-ecosystem, resume-ecosystem, reset-breaker, reset-budget/, /"close-breaker"/] },
+    { name: 'an unknown command', inputs: { command: 'close-breaker', reason: 'x', ecosystems: 'homebrew' }, says: [/input 'command' must be one of stop, resume, pause-ecosystem, resume-ecosystem, reset-breaker, reset-budget, acknowledge/, /"close-breaker"/] },
+    { name: 'a typo in admin-commands', inputs: { command: 'stop', reason: 'x', 'admin-commands': 'stop,reusme' }, says: [/input 'admin-commands': "reusme" is not a command/, /or none/] },
+    { name: 'a cancel-workflows entry that is not a workflow file', inputs: { command: 'stop', reason: 'x', 'cancel-workflows': 'batch' }, says: [/input 'cancel-workflows': "batch" is not a workflow file name/, /e\.g\. batch\.yml/] },
     { name: 'a missing command', inputs: { reason: 'x' }, says: [/input 'command' is required/] },
     { name: 'no operator (GITHUB_ACTOR unset)', inputs: { command: 'stop', reason: 'x' }, env: { GITHUB_ACTOR: undefined }, says: [/no operator/] }
   ]
@@ -342,6 +363,32 @@ describe('invalid requests: a clear error, non-zero, nothing pushed', () => {
     expect(located[0]!.props.line).toBe('2')
     expect(located[0]!.message).toContain('$.enabled')
     expect(await originState(repo)).toEqual(before)
+  })
+})
+
+describe('outside a workflow run (no GITHUB_REPOSITORY): the permission lookup fails', () => {
+  test('stop goes ahead with a warning that says why; resume is refused and writes nothing', async () => {
+    const repo = await repoWith({ [CONTROL]: render(controlDoc()) })
+    const outside = { GITHUB_REPOSITORY: undefined, GITHUB_API_URL: undefined }
+    const asked = api.permissionRequests().length
+
+    const stop = await batchControl(repo.work, { command: 'stop', reason: 'local drill' }, outside)
+    expectExit(stop, 0)
+    const warning = of(stop, 'warning').find((a) => a.message.includes('could not be checked'))
+    expect(warning?.message).toContain(`The permission of ${ACTOR} could not be checked (this is not a GitHub Actions workflow run (GITHUB_REPOSITORY is not set))`)
+    expect(warning?.message).toContain('stop goes ahead anyway')
+    expect((await originJson(repo)).enabled).toBe(false)
+    expect(stop.summary).toContain('| access | **not checked**: this is not a GitHub Actions workflow run')
+
+    const before = await originState(repo)
+    const resume = await batchControl(repo.work, { command: 'resume', reason: 'drill over' }, outside)
+    expectExit(resume, 'non-zero')
+    const error = of(resume, 'error')[0]!.message
+    expect(error).toContain(`resume refused: the permission of ${ACTOR} could not be checked (this is not a GitHub Actions workflow run`)
+    expect(error).toContain('Only stop goes ahead without that check. Nothing was written.')
+    expect(await originState(repo)).toEqual(before)
+    // Nothing was asked of an API.
+    expect(api.permissionRequests().length).toBe(asked)
   })
 })
 
@@ -483,5 +530,49 @@ describe('concurrent operators', () => {
     expect(of(r, 'error')[0]!.message).toMatch(/homebrew is half-open/)
     expect(await repo.readOrigin(CONTROL)).toBe(render(probed))
     expect((await repo.originCommits())[0]!.subject).toBe('rival change 1')
+  })
+})
+
+describe('the default branch (issue 12 item 2)', () => {
+  async function onFeatureBranch(): Promise<TestRepo> {
+    const repo = await repoWith({ [CONTROL]: render(controlDoc()) })
+    await git(['checkout', '--quiet', '-b', 'feature'], repo.work)
+    await git(['push', '--quiet', 'origin', 'feature'], repo.work)
+    return repo
+  }
+
+  test('a checkout of another branch is refused, naming both branches and what to do; nothing is written anywhere', async () => {
+    const repo = await onFeatureBranch()
+    const before = await originState(repo)
+    const feature = (await git(['rev-parse', 'refs/heads/feature'], repo.origin)).stdout
+    const r = await batchControl(repo.work, { command: 'stop', reason: 'stop from a feature branch' })
+    expectExit(r, 1)
+    const [error] = of(r, 'error')
+    expect(error!.message).toContain(`this checkout is on branch 'feature', not the default branch 'main'`)
+    expect(error!.message).toContain('ref: ${{ github.event.repository.default_branch }}')
+    expect(error!.message).toContain(`allow-non-default-branch: 'true'`)
+    expect(await originState(repo)).toEqual(before)
+    expect((await git(['rev-parse', 'refs/heads/feature'], repo.origin)).stdout).toBe(feature)
+  })
+
+  test('the event payload names the default branch when there is one', async () => {
+    const repo = await onFeatureBranch()
+    const { writeFile } = await import('node:fs/promises')
+    const event = path.join(repo.work, '..', 'event.json')
+    await writeFile(event, JSON.stringify({ repository: { default_branch: 'feature' } }))
+    const r = await batchControl(repo.work, { command: 'stop', reason: 'feature is the default here' }, { GITHUB_EVENT_PATH: event })
+    expectExit(r, 0)
+    expect(r.summary).toContain('pushed to `origin/feature` as')
+  })
+
+  test('allow-non-default-branch: the change goes to that branch, and the summary says which', async () => {
+    const repo = await onFeatureBranch()
+    const main = await repo.originHead()
+    const r = await batchControl(repo.work, { command: 'stop', reason: 'steer the feature branch batches', 'allow-non-default-branch': 'true' })
+    expectExit(r, 0)
+    expect(r.summary).toContain('pushed to `origin/feature` as')
+    expect(await repo.originHead()).toBe(main)
+    const onFeature = (await git(['show', `refs/heads/feature:${CONTROL}`], repo.origin)).stdout
+    expect(JSON.parse(onFeature).enabled).toBe(false)
   })
 })

@@ -1896,7 +1896,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 5070:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(5862);
+module.exports = __nccwpck_require__(5862);
 
 
 /***/ }),
@@ -1904,7 +1904,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 5862:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -1916,10 +1915,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -2168,7 +2167,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -2176,7 +2175,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 1684:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(1313)
@@ -2204,29 +2202,29 @@ const createRedirectInterceptor = __nccwpck_require__(1576)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(7734),
   retry: __nccwpck_require__(5486),
   dump: __nccwpck_require__(5376),
   dns: __nccwpck_require__(4287)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -2280,11 +2278,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4202).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -2295,57 +2293,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(3408).Headers
-/* unused reexport */ __nccwpck_require__(7287).Response
-/* unused reexport */ __nccwpck_require__(9683).Request
-/* unused reexport */ __nccwpck_require__(3818).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(6575).FileReader
+module.exports.Headers = __nccwpck_require__(3408).Headers
+module.exports.Response = __nccwpck_require__(7287).Response
+module.exports.Request = __nccwpck_require__(9683).Request
+module.exports.FormData = __nccwpck_require__(3818).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(6575).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5311)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(6577)
 const { kConstruct } = __nccwpck_require__(8329)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(7889)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(192)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(6760)
-/* unused reexport */ __nccwpck_require__(2522).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(2522).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(7042)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -30266,7 +30264,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5059);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -30275,7 +30273,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9422:
+/***/ 5059:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30284,7 +30282,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: ACTION, readInputs
+// UNUSED EXPORTS: ACTION, AccessError, readInputs
 
 // EXTERNAL MODULE: ../../node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(7415);
@@ -30640,7 +30638,7 @@ function time_formatTimestamp(ms) {
     return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 /** A calendar date `YYYY-MM-DD`; returns epoch ms of its UTC midnight, or null. */
-function parseDate(s) {
+function time_parseDate(s) {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
     if (!m)
         return null;
@@ -30654,7 +30652,7 @@ function utcDay(ms) {
     return new Date(ms).toISOString().slice(0, 10);
 }
 /** Monday 00:00 UTC of the week that holds `ms`. */
-function weekStart(ms) {
+function time_weekStart(ms) {
     const d = new Date(ms);
     const midnight = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
     const sinceMonday = (d.getUTCDay() + 6) % 7;
@@ -30667,12 +30665,14 @@ const time_MINUTE = 60_000;
 
 const validate = (/* unused pure expression or super */ null && (validate10));
 /* harmony default export */ const schema_validator_generated = (validate10);
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://batch-ops.dev/schema/batch-control.schema.json","title":"batch-ops control file (batch-control.json)","description":"The repository-primary control plane of an auto-merging batch pipeline. Unknown fields are allowed and kept by every batch-ops rewrite.","type":"object","definitions":{"ecosystem":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."},"timestampOrEmpty":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."},"breaker":{"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}}},"properties":{"enabled":{"type":"boolean","description":"Master switch. Missing means true; false stops every batch."},"disabled_ecosystems":{"type":"array","items":{"$ref":"#/definitions/ecosystem"},"description":"Ecosystems paused by an operator."},"reason":{"type":"string"},"incident_url":{"type":"string"},"disabled_by":{"type":"string"},"disabled_at":{"$ref":"#/definitions/timestampOrEmpty"},"expected_resume":{"$ref":"#/definitions/timestampOrEmpty"},"circuit_breaker":{"type":"object","propertyNames":{"$ref":"#/definitions/ecosystem"},"additionalProperties":{"$ref":"#/definitions/breaker"}},"budget":{"type":"object","properties":{"macos_minutes_used":{"type":"number","minimum":0},"linux_minutes_used":{"type":"number","minimum":0},"windows_minutes_used":{"type":"number","minimum":0},"week_start":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}$"},{"$ref":"#/definitions/timestampOrEmpty"}],"description":"Monday 00:00 UTC of the budget week (a date or a timestamp), or \"\"."},"sampling_active":{"type":"boolean"},"counted_job_ids":{"type":"array","items":{"type":"integer"},"description":"Workflow job IDs whose minutes record-batch has already added this week (so that a job is never counted twice)."}}},"batch_sequence":{"type":"object","required":["date","last"],"properties":{"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"last":{"type":"integer","minimum":0,"maximum":999}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://batch-ops.dev/schema/batch-control.schema.json","title":"batch-ops control file (batch-control.json)","description":"The repository-primary control plane of an auto-merging batch pipeline. Unknown fields are allowed and kept by every batch-ops rewrite.","type":"object","definitions":{"ecosystem":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."},"timestampOrEmpty":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."},"breaker":{"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}}},"properties":{"enabled":{"type":"boolean","description":"Master switch. Missing means true; false stops every batch."},"disabled_ecosystems":{"type":"array","items":{"$ref":"#/definitions/ecosystem"},"description":"Ecosystems paused by an operator."},"reason":{"type":"string"},"incident_url":{"type":"string"},"disabled_by":{"type":"string"},"disabled_at":{"$ref":"#/definitions/timestampOrEmpty"},"expected_resume":{"$ref":"#/definitions/timestampOrEmpty"},"circuit_breaker":{"type":"object","propertyNames":{"$ref":"#/definitions/ecosystem"},"additionalProperties":{"$ref":"#/definitions/breaker"}},"budget":{"type":"object","properties":{"macos_minutes_used":{"type":"number","minimum":0},"linux_minutes_used":{"type":"number","minimum":0},"windows_minutes_used":{"type":"number","minimum":0},"week_start":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}$"},{"$ref":"#/definitions/timestampOrEmpty"}],"description":"Monday 00:00 UTC of the budget week (a date or a timestamp), or \"\"."},"sampling_active":{"type":"boolean"},"counted_job_ids":{"type":"array","items":{"type":"integer"},"description":"Written by versions before counted_jobs: workflow job IDs whose minutes record-batch has fully added (read, never written now)."},"counted_jobs":{"type":"object","patternProperties":{"^[0-9]+$":{"type":"integer","minimum":0}},"additionalProperties":false,"description":"Workflow job ID -> the whole minutes record-batch has added for it so far (a job still running is counted by its elapsed time, later only by the difference), so that no minute is counted twice. The most recent 1,000 jobs."}}},"batch_sequence":{"type":"object","required":["date","last"],"properties":{"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"last":{"type":"integer","minimum":0,"maximum":999}}},"acknowledged":{"type":"object","required":["by","at","reason","through"],"properties":{"by":{"type":"string","description":"The operator who acknowledged the hand edits."},"at":{"$ref":"#/definitions/timestampOrEmpty"},"reason":{"type":"string"},"through":{"type":"string","pattern":"^[0-9a-f]{7,64}$","description":"The commit of the newest flagged hand edit acknowledged."}},"description":"The last acknowledgement of flagged hand edits (batch-control acknowledge)."}}};
 const schema12 = {"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."};
 const schema13 = {"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."};
 const pattern0 = new RegExp("^[a-z0-9][a-z0-9._-]{0,63}$", "u");
 const pattern1 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
 const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+const pattern10 = new RegExp("^[0-9]+$", "u");
+const pattern14 = new RegExp("^[0-9a-f]{7,64}$", "u");
 const schema16 = {"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}};
 const pattern6 = new RegExp("^[SF]*$", "u");
 
@@ -31576,9 +31576,12 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.counted_jobs !== undefined){
+let data18 = data10.counted_jobs;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key2 in data18){
+if(!(pattern10.test(key2))){
+const err36 = {instancePath:instancePath+"/budget/counted_jobs",schemaPath:"#/properties/budget/properties/counted_jobs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -31588,11 +31591,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.batch_sequence !== undefined){
-let data18 = data.batch_sequence;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.date === undefined){
-const err37 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
+for(const key3 in data18){
+if(pattern10.test(key3)){
+let data19 = data18[key3];
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err37 = {instancePath:instancePath+"/budget/counted_jobs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/counted_jobs/patternProperties/%5E%5B0-9%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -31601,8 +31604,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data18.last === undefined){
-const err38 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "last"},message:"must have required property '"+"last"+"'"};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err38 = {instancePath:instancePath+"/budget/counted_jobs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/counted_jobs/patternProperties/%5E%5B0-9%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -31611,11 +31615,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data18.date !== undefined){
-let data19 = data18.date;
-if(typeof data19 === "string"){
-if(!pattern8.test(data19)){
-const err39 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+}
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/budget/counted_jobs",schemaPath:"#/properties/budget/properties/counted_jobs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -31625,8 +31630,9 @@ vErrors.push(err39);
 errors++;
 }
 }
+}
 else {
-const err40 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err40 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -31636,10 +31642,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data18.last !== undefined){
-let data20 = data18.last;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err41 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.batch_sequence !== undefined){
+let data20 = data.batch_sequence;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.date === undefined){
+const err41 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -31648,9 +31655,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 999 || isNaN(data20)){
-const err42 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(data20.last === undefined){
+const err42 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "last"},message:"must have required property '"+"last"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -31659,8 +31665,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data20 < 0 || isNaN(data20)){
-const err43 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data20.date !== undefined){
+let data21 = data20.date;
+if(typeof data21 === "string"){
+if(!pattern8.test(data21)){
+const err43 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -31670,10 +31679,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-}
-}
 else {
-const err44 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err44 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -31683,14 +31690,231 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data20.last !== undefined){
+let data22 = data20.last;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err45 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
 }
 else {
 vErrors.push(err45);
+}
+errors++;
+}
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 999 || isNaN(data22)){
+const err46 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data22 < 0 || isNaN(data22)){
+const err47 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.acknowledged !== undefined){
+let data23 = data.acknowledged;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.by === undefined){
+const err49 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "by"},message:"must have required property '"+"by"+"'"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data23.at === undefined){
+const err50 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data23.reason === undefined){
+const err51 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data23.through === undefined){
+const err52 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "through"},message:"must have required property '"+"through"+"'"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(data23.by !== undefined){
+if(typeof data23.by !== "string"){
+const err53 = {instancePath:instancePath+"/acknowledged/by",schemaPath:"#/properties/acknowledged/properties/by/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data23.at !== undefined){
+let data25 = data23.at;
+if(typeof data25 !== "string"){
+const err54 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+const _errs76 = errors;
+let valid21 = false;
+const _errs77 = errors;
+if("" !== data25){
+const err55 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf/0/const",keyword:"const",params:{allowedValue: ""},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+var _valid4 = _errs77 === errors;
+valid21 = valid21 || _valid4;
+if(!valid21){
+const _errs78 = errors;
+if(typeof data25 === "string"){
+if(!pattern1.test(data25)){
+const err56 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"+"\""};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+var _valid4 = _errs78 === errors;
+valid21 = valid21 || _valid4;
+}
+if(!valid21){
+const err57 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+else {
+errors = _errs76;
+if(vErrors !== null){
+if(_errs76){
+vErrors.length = _errs76;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data23.reason !== undefined){
+if(typeof data23.reason !== "string"){
+const err58 = {instancePath:instancePath+"/acknowledged/reason",schemaPath:"#/properties/acknowledged/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data23.through !== undefined){
+let data27 = data23.through;
+if(typeof data27 === "string"){
+if(!pattern14.test(data27)){
+const err59 = {instancePath:instancePath+"/acknowledged/through",schemaPath:"#/properties/acknowledged/properties/through/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/acknowledged/through",schemaPath:"#/properties/acknowledged/properties/through/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }
@@ -31817,7 +32041,7 @@ function semanticProblems(doc, text, root) {
         const v = valueAtPointer(doc, segments);
         if (typeof v !== 'string' || v === '')
             return;
-        if (time_parseTimestamp(v) !== null || (allowDate && parseDate(v) !== null))
+        if (time_parseTimestamp(v) !== null || (allowDate && time_parseDate(v) !== null))
             return;
         problems.push({
             path: parse_formatJsonPath(segments),
@@ -31834,7 +32058,7 @@ function semanticProblems(doc, text, root) {
         checkTime(['circuit_breaker', eco, 'probe', 'claimed_at']);
     }
     const seq = doc.batch_sequence;
-    if (seq && typeof seq.date === 'string' && parseDate(seq.date) === null) {
+    if (seq && typeof seq.date === 'string' && time_parseDate(seq.date) === null) {
         problems.push({
             path: '$.batch_sequence.date',
             message: `must be a real date YYYY-MM-DD (found ${describeFound(seq.date)})`,
@@ -31847,7 +32071,7 @@ function semanticProblems(doc, text, root) {
  * Loads the control file from its text (`null`: the file does not exist,
  * which means every default). Never throws: problems come back located.
  */
-function model_loadControl(text) {
+function loadControl(text) {
     if (text === null)
         return { ok: true, exists: false, doc: defaultControl(), text: null, root: null };
     let root;
@@ -31895,14 +32119,36 @@ function controlProblems(doc) {
     const p = schemaProblems(doc, null, null);
     return p.length > 0 ? p : semanticProblems(doc, null, null);
 }
+/** A change would leave a control file that fails its own schema: nothing may be written. */
+class ControlWriteError extends Error {
+    problems;
+    constructor(problems) {
+        super(`the change would make the control file invalid, so nothing was written: ` +
+            problems
+                .slice(0, 5)
+                .map((p) => `${p.path} ${p.message}`)
+                .join('; ') +
+            `. This is a value out of range or a bug in batch-ops; the control file is as it was.`);
+        this.problems = problems;
+        this.name = 'ControlWriteError';
+    }
+}
 /**
  * The text to write for `next`: the original text with only the changed
- * values replaced, or the canonical 2-space form for a new file.
+ * values replaced, or the canonical 2-space form for a new file. The text is
+ * read back and validated as the next run will read it (a number that is not
+ * finite becomes null in JSON, a state nobody knows fails the schema): if it
+ * would not load, ControlWriteError, and nothing is written.
  */
 function renderControl(original, next) {
-    if (original.text === null)
-        return stringifyJson(next);
-    return editJson(original.text, next, original.root ?? undefined);
+    const before = controlProblems(next);
+    if (before.length > 0)
+        throw new ControlWriteError(before);
+    const text = original.text === null ? stringifyJson(next) : editJson(original.text, next, original.root ?? undefined);
+    const back = loadControl(text);
+    if (!back.ok)
+        throw new ControlWriteError(back.problems);
+    return text;
 }
 /** A deep copy to change; the loaded document itself is never mutated. */
 function model_cloneControl(doc) {
@@ -31914,6 +32160,14 @@ function model_isEnabled(doc) {
 function model_breakerEntries(doc) {
     return doc.circuit_breaker ?? {};
 }
+/**
+ * The breaker entry of one ecosystem, by own key only: an ecosystem named `constructor` must not
+ * find Object.prototype's, nor `toString` a function.
+ */
+function model_breakerEntry(doc, ecosystem) {
+    const all = model_breakerEntries(doc);
+    return Object.hasOwn(all, ecosystem) ? all[ecosystem] : undefined;
+}
 /** The ecosystems the control file knows: a breaker entry or a pause. */
 function knownEcosystems(doc) {
     return [...new Set([...Object.keys(model_breakerEntries(doc)), ...(doc.disabled_ecosystems ?? [])])];
@@ -31923,7 +32177,7 @@ function locateInControl(load, segments) {
     return { path: formatJsonPath(segments), ...locate(load.text, load.root, segments, true) };
 }
 /** A copy of `doc` with the breaker entry of `ecosystem` replaced (created when missing). */
-function withBreaker(doc, ecosystem, entry) {
+function model_withBreaker(doc, ecosystem, entry) {
     const next = model_cloneControl(doc);
     next.circuit_breaker = { ...(next.circuit_breaker ?? {}), [ecosystem]: entry };
     return next;
@@ -32001,14 +32255,14 @@ function checkEcosystemNames(names, known) {
 function weekStartOf(s) {
     if (!s)
         return null;
-    return time_parseTimestamp(s) ?? parseDate(s);
+    return time_parseTimestamp(s) ?? time_parseDate(s);
 }
 /**
  * The budget as it stands at `now`: a `week_start` before this week's Monday
  * 00:00 UTC (or none) starts a new week with nothing used.
  */
 function budget_rollBudgetWeek(budget, now) {
-    const current = weekStart(now);
+    const current = time_weekStart(now);
     const start = weekStartOf(budget?.week_start);
     if (budget && start !== null && start >= current)
         return { budget, reset: false };
@@ -32051,12 +32305,14 @@ function budget_describeUsage(u) {
 ;// CONCATENATED MODULE: ../../packages/core/src/operator.ts
 // Operator commands over the control file (batch-control), pure:
 // (control file, command, now) -> new control file, or a refusal that says why.
+// Also the other decisions batch-control makes: who may run which command, and
+// which workflow runs a stop cancels.
 
 
 
 
 
-const OPERATOR_COMMANDS = ['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget'];
+const OPERATOR_COMMANDS = ['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget', 'acknowledge'];
 const refuse = (error) => ({ ok: false, error });
 function needEcosystems(cmd, known) {
     if (cmd.ecosystems.length === 0)
@@ -32130,10 +32386,10 @@ function applyOperatorCommand(input, cmd, now) {
             const bad = needEcosystems(cmd, known);
             if (bad)
                 return refuse(bad);
-            const notOpen = cmd.ecosystems.filter((e) => breakers[e]?.state !== 'open');
+            const notOpen = cmd.ecosystems.filter((e) => model_breakerEntry(doc, e)?.state !== 'open');
             if (notOpen.length > 0) {
                 return refuse(`only an open breaker can be reset (open → half-open, probed by the next run): ` +
-                    notOpen.map((e) => `${e} is ${breakers[e]?.state ?? 'absent (closed)'}`).join(', '));
+                    notOpen.map((e) => `${e} is ${model_breakerEntry(doc, e)?.state ?? 'absent (closed)'}`).join(', '));
             }
             const next = { ...breakers };
             for (const e of cmd.ecosystems) {
@@ -32145,11 +32401,29 @@ function applyOperatorCommand(input, cmd, now) {
         }
         case 'reset-budget': {
             const rolled = budget_rollBudgetWeek(doc.budget, now).budget;
-            const b = { ...rolled, macos_minutes_used: 0, linux_minutes_used: 0, sampling_active: false, week_start: time_formatTimestamp(weekStart(now)) };
+            const b = { ...rolled, macos_minutes_used: 0, linux_minutes_used: 0, sampling_active: false, week_start: time_formatTimestamp(time_weekStart(now)) };
             if ('windows_minutes_used' in b)
                 b.windows_minutes_used = 0;
             doc.budget = b;
             return { ok: true, doc, changed: true, summary: 'reset this week\'s budget use to 0' };
+        }
+        case 'acknowledge': {
+            const edits = cmd.handEdits ?? [];
+            if (edits.length === 0) {
+                return refuse(`there is no flagged hand edit to acknowledge: no commit since batch-ops last wrote the control file moves a breaker ` +
+                    `in a way docs/contract.md §5 forbids, so preflight-check flags nothing and on-tamper: block stops nothing`);
+            }
+            // The newest flagged commit: everything up to it has been looked at.
+            const through = edits[0].commit;
+            doc.acknowledged = { by: cmd.operator, at: time_formatTimestamp(now), reason: cmd.reason, through };
+            const commits = new Set(edits.map((e) => e.commit)).size;
+            const moves = edits.map((e) => `${e.ecosystem} ${e.from} → ${e.to}`).join(', ');
+            return {
+                ok: true,
+                doc,
+                changed: true,
+                summary: `acknowledged ${commits === 1 ? 'the hand edit' : `${commits} hand edits`} through commit ${through.slice(0, 7)} (${moves})`
+            };
         }
     }
 }
@@ -32160,20 +32434,114 @@ function isOperatorCommand(name) {
 /** The moves docs/contract.md §5 allows between two versions of the file (absent → closed: a new entry). */
 const ALLOWED = new Set(['closed>open', 'open>half-open', 'half-open>closed', 'half-open>open', 'absent>closed', 'closed>absent']);
 /** Breaker moves between two versions of the control file that docs/contract.md §5 forbids (e.g. open → closed). */
-function operator_forbiddenBreakerMoves(before, after) {
-    const a = breakerEntries(before);
-    const b = breakerEntries(after);
+function forbiddenBreakerMoves(before, after) {
+    const a = model_breakerEntries(before);
+    const b = model_breakerEntries(after);
     const out = [];
     for (const eco of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        const from = a[eco]?.state ?? 'absent';
-        const to = b[eco]?.state ?? 'absent';
+        const from = model_breakerEntry(before, eco)?.state ?? 'absent';
+        const to = model_breakerEntry(after, eco)?.state ?? 'absent';
         if (from !== to && !ALLOWED.has(`${from}>${to}`))
             out.push({ ecosystem: eco, from, to });
     }
     return out;
 }
+/**
+ * Whether a commit is batch-ops' own: exactly one `Batch-Ops-Action:` trailer, in the trailer
+ * block; the configured author; and only files batch-ops writes (the control file, and its state
+ * under data/). Anything else is a hand edit, whatever its message says. Anyone who can push can
+ * still forge all three: branch protection is the real guard (docs/contract.md §4 rule 6).
+ */
+function isBatchOpsCommit(c, rules) {
+    return (c.actions.length === 1 &&
+        c.actions[0] !== '' &&
+        c.authorName === rules.authorName &&
+        c.authorEmail === rules.authorEmail &&
+        c.files.every((f) => f === rules.controlFile || f.startsWith('data/')));
+}
+/**
+ * Whether a commit acknowledges the hand edits before it: only batch-control's own commits do
+ * (an operator ran a command, `acknowledge` or another, after looking). A routine commit of another
+ * action (a breaker record, a batch ID) acknowledges nothing.
+ */
+function acknowledgesHandEdits(c, rules) {
+    return isBatchOpsCommit(c, rules) && c.actions[0] === 'batch-control';
+}
 function operator_describeTamper(t) {
     return `breaker ${t.ecosystem} moved ${t.from} → ${t.to} in commit ${t.commit.slice(0, 7)} by ${t.author} ("${t.subject}"), without batch-ops`;
+}
+/** The default of batch-control's input admin-commands. */
+const DEFAULT_ADMIN_COMMANDS = (/* unused pure expression or super */ null && (['stop', 'resume']));
+/** How the API's legacy `permission` field names each role (maintain → write, triage → read). */
+const BASE_PERMISSION = {
+    admin: 'admin',
+    maintain: 'write',
+    write: 'write',
+    triage: 'read',
+    read: 'read',
+    none: 'none'
+};
+/**
+ * The role from the API's answer. `permission` (admin, write, read, none) is the base of access
+ * and decides; `role_name` only tells maintain from write and triage from read, when it is one of
+ * the standard roles and agrees with `permission`. A custom role is judged by its base permission;
+ * anything unknown is `none`, so that an answer we do not understand grants nothing.
+ */
+function repoRole(permission, roleName = '') {
+    const base = ['admin', 'write', 'read', 'none'].find((p) => p === permission) ?? 'none';
+    const role = ['admin', 'maintain', 'write', 'triage', 'read'].find((r) => r === roleName);
+    return role !== undefined && BASE_PERMISSION[role] === base ? role : base;
+}
+/** The access `command` needs: admin for the commands in `adminCommands`, write for every other one. */
+function requiredAccess(command, adminCommands) {
+    return adminCommands.includes(command) ? 'admin' : 'write';
+}
+/** Whether a user with `role` may run `command`, and what it needs. */
+function mayRun(command, role, adminCommands) {
+    const need = requiredAccess(command, adminCommands);
+    const allowed = need === 'admin' ? role === 'admin' : role === 'admin' || role === 'maintain' || role === 'write';
+    return { allowed, need };
+}
+/**
+ * The input admin-commands: command names, or `none` alone for no admin-only command. Anything
+ * else is an error naming it, so that a typo never silently lowers what a command needs.
+ */
+function parseAdminCommands(names) {
+    if (names.length === 1 && names[0] === 'none')
+        return { ok: true, commands: [] };
+    const unknown = names.filter((n) => !isOperatorCommand(n));
+    if (unknown.length > 0) {
+        return { ok: false, error: `${unknown.map((n) => JSON.stringify(n)).join(', ')} ${unknown.length === 1 ? 'is not a command' : 'are not commands'}; use names from ${OPERATOR_COMMANDS.join(', ')}, or none` };
+    }
+    return { ok: true, commands: [...new Set(names)] };
+}
+// ---------------------------------------------------------------------------
+// which workflow runs a stop cancels
+/** The statuses of a run that has not finished: each is listed, and cancelled. */
+const ACTIVE_RUN_STATUSES = ['queued', 'in_progress', 'waiting', 'requested', 'pending'];
+/**
+ * The runs to cancel: each run once (a run can be listed under two statuses while it moves), not
+ * the run doing the stop, and only runs that have not finished; by workflow, then oldest first.
+ */
+function planCancellation(runs, ownRunId) {
+    const seen = new Set();
+    const plan = { cancel: [], skip: [] };
+    const active = ACTIVE_RUN_STATUSES;
+    for (const r of runs) {
+        if (seen.has(r.id))
+            continue;
+        seen.add(r.id);
+        if (r.id === ownRunId)
+            plan.skip.push({ ...r, why: 'this run, which is doing the stop' });
+        else if (!active.includes(r.status))
+            plan.skip.push({ ...r, why: `already ${r.status.replace(/_/g, ' ')}` });
+        else
+            plan.cancel.push(r);
+    }
+    const order = (a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : a.id - b.id);
+    plan.cancel.sort(order);
+    plan.skip.sort(order);
+    return plan;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/preflight.ts
@@ -32184,6 +32552,54 @@ function operator_describeTamper(t) {
 
 
 
+const EVENT_NAME = /^[a-z][a-z_]*$/;
+/** Problems with an allowed-events list, as input errors. */
+function allowedEventProblems(allowed) {
+    if (allowed.length === 0)
+        return [`input 'allowed-events' names no event; give at least one, e.g. schedule`];
+    const problems = [];
+    for (const e of allowed) {
+        if (!EVENT_NAME.test(e)) {
+            problems.push(`input 'allowed-events': ${JSON.stringify(e)} is not a GitHub event name (lower case letters and '_', e.g. schedule, workflow_dispatch)`);
+        }
+        else if (e === 'workflow_call') {
+            problems.push(`input 'allowed-events': "workflow_call" never starts a batch: a called reusable workflow runs with the event of the workflow that called it; ` +
+                `list that event instead (e.g. schedule, workflow_dispatch)`);
+        }
+    }
+    return problems;
+}
+/**
+ * May a run started by `t.event` be a batch? Only the events in `t.allowed` (scheduled runs, unless
+ * a workflow lists more). With no event: on GitHub Actions the runner always sets one, so a missing
+ * one is refused (fail closed); outside Actions (a local run, a test) there is no event, and the
+ * check does not apply.
+ */
+function checkTrigger(t) {
+    const verdict = { event: t.event, allowed: t.allowed };
+    const list = t.allowed.join(', ');
+    if (t.event === '') {
+        if (t.onActions) {
+            return {
+                ...verdict,
+                ok: false,
+                reason: `GITHUB_EVENT_NAME is not set, although this runs on GitHub Actions (GITHUB_ACTIONS is 'true'), so the event that started the run is unknown; ` +
+                    `a batch runs only on allowed-events (${list}). Check that no env: of the workflow, job or step overrides GITHUB_EVENT_NAME`,
+                note: ''
+            };
+        }
+        return { ...verdict, ok: true, reason: '', note: 'not on GitHub Actions, a local run or a test: the check does not apply' };
+    }
+    if (t.allowed.includes(t.event))
+        return { ...verdict, ok: true, reason: '', note: '' };
+    return {
+        ...verdict,
+        ok: false,
+        reason: `this run was started by the event '${t.event}', which is not in allowed-events (${list}); batches run only on those events. ` +
+            `To run batches on ${t.event} deliberately, add ${t.event} to the allowed-events input of preflight-check (e.g. allowed-events: ${[...t.allowed, t.event].join(', ')})`,
+        note: ''
+    };
+}
 function stopWarnings(doc, now) {
     const who = doc.disabled_by || 'an unnamed operator';
     const since = doc.disabled_at ? ` since ${doc.disabled_at}` : '';
@@ -32200,7 +32616,7 @@ function stopWarnings(doc, now) {
 }
 /** Why an ecosystem's breaker keeps it out of this batch, or undefined when it may run. */
 function breakerHold(doc, ecosystem, now) {
-    const entry = breakerEntries(doc)[ecosystem];
+    const entry = breakerEntry(doc, ecosystem);
     if (!entry || entry.state !== 'open')
         return undefined;
     const failures = entry.failures ? ` after ${entry.failures} consecutive failures` : '';
@@ -32233,11 +32649,17 @@ function preflight(input, opts, now) {
     const tampered = opts.tampering?.findings ?? [];
     for (const t of tampered) {
         warnings.push(`Hand edit of the control file: ${describeTamper(t)}. The circuit breaker never makes this move on its own (docs/contract.md §5: open never goes to closed directly, and only batch-control reset-breaker moves open to half-open); ` +
-            `use the batch-control action instead; a batch-control command that changes the control file (e.g. pause-ecosystem) acknowledges the edit.`);
+            `use the batch-control action instead; once the edit is reviewed, its acknowledge command (the emergency form) records that and clears this warning.`);
     }
-    let reason = '';
-    if (!isEnabled(doc)) {
+    // The event comes first: a run that should not be a batch at all does nothing, whatever the file says.
+    const trigger = opts.trigger ? checkTrigger(opts.trigger) : undefined;
+    if (!isEnabled(doc))
         warnings.push(...stopWarnings(doc, now));
+    let reason = '';
+    if (trigger && !trigger.ok) {
+        reason = trigger.reason;
+    }
+    else if (!isEnabled(doc)) {
         reason = doc.reason || 'batch processing is stopped (enabled: false)';
     }
     else if (ecosystems.length === 0) {
@@ -32249,7 +32671,7 @@ function preflight(input, opts, now) {
     else if (tampered.length > 0 && opts.tampering?.block) {
         reason =
             `the control file was hand-edited in a way the circuit breaker forbids (${tampered.map(describeTamper).join('; ')}); ` +
-                `on-tamper is 'block': an operator must acknowledge the edit with a batch-control command that changes the control file (e.g. pause-ecosystem for that ecosystem)`;
+                `on-tamper is 'block': an operator must review the edit and acknowledge it with batch-control's acknowledge command (the emergency form)`;
     }
     else if (budget.pause) {
         reason =
@@ -32276,7 +32698,7 @@ function preflight(input, opts, now) {
     const canProceed = reason === '';
     if (!canProceed) {
         for (const eco of ecosystems)
-            skipped[eco] = isEnabled(doc) ? reason : `batch processing is stopped: ${reason}`;
+            skipped[eco] = isEnabled(doc) || (trigger && !trigger.ok) ? reason : `batch processing is stopped: ${reason}`;
     }
     return {
         decision: {
@@ -32289,12 +32711,17 @@ function preflight(input, opts, now) {
             budget,
             budgetReset: rolled.reset,
             warnings,
-            tampering: tampered
+            tampering: tampered,
+            trigger
         },
         doc,
         // Blocked by a hand edit: nothing is written, or that commit (with its Batch-Ops-Action trailer)
         // would become the tamper check's boundary and acknowledge an edit no operator has looked at.
-        write: !jsonEqual(input, doc) && (opts.exists || batchId !== '') && !(tampered.length > 0 && opts.tampering?.block)
+        // Refused for its event: nothing is written either (not even a new budget week).
+        write: !jsonEqual(input, doc) &&
+            (opts.exists || batchId !== '') &&
+            !(tampered.length > 0 && opts.tampering?.block) &&
+            trigger?.ok !== false
     };
 }
 
@@ -32401,6 +32828,16 @@ function code(text) {
     return `${fence}${pad}${body}${pad}${fence}`;
 }
 /**
+ * Where a state change went, for a summary: `pushed to origin/<branch> as <commit>`, and how
+ * many attempts it took when the branch moved under it. Every writer names the branch, so a
+ * change that landed somewhere the batches do not read is visible (docs/contract.md §3).
+ */
+function pushedNote(commit, branch, attempts) {
+    const where = branch ? `pushed to ${code(`origin/${branch}`)}` : 'pushed';
+    const retried = attempts > 1 ? ` after ${attempts} attempts (the branch moved; the change was re-applied to the new state)` : '';
+    return `${where} as ${code(commit.slice(0, 12))}${retried}`;
+}
+/**
  * A fenced code block. The fence is backticks, one longer than the longest run of backticks in
  * the body (at least three), so no line of the body can close it; a tilde run cannot close a
  * backtick fence at all. `lang` is reduced to the characters an info string needs.
@@ -32447,6 +32884,110 @@ function details(summary, body) {
 function mention(login) {
     return /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(login) ? `@${login}` : md(`@${login}`);
 }
+// ---------------------------------------------------------------------------
+// Budgets: GitHub refuses a pull request, issue or comment body over 65,536 characters, and
+// cuts a step's job summary at 1 MiB. A long list is shortened to fit, and the reader is told
+// how much was left out and where the whole of it is.
+/** The most characters GitHub accepts in a pull request, issue or comment body. */
+const markdown_BODY_LIMIT = 65_536;
+/** The most bytes of job summary GitHub shows for one step. */
+const SUMMARY_LIMIT = 1024 * 1024;
+const characters = (text) => text.length;
+const utf8Bytes = (text) => {
+    let n = 0;
+    for (const ch of text) {
+        const c = ch.codePointAt(0);
+        n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    return n;
+};
+/** Room kept for the note that says what was left out. */
+const NOTE_ROOM = 400;
+/**
+ * Joins `sections` (Markdown text, or tables) into one document of at most
+ * `limit` (by `measure`). When they do not fit, tables lose rows from the end
+ * and later sections are left out; a final note says how much was left out and
+ * `where` the whole of it is.
+ */
+function fitMarkdown(sections, limit, where, measure = characters) {
+    const room = limit - NOTE_ROOM;
+    let out = '';
+    let used = 0;
+    const left = [];
+    let sectionsLeft = 0;
+    const add = (text) => {
+        const n = measure(text);
+        if (used + n > room)
+            return false;
+        out += text;
+        used += n;
+        return true;
+    };
+    for (const s of sections) {
+        if (left.length > 0 || sectionsLeft > 0) {
+            if (typeof s === 'string')
+                sectionsLeft++;
+            else
+                left.push(`${s.rows.length.toLocaleString('en')} ${s.noun}`);
+            continue;
+        }
+        if (typeof s === 'string') {
+            if (!add(s.endsWith('\n') ? s : s + '\n'))
+                sectionsLeft++;
+            continue;
+        }
+        const lines = table(s.head, s.rows).split('\n');
+        // A blank line before the table, so that it never continues a paragraph; then header and separator, then as many rows as fit.
+        const gap = out === '' || out.endsWith('\n\n') ? '' : out.endsWith('\n') ? '\n' : '\n\n';
+        if (!add(gap + lines.slice(0, 2).join('\n') + '\n')) {
+            left.push(`${s.rows.length.toLocaleString('en')} ${s.noun}`);
+            continue;
+        }
+        let shown = 0;
+        for (const line of lines.slice(2, 2 + s.rows.length)) {
+            if (!add(line + '\n'))
+                break;
+            shown++;
+        }
+        if (shown < s.rows.length)
+            left.push(`${(s.rows.length - shown).toLocaleString('en')} of ${s.rows.length.toLocaleString('en')} ${s.noun}`);
+    }
+    if (left.length === 0 && sectionsLeft === 0)
+        return out;
+    const parts = [...left, ...(sectionsLeft > 0 ? [`${sectionsLeft} later section${sectionsLeft === 1 ? '' : 's'}`] : [])];
+    return `${out}\n_Left out to stay within GitHub's limit of ${limit.toLocaleString('en')}${measure === utf8Bytes ? ' bytes' : ' characters'}: ${parts.join(', ')}. ${where}_\n`;
+}
+/**
+ * The last resort for a document built without sections: cut at a line
+ * boundary within `limit`, close a code fence left open, and say so.
+ */
+function markdown_truncateMarkdown(text, limit, where, measure = characters) {
+    if (measure(text) <= limit)
+        return text;
+    const lines = text.split('\n');
+    let out = '';
+    let used = 0;
+    let fence = '';
+    let kept = 0;
+    for (const line of lines) {
+        const n = measure(line + '\n');
+        if (used + n > limit - NOTE_ROOM)
+            break;
+        out += line + '\n';
+        used += n;
+        kept++;
+        const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+        if (m) {
+            if (fence === '')
+                fence = m[1];
+            else if (m[1][0] === fence[0] && m[1].length >= fence.length && line.trim() === m[1])
+                fence = '';
+        }
+    }
+    if (fence !== '')
+        out += fence + '\n';
+    return `${out}\n_Cut to stay within GitHub's limit of ${limit.toLocaleString('en')}${measure === utf8Bytes ? ' bytes' : ' characters'}: ${(lines.length - kept).toLocaleString('en')} more lines. ${where}_\n`;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/breaker.ts
 // The circuit breaker (docs/contract.md §5) as a pure reducer: (entry, event, now) -> entry + verdict.
@@ -32455,8 +32996,13 @@ function mention(login) {
 // open --(check at/after opens_at: claims the probe)--> half-open
 // half-open --(probe succeeds)--> closed      half-open --(probe fails)--> open, trips+1
 // open never goes to closed directly; a result that arrives while open changes nothing.
+//
+// Before any of that, the operators' controls: while batch processing is stopped (enabled: false)
+// or the ecosystem is paused (disabled_ecosystems), a check skips, claims nothing and writes
+// nothing (operatorHold); a record still records, so that no result is lost.
 
-const DEFAULT_BREAKER_PARAMS = {
+
+const breaker_DEFAULT_BREAKER_PARAMS = {
     failureThreshold: 50,
     windowSize: 10,
     minimumAttempts: 5,
@@ -32493,7 +33039,7 @@ function failureRate(window, p) {
  * When an open breaker may be probed: `opens_at`, or derived from `last_failure`
  * (entries from the shell tooling may lack one). null: no usable time, fail closed.
  */
-function dueTime(entry, p) {
+function breaker_dueTime(entry, p) {
     const opensAt = entry.opens_at ? parseTimestamp(entry.opens_at) : null;
     if (opensAt !== null)
         return opensAt;
@@ -32510,7 +33056,7 @@ function viewBreaker(entry, p) {
         failures: entry?.failures ?? 0,
         trips: entry?.trips ?? 0,
         failureRate: failureRate(window, p),
-        opensAt: entry?.state === 'open' ? dueTime(entry, p) : null
+        opensAt: entry?.state === 'open' ? breaker_dueTime(entry, p) : null
     };
 }
 function probeLive(probe, now, p) {
@@ -32529,7 +33075,7 @@ function checkBreaker(entry, p, now, runId) {
         return { ok: true, entry, write: false, skip: false, probe: false, reason: entry ? 'breaker closed' : 'no breaker entry yet (closed)' };
     }
     if (entry.state === 'open') {
-        const due = dueTime(entry, p);
+        const due = breaker_dueTime(entry, p);
         if (due === null) {
             return {
                 ok: false,
@@ -32652,12 +33198,45 @@ function formatRate(rate) {
         return '';
     return `${Math.round(rate * 10) / 10}%`;
 }
-/** What circuit-breaker does with the entry in either mode: check (skip, or claim the probe) or record. */
-function breakerStep(entry, event, p, now, runId) {
-    if (event.mode === 'check')
-        return checkBreaker(entry, p, now, runId);
+/**
+ * The operators' gate: whether the kill switch or the pause list keeps `ecosystem`'s work from
+ * starting, or undefined when neither does. A stop wins over a pause. Every gate in front of an
+ * ecosystem's work asks this first (circuit-breaker's check does, through breakerStep), so that
+ * jobs already queued or running when an operator acts do no more work.
+ */
+function operatorHold(doc, ecosystem) {
+    if (!isEnabled(doc)) {
+        const who = doc.disabled_by || 'an unnamed operator';
+        const since = doc.disabled_at ? ` since ${doc.disabled_at}` : '';
+        const parts = [`batch processing is stopped (enabled: false) by ${who}${since}: ${doc.reason || 'no reason given'}`];
+        parts.push(doc.incident_url ? `incident ${doc.incident_url}` : 'no incident URL recorded');
+        if (doc.expected_resume)
+            parts.push(`expected resume ${doc.expected_resume}`);
+        return { kind: 'stopped', reason: parts.join('; '), incidentUrl: doc.incident_url ?? '' };
+    }
+    if ((doc.disabled_ecosystems ?? []).includes(ecosystem)) {
+        return { kind: 'paused', reason: `${ecosystem} is paused by an operator (disabled_ecosystems)`, incidentUrl: '' };
+    }
+    return undefined;
+}
+/**
+ * What circuit-breaker does with the control document in either mode. check: the operators' gate
+ * first (stopped or paused: skip, no probe, nothing written), then the breaker (skip, or claim
+ * the probe). record: the attempts go into the breaker whatever the operators did, so that no
+ * result is dropped.
+ */
+function breakerStep(doc, ecosystem, event, p, now, runId) {
+    const entry = breakerEntry(doc, ecosystem);
+    const changed = (next, write) => (write && next ? withBreaker(doc, ecosystem, next) : doc);
+    if (event.mode === 'check') {
+        const hold = operatorHold(doc, ecosystem);
+        if (hold)
+            return { ok: true, entry, doc, write: false, skip: true, probe: false, reason: hold.reason, hold };
+        const c = checkBreaker(entry, p, now, runId);
+        return c.ok ? { ...c, doc: changed(c.entry, c.write) } : c;
+    }
     const r = recordBreaker(entry, event.attempts, p, now, runId);
-    return { ok: true, entry: r.entry, write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning };
+    return { ok: true, entry: r.entry, doc: changed(r.entry, r.write), write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/results.ts
@@ -32807,21 +33386,21 @@ function parseResults(text, defaultEcosystem = '') {
 // rate = passed / (passed + failed); skipped and blocked are not failures.
 // severity: critical below critical-threshold, else warning below the SLO,
 // else info when the mean duration is over the latency threshold, else ok.
-const SEVERITY_ORDER = (/* unused pure expression or super */ null && (['ok', 'info', 'warning', 'critical']));
+const slo_SEVERITY_ORDER = (/* unused pure expression or super */ null && (['ok', 'info', 'warning', 'critical']));
 const DEFAULT_SLO = { homebrew: 0.85, cask: 0.95, default: 0.98 };
-function worst(severities) {
+function slo_worst(severities) {
     let w = 'ok';
     for (const s of severities)
-        if (SEVERITY_ORDER.indexOf(s) > SEVERITY_ORDER.indexOf(w))
+        if (slo_SEVERITY_ORDER.indexOf(s) > slo_SEVERITY_ORDER.indexOf(w))
             w = s;
     return w;
 }
-function sloFor(ecosystem, slo) {
+function slo_sloFor(ecosystem, slo) {
     // Own keys only: an ecosystem named `constructor` must not find Object.prototype's.
     return (Object.hasOwn(slo, ecosystem) ? slo[ecosystem] : undefined) ?? (Object.hasOwn(slo, 'default') ? slo.default : undefined) ?? DEFAULT_SLO.default;
 }
 /** Problems with an SLO table given as input (each target must be in [0, 1]). */
-function sloProblems(slo) {
+function slo_sloProblems(slo) {
     if (typeof slo !== 'object' || slo === null || Array.isArray(slo))
         return ['must be a JSON object of ecosystem → target between 0 and 1'];
     return Object.entries(slo)
@@ -32856,7 +33435,7 @@ function evaluateBatch(results, o) {
     const ecosystems = [...acc].map(([ecosystem, a]) => {
         const attempts = a.passed + a.failed;
         const rate = attempts > 0 ? a.passed / attempts : null;
-        const slo = sloFor(ecosystem, o.slo);
+        const slo = slo_sloFor(ecosystem, o.slo);
         const meanDurationSeconds = a.durationCount > 0 ? a.durations / a.durationCount : null;
         return {
             ecosystem,
@@ -32882,7 +33461,7 @@ function evaluateBatch(results, o) {
         blocked: sum('blocked'),
         total: results.length,
         rate: passed + failed > 0 ? passed / (passed + failed) : null,
-        severity: worst(ecosystems.map((e) => e.severity))
+        severity: slo_worst(ecosystems.map((e) => e.severity))
     };
 }
 /** The most common failure categories, each with a few example recipes. */
@@ -32913,7 +33492,7 @@ function topFailureCategories(results, limit = 5, examples = 3) {
 
 const RECORD_SCHEMA_VERSION = 1;
 /** Batch IDs as file names: `YYYY-MM-DD` or `YYYY-MM-DD-NNN`, nothing else. */
-const BATCH_ID_PATTERN = /^\d{4}-\d{2}-\d{2}(-\d{3})?$/;
+const batch_record_BATCH_ID_PATTERN = /^\d{4}-\d{2}-\d{2}(-\d{3})?$/;
 const round4 = (x) => (x === null ? null : Math.round(x * 10000) / 10000);
 /** One compact JSON line for the metrics file. */
 function metricsLine(report, ctx) {
@@ -33035,43 +33614,82 @@ function runnerOs(labels) {
         return 'windows';
     return 'linux';
 }
-/** Whole minutes of a finished job, rounded up (61 s → 2); null for a job that has not finished. */
-function jobMinutes(job) {
-    if (job.status !== 'completed' || !job.started_at || !job.completed_at)
+/**
+ * Whole minutes of a job, rounded up (61 s → 2): a finished job's duration, or
+ * with `now`, a running job's elapsed time so far. Null for a job that has not
+ * started (queued, waiting), a running one without `now`, or unusable times.
+ */
+function jobMinutes(job, now) {
+    const start = job.started_at ? parseTimestamp(job.started_at) : null;
+    if (start === null)
         return null;
-    const start = parseTimestamp(job.started_at);
-    const end = parseTimestamp(job.completed_at);
-    if (start === null || end === null || end < start)
+    let end = null;
+    if (job.status === 'completed')
+        end = job.completed_at ? parseTimestamp(job.completed_at) : null;
+    else if (job.status === 'in_progress' && now !== undefined)
+        end = Math.max(now, start); // a clock behind GitHub's: nothing yet
+    if (end === null || end < start)
         return null;
     return Math.ceil((end - start) / 60_000);
 }
-/** Minutes by OS over the finished jobs not already counted. */
-function minutesFromJobs(jobs, alreadyCounted) {
+/**
+ * Minutes by OS that this record adds: for each job of the run, its minutes now
+ * (finished: its duration; running: its elapsed time at `now`; each rounded up)
+ * less what is already counted for it. A job is never counted down, and a job
+ * fully counted before is never counted again.
+ */
+function minutesFromJobs(jobs, alreadyCounted, now) {
     const minutes = { macos: 0, linux: 0, windows: 0 };
     const counted = [];
+    const seen = new Set();
     for (const job of jobs) {
-        if (alreadyCounted.has(job.id))
+        // The same ID listed twice (a job moving between pages while they are read) is one job.
+        if (seen.has(job.id))
             continue;
-        const m = jobMinutes(job);
+        seen.add(job.id);
+        const m = jobMinutes(job, now);
         if (m === null)
             continue;
-        minutes[runnerOs(job.labels)] += m;
-        counted.push(job.id);
+        const added = m - (alreadyCounted.get(job.id) ?? 0);
+        if (added <= 0)
+            continue;
+        minutes[runnerOs(job.labels)] += added;
+        counted.push({ id: job.id, minutes: m, added, finished: job.status === 'completed' });
     }
     return { minutes, counted };
 }
-/** How many counted job IDs the budget remembers (several weeks of batches). */
+/** How many jobs the budget's ledger remembers (several weeks of batches). */
 const MAX_COUNTED_JOBS = 1000;
-/** Job IDs already added to the budget (kept in the budget so that two record-batch steps of one run do not count a job twice). */
+/**
+ * What the budget has counted per job: `counted_jobs` (job ID → minutes so far),
+ * and the IDs in `counted_job_ids`, which versions before `counted_jobs` wrote
+ * for finished jobs only, as counted in full (Infinity). Malformed entries are left out.
+ */
 function countedJobs(budget) {
+    const out = new Map();
+    const ledger = budget?.counted_jobs;
+    if (ledger && typeof ledger === 'object' && !Array.isArray(ledger)) {
+        for (const [key, value] of Object.entries(ledger)) {
+            if (/^[0-9]+$/.test(key) && typeof value === 'number' && Number.isFinite(value) && value >= 0)
+                out.set(Number(key), value);
+        }
+    }
     const ids = budget?.counted_job_ids;
-    return new Set(Array.isArray(ids) ? ids.filter((x) => typeof x === 'number') : []);
+    if (Array.isArray(ids))
+        for (const id of ids)
+            if (typeof id === 'number')
+                out.set(id, Infinity);
+    return out;
 }
 /**
- * Adds minutes to the week's budget (rolling the week first). With `jobIds`,
- * remembers them so that the same jobs are never counted again this week.
+ * Adds minutes to the week's budget (rolling the week first). With `jobs`, the
+ * ledger `counted_jobs` records each one's minutes counted so far, so that the
+ * same minutes are never added again: kept across the week boundary (a run that
+ * spans Sunday midnight must not count a job twice) and bounded to the
+ * MAX_COUNTED_JOBS highest job IDs (GitHub hands them out in increasing order),
+ * written in increasing order. `counted_job_ids` is left as it is.
  */
-function addBudgetMinutes(doc, minutes, now, jobIds) {
+function addBudgetMinutes(doc, minutes, now, jobs) {
     const next = cloneControl(doc);
     const { budget: rolled } = rollBudgetWeek(next.budget, now);
     const b = { ...rolled };
@@ -33079,10 +33697,15 @@ function addBudgetMinutes(doc, minutes, now, jobIds) {
     b.linux_minutes_used = (b.linux_minutes_used ?? 0) + minutes.linux;
     if (minutes.windows > 0 || b.windows_minutes_used !== undefined)
         b.windows_minutes_used = (b.windows_minutes_used ?? 0) + minutes.windows;
-    // Kept across the week boundary (a run that spans Sunday midnight must not count a job twice),
-    // and bounded: the most recent MAX_COUNTED_JOBS.
-    if (jobIds && jobIds.length > 0)
-        b.counted_job_ids = [...countedJobs(b), ...jobIds].slice(-MAX_COUNTED_JOBS);
+    if (jobs && jobs.length > 0) {
+        const ledger = new Map();
+        for (const [id, m] of countedJobs({ counted_jobs: b.counted_jobs }))
+            ledger.set(id, m);
+        for (const j of jobs)
+            ledger.set(j.id, Math.max(j.minutes, ledger.get(j.id) ?? 0));
+        const kept = [...ledger].sort(([x], [y]) => x - y).slice(-MAX_COUNTED_JOBS);
+        b.counted_jobs = Object.fromEntries(kept.map(([id, m]) => [String(id), m]));
+    }
     next.budget = b;
     return next;
 }
@@ -33143,14 +33766,16 @@ function uploadBodies(results, report, ctx) {
             result: r.result,
             error_category: r.error_category === undefined ? null : clip(r.error_category, MAX_UPLOAD_CATEGORY),
             error_message: r.error_message === undefined ? null : clip(r.error_message, MAX_UPLOAD_MESSAGE),
-            duration_seconds: r.duration_seconds ?? 0
+            duration_seconds: r.duration_seconds ?? 0,
+            platform: r.platform ?? null
         }))
     }));
 }
 /**
- * The budget after this batch: explicit minutes when given, else the run's
- * finished jobs not counted yet (another record-batch of the same run may have
- * counted some). The document is returned unchanged when there is nothing to add.
+ * The budget after this record: explicit minutes when given, else what the
+ * run's jobs add at `now` beyond what is already counted for them (another
+ * record-batch of the same run may have counted some, or counted a job while it
+ * was still running). The document is returned unchanged when there is nothing to add.
  */
 function recordBudget(doc, source, now) {
     if (source.explicit) {
@@ -33159,8 +33784,1116 @@ function recordBudget(doc, source, now) {
     }
     if (!source.jobs)
         return { doc, minutes: { macos: 0, linux: 0, windows: 0 }, counted: [] };
-    const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget));
+    const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget), now);
     return { doc: counted.length > 0 ? addBudgetMinutes(doc, minutes, now, counted) : doc, minutes, counted };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/burn-rate.ts
+// Multi-window, multi-burn-rate SLO alerts over the metrics history (the SRE
+// workbook's scheme), pure.
+//
+// Attempts of an ecosystem in a window: passed + failed over the metrics lines
+// whose completed_at lies in (now − hours, now]; skipped and blocked do not count.
+// Burn rate: (failed / attempts) / (1 − SLO). A rule fires when both of its
+// windows hold at least `minimumAttempts` attempts and both burn rates are at or
+// above its `burn`. An ecosystem's severity is that of the first rule that fires
+// (rules are ordered from the most severe).
+
+const DEFAULT_BURN_RULES = [
+    { severity: 'page', longHours: 24, shortHours: 6, burn: 6 },
+    { severity: 'ticket', longHours: 168, shortHours: 24, burn: 1 }
+];
+/** Longest window a rule may have: the history is read no further back than that. */
+const MAX_WINDOW_HOURS = (/* unused pure expression or super */ null && (24 * 90));
+const SEVERITY_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** The `rules` input: a JSON array of {severity, long-hours, short-hours, burn}; every problem named. */
+function parseBurnRules(text) {
+    let v;
+    try {
+        v = JSON.parse(text);
+    }
+    catch (e) {
+        return { ok: false, problem: `not valid JSON (${e.message})` };
+    }
+    if (!Array.isArray(v) || v.length === 0)
+        return { ok: false, problem: 'must be a non-empty JSON array of rules' };
+    if (v.length > 10)
+        return { ok: false, problem: `at most 10 rules (got ${v.length})` };
+    const rules = [];
+    const seen = new Set();
+    for (const [i, r] of v.entries()) {
+        const at = `rule ${i + 1}`;
+        if (typeof r !== 'object' || r === null || Array.isArray(r))
+            return { ok: false, problem: `${at} must be an object` };
+        const o = r;
+        const unknown = Object.keys(o).filter((k) => !['severity', 'long-hours', 'short-hours', 'burn'].includes(k));
+        if (unknown.length > 0)
+            return { ok: false, problem: `${at} has unknown field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the fields are severity, long-hours, short-hours, burn` };
+        if (typeof o.severity !== 'string' || !SEVERITY_NAME.test(o.severity)) {
+            return { ok: false, problem: `${at}: "severity" must be a short lower-case name such as "page" (letters, digits, '-')` };
+        }
+        if (seen.has(o.severity))
+            return { ok: false, problem: `${at}: severity ${JSON.stringify(o.severity)} appears twice` };
+        seen.add(o.severity);
+        const hours = (key) => {
+            const h = o[key];
+            return typeof h === 'number' && Number.isFinite(h) && h > 0 && h <= MAX_WINDOW_HOURS ? h : `${at}: "${key}" must be a number of hours > 0 and <= ${MAX_WINDOW_HOURS}`;
+        };
+        const longHours = hours('long-hours');
+        const shortHours = hours('short-hours');
+        if (typeof longHours === 'string')
+            return { ok: false, problem: longHours };
+        if (typeof shortHours === 'string')
+            return { ok: false, problem: shortHours };
+        if (shortHours > longHours)
+            return { ok: false, problem: `${at}: "short-hours" (${shortHours}) must not be longer than "long-hours" (${longHours})` };
+        if (typeof o.burn !== 'number' || !Number.isFinite(o.burn) || o.burn <= 0 || o.burn > 1000)
+            return { ok: false, problem: `${at}: "burn" must be a number > 0 and <= 1000` };
+        rules.push({ severity: o.severity, longHours, shortHours, burn: o.burn });
+    }
+    return { ok: true, rules };
+}
+const HOUR = 3_600_000;
+/** Burn rates are compared with this much room for floating point: (1 − 0.9) is 0.09999999999999998. */
+const EPSILON = 1e-9;
+/** Attempts and failures of `ecosystem` over the records completed in (now − hours, now]. */
+function windowStats(records, ecosystem, hours, now, slo) {
+    const from = now - hours * HOUR;
+    let attempts = 0;
+    let failed = 0;
+    for (const r of records) {
+        if (r.completedAt <= from || r.completedAt > now)
+            continue;
+        const c = Object.hasOwn(r.ecosystems, ecosystem) ? r.ecosystems[ecosystem] : undefined;
+        if (!c)
+            continue;
+        attempts += c.passed + c.failed;
+        failed += c.failed;
+    }
+    const failureRate = attempts > 0 ? failed / attempts : null;
+    return { hours, attempts, failed, failureRate, burn: failureRate === null ? null : failureRate / (1 - slo) };
+}
+/** Each rule's verdict for one ecosystem, and its severity. */
+function evaluateBurn(records, ecosystem, o, now) {
+    const slo = sloFor(ecosystem, o.slo);
+    const rules = o.rules.map((rule) => {
+        const long = windowStats(records, ecosystem, rule.longHours, now, slo);
+        const short = windowStats(records, ecosystem, rule.shortHours, now, slo);
+        const enough = long.attempts >= o.minimumAttempts && short.attempts >= o.minimumAttempts;
+        const fires = enough && long.burn !== null && short.burn !== null && long.burn >= rule.burn - EPSILON && short.burn >= rule.burn - EPSILON;
+        return { rule, long, short, fires };
+    });
+    const shortestHours = Math.min(...o.rules.map((r) => r.shortHours));
+    return {
+        ecosystem,
+        slo,
+        severity: rules.find((r) => r.fires)?.rule.severity ?? null,
+        rules,
+        shortest: windowStats(records, ecosystem, shortestHours, now, slo)
+    };
+}
+/** The ecosystems the history shows within the longest window of any rule, sorted. */
+function ecosystemsInHistory(records, rules, now) {
+    const from = now - Math.max(...rules.map((r) => r.longHours)) * HOUR;
+    const names = new Set();
+    for (const r of records)
+        if (r.completedAt > from && r.completedAt <= now)
+            for (const e of Object.keys(r.ecosystems))
+                names.add(e);
+    return [...names].sort();
+}
+/**
+ * Firing with no issue: open one. Firing with an issue of the same severity:
+ * update its body quietly; of another severity: change it, with one comment.
+ * Not firing with an issue: close it with a comment once the burn over the
+ * shortest window of all rules is below 1; until then keep it open, updated.
+ * No attempts in that window is no evidence of recovery: the issue stays open.
+ */
+function alertStep(b, open) {
+    if (b.severity !== null) {
+        if (!open)
+            return { kind: 'open', severity: b.severity };
+        if (open.severity === b.severity)
+            return { kind: 'update', severity: b.severity };
+        return { kind: 'severity-changed', from: open.severity ?? 'unknown', to: b.severity };
+    }
+    if (!open)
+        return { kind: 'nothing' };
+    return b.shortest.burn !== null && b.shortest.burn < 1 - EPSILON ? { kind: 'recover' } : { kind: 'keep-open' };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/drift.ts
+// checksum-drift (docs/contract.md §9), pure: the artifacts list and the baseline (parse,
+// merge, render), which artifacts a shard checks, one verdict per artifact from what its
+// download gave, the pause of drifted ecosystems, and the issue decision per artifact.
+// The downloads, the clock, git and the API are the action's; nothing here does I/O.
+
+
+const drift_MAX_PROBLEMS = 20;
+/** An id is a key, a title and a marker: one line of printable text, not too long. */
+const MAX_ID_LENGTH = 256;
+const MAX_URL_LENGTH = 4096;
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: none belongs in a one-line value.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Half of a surrogate pair alone: not text (it has no UTF-8), so it cannot be a key that is found again. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+function drift_describe(v) {
+    const s = JSON.stringify(v);
+    return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+/** A problem with a one-line text field, or undefined. */
+function textProblem(name, v, required, max) {
+    if (v === undefined || v === null)
+        return required ? `needs "${name}": a non-empty string` : undefined;
+    if (typeof v !== 'string')
+        return `"${name}" must be a string (found ${drift_describe(v)})`;
+    if (required && v.trim() === '')
+        return `"${name}" must not be empty`;
+    if (CONTROL.test(v))
+        return `"${name}" must be one line of text without control characters (found ${drift_describe(v)})`;
+    if (LONE_SURROGATE.test(v))
+        return `"${name}" is not valid Unicode text (a lone surrogate \\u escape)`;
+    if (v.length > max)
+        return `"${name}" is ${v.length} characters long; at most ${max}`;
+    return undefined;
+}
+/** A URL may carry credentials: its problems never quote it. */
+function urlProblem(v) {
+    if (v === undefined || v === null)
+        return `needs "url": an absolute URL`;
+    if (typeof v !== 'string')
+        return `"url" must be a string`;
+    if (CONTROL.test(v))
+        return `"url" must be one line of text without control characters`;
+    if (v.length > MAX_URL_LENGTH)
+        return `"url" is ${v.length} characters long; at most ${MAX_URL_LENGTH}`;
+    try {
+        new URL(v);
+    }
+    catch {
+        return `"url" is not an absolute URL (scheme://host/path)`;
+    }
+    return undefined;
+}
+/**
+ * Why a line is not JSON, and where, without quoting it (a line may hold a URL with credentials):
+ * JSON.parse's message quotes the text, so the core's parser names the problem, with tokens
+ * longer than one character left out.
+ */
+function jsonProblem(record) {
+    try {
+        parseJson(record);
+    }
+    catch (e) {
+        if (e instanceof JsonSyntaxError) {
+            return `not valid JSON: ${e.problem.replace(/'[^']*'/g, (m) => (m.length <= 3 ? m : 'a token'))} at column ${e.position.column}`;
+        }
+    }
+    return 'not valid JSON';
+}
+/** Each non-blank line of `text` as JSON, with its line number; a line that is not JSON is a problem. */
+function jsonLines(text, onLine, problems) {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    let start = 0;
+    let line = 0;
+    while (start <= body.length && problems.length < drift_MAX_PROBLEMS) {
+        let end = body.indexOf('\n', start);
+        if (end < 0)
+            end = body.length;
+        line++;
+        const record = body.slice(start, end).trim();
+        start = end + 1;
+        if (record === '')
+            continue;
+        let value;
+        try {
+            value = JSON.parse(record);
+        }
+        catch {
+            problems.push({ line, where: `line ${line}`, message: jsonProblem(record) });
+            continue;
+        }
+        onLine(value, line);
+    }
+}
+const isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * Parses an artifacts file: JSON Lines of `{id, url, sha256?, ecosystem?, recipe?, batch_id?}`,
+ * blank lines ignored, unknown fields ignored. Every problem names its line; an id that appears
+ * twice with a different url or sha256 is one too (the same line twice is read once).
+ */
+function parseArtifacts(text) {
+    const problems = [];
+    const items = [];
+    const lines = [];
+    const seen = new Map();
+    jsonLines(text, (v, line) => {
+        const where = `line ${line}`;
+        if (!isRecord(v)) {
+            problems.push({ line, where, message: `must be a JSON object (found ${drift_describe(v)})` });
+            return;
+        }
+        const errors = [
+            textProblem('id', v.id, true, MAX_ID_LENGTH),
+            urlProblem(v.url),
+            v.sha256 === undefined || v.sha256 === null || (typeof v.sha256 === 'string' && SHA256.test(v.sha256))
+                ? undefined
+                : `"sha256" must be 64 hexadecimal characters (found ${drift_describe(v.sha256)})`,
+            v.ecosystem === undefined || v.ecosystem === null || (typeof v.ecosystem === 'string' && ECOSYSTEM_PATTERN.test(v.ecosystem))
+                ? undefined
+                : `"ecosystem" ${drift_describe(v.ecosystem)} is not a valid ecosystem name (lower case letters, digits, '.', '_' or '-')`,
+            textProblem('recipe', v.recipe, false, 512),
+            textProblem('batch_id', v.batch_id, false, 128)
+        ].filter((e) => e !== undefined);
+        for (const message of errors)
+            problems.push({ line, where: typeof v.id === 'string' ? `${where} (${drift_describe(v.id)})` : where, message });
+        if (errors.length > 0)
+            return;
+        const a = { id: v.id, url: v.url };
+        if (typeof v.sha256 === 'string')
+            a.sha256 = v.sha256.toLowerCase();
+        if (typeof v.ecosystem === 'string')
+            a.ecosystem = v.ecosystem;
+        if (typeof v.recipe === 'string' && v.recipe !== '')
+            a.recipe = v.recipe;
+        if (typeof v.batch_id === 'string' && v.batch_id !== '')
+            a.batch_id = v.batch_id;
+        const before = seen.get(a.id);
+        if (before) {
+            if (before.url !== a.url || before.sha256 !== a.sha256) {
+                problems.push({ line, where: `${where} (${drift_describe(a.id)})`, message: `the id is on line ${before.line} too, with a different url or sha256; an id names one artifact` });
+            }
+            return;
+        }
+        seen.set(a.id, { line, url: a.url, sha256: a.sha256 });
+        items.push(a);
+        lines.push(line);
+    }, problems);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, items, lines };
+}
+/**
+ * The artifacts of several files as one list, in file order. The same id in two files must be
+ * the same artifact (url and sha256); otherwise a problem names both places.
+ */
+function combineArtifacts(files) {
+    const seen = new Map();
+    const items = [];
+    for (const f of files) {
+        const problems = [];
+        f.items.forEach((a, i) => {
+            const line = f.lines[i] ?? 1;
+            const before = seen.get(a.id);
+            if (!before) {
+                seen.set(a.id, { file: f.file, line, a });
+                items.push(a);
+            }
+            else if (before.a.url !== a.url || before.a.sha256 !== a.sha256) {
+                problems.push({ line, where: `line ${line} (${drift_describe(a.id)})`, message: `the id is in ${before.file} (line ${before.line}) too, with a different url or sha256; an id names one artifact` });
+            }
+        });
+        if (problems.length > 0)
+            return { ok: false, file: f.file, problems: problems.slice(0, drift_MAX_PROBLEMS) };
+    }
+    return { ok: true, items };
+}
+// ---------------------------------------------------------------------------
+// URLs as they may be shown: no credentials, no query values, no fragment
+/**
+ * The URL as logs, summaries, issues, outputs and the baseline show it: user name and password
+ * removed, every query value replaced by `***` (signed URLs carry tokens there), no fragment.
+ * Not a URL at all → `(not a URL)`.
+ */
+function safeUrl(raw) {
+    let u;
+    try {
+        u = new URL(raw);
+    }
+    catch {
+        return '(not a URL)';
+    }
+    u.username = '';
+    u.password = '';
+    u.hash = '';
+    if (u.search !== '') {
+        const names = [...u.searchParams.keys()];
+        u.search = names.map((n) => `${encodeURIComponent(n)}=***`).join('&');
+    }
+    // `***` is not percent-encoded by `search`; the URL stays readable.
+    return u.toString();
+}
+/** The scheme of a URL without the colon (`https`), or '' when it is not a URL. */
+function urlScheme(raw) {
+    try {
+        return new URL(raw).protocol.replace(/:$/, '').toLowerCase();
+    }
+    catch {
+        return '';
+    }
+}
+const BASELINE_KEYS = (/* unused pure expression or super */ null && (['id', 'url', 'sha256', 'first_seen', 'ecosystem', 'recipe', 'batch_id']));
+/** Parses the baseline file; null (no file yet) is an empty baseline. An id twice is a problem. */
+function parseBaseline(text) {
+    if (text === null)
+        return { ok: true, items: [] };
+    const problems = [];
+    const items = [];
+    const seen = new Map();
+    jsonLines(text, (v, line) => {
+        const where = `line ${line}`;
+        if (!isRecord(v)) {
+            problems.push({ line, where, message: `must be a JSON object (found ${drift_describe(v)})` });
+            return;
+        }
+        const errors = [
+            textProblem('id', v.id, true, MAX_ID_LENGTH),
+            urlProblem(v.url),
+            typeof v.sha256 === 'string' && SHA256.test(v.sha256) ? undefined : `"sha256" must be 64 hexadecimal characters (found ${drift_describe(v.sha256)})`,
+            textProblem('first_seen', v.first_seen, true, 64),
+            ...['ecosystem', 'recipe', 'batch_id'].map((k) => textProblem(k, v[k], false, 512))
+        ].filter((e) => e !== undefined);
+        for (const message of errors)
+            problems.push({ line, where, message });
+        if (errors.length > 0)
+            return;
+        const id = v.id;
+        if (seen.has(id)) {
+            problems.push({ line, where, message: `the id ${drift_describe(id)} is on line ${seen.get(id)} too; the baseline holds one line per id` });
+            return;
+        }
+        seen.set(id, line);
+        items.push({ ...v, sha256: v.sha256.toLowerCase() });
+    }, problems);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, items };
+}
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** One compact JSON line: the known fields in their order, then any others as they were. */
+function baselineLine(e) {
+    const out = {};
+    for (const k of BASELINE_KEYS)
+        if (e[k] !== undefined)
+            out[k] = e[k];
+    for (const [k, v] of Object.entries(e))
+        if (!(k in out) && v !== undefined)
+            out[k] = v;
+    return JSON.stringify(out);
+}
+/** The file: one compact line per id, sorted by id (UTF-16 code units, as every run sorts them), a final newline. */
+function renderBaseline(entries) {
+    if (entries.length === 0)
+        return '';
+    return [...entries].sort(byId).map(baselineLine).join('\n') + '\n';
+}
+/**
+ * The baseline with `additions` merged in (trust on first use): an id already in `base` keeps
+ * its entry whatever the addition says, so a checksum once recorded never changes here; a new
+ * id is added once. Sorted by id.
+ */
+function mergeBaseline(base, additions) {
+    const byKey = new Map();
+    for (const e of base)
+        if (!byKey.has(e.id))
+            byKey.set(e.id, e);
+    const added = [];
+    for (const e of additions) {
+        if (byKey.has(e.id))
+            continue;
+        byKey.set(e.id, e);
+        added.push(e.id);
+    }
+    return { entries: [...byKey.values()].sort(byId), added };
+}
+/** `''` → every id; `i/n` (i from 0) → a shard. Returns the problem as a string. */
+function parseShard(text) {
+    const t = text.trim();
+    if (t === '')
+        return { ok: true, shard: null };
+    const m = /^(\d{1,4})\s*\/\s*(\d{1,4})$/.exec(t);
+    if (!m)
+        return { ok: false, error: `input 'shard' must be '' (every id) or 'i/n' such as 0/4 (got ${JSON.stringify(text)})` };
+    const index = Number(m[1]);
+    const count = Number(m[2]);
+    if (count < 1 || count > 1000)
+        return { ok: false, error: `input 'shard': n must be between 1 and 1000 (got ${count})` };
+    if (index >= count)
+        return { ok: false, error: `input 'shard': i counts from 0 and must be below n (got ${index}/${count}; the shards of ${count} are 0/${count} to ${count - 1}/${count})` };
+    return { ok: true, shard: { index, count } };
+}
+/**
+ * Whether an id belongs to the shard: its SHA-256 digest (of the id's UTF-8 bytes, computed by
+ * the caller, as 64 hex digits) read as one 256-bit big-endian unsigned integer, mod n, equals i.
+ */
+function inShard(idDigestHex, shard) {
+    if (shard === null)
+        return true;
+    return BigInt(`0x${idDigestHex}`) % BigInt(shard.count) === BigInt(shard.index);
+}
+/** The checksum an artifact is held to: its own `sha256`, else the baseline's. */
+function expectedChecksum(a, baseline) {
+    if (a.sha256)
+        return { sha256: a.sha256, from: 'artifacts' };
+    if (baseline)
+        return { sha256: baseline.sha256, from: 'baseline' };
+    return undefined;
+}
+/**
+ * The one verdict of an artifact. `ok`: downloaded completely and the hash is the expected one
+ * (or there is none yet: a new id). `drifted`: downloaded completely and the hash differs.
+ * `gone`: 404 or 410. `unreachable`: anything else (timeout, connection error, 429, 5xx, a body
+ * cut short or too large, a scheme not allowed, after the retries). Only `drifted` is a drift.
+ */
+function judgeArtifact(a, baseline, download) {
+    const expected = expectedChecksum(a, baseline);
+    const v = { id: a.id, kind: 'ok', url: safeUrl(a.url), isNew: expected === undefined };
+    if (expected) {
+        v.expected = expected.sha256;
+        v.expectedFrom = expected.from;
+    }
+    if (a.ecosystem !== undefined)
+        v.ecosystem = a.ecosystem;
+    if (a.recipe !== undefined)
+        v.recipe = a.recipe;
+    if (a.batch_id !== undefined)
+        v.batch_id = a.batch_id;
+    if (baseline)
+        v.baseline = baseline;
+    switch (download.kind) {
+        case 'gone':
+            return { ...v, kind: 'gone', reason: `HTTP ${download.status}: the artifact is no longer there` };
+        case 'unreachable':
+            return { ...v, kind: 'unreachable', reason: download.reason };
+        case 'complete': {
+            const actual = download.sha256.toLowerCase();
+            const kind = expected === undefined || expected.sha256 === actual ? 'ok' : 'drifted';
+            return { ...v, kind, actual, bytes: download.bytes };
+        }
+    }
+}
+/** The baseline entries to add: each new id that was downloaded completely (trust on first use). */
+function firstSightings(verdicts, firstSeen) {
+    return verdicts
+        .filter((v) => v.isNew && v.kind === 'ok' && v.actual !== undefined)
+        .map((v) => {
+        const e = { id: v.id, url: v.url, sha256: v.actual, first_seen: firstSeen };
+        if (v.ecosystem !== undefined)
+            e.ecosystem = v.ecosystem;
+        if (v.recipe !== undefined)
+            e.recipe = v.recipe;
+        if (v.batch_id !== undefined)
+            e.batch_id = v.batch_id;
+        return e;
+    });
+}
+function countVerdicts(verdicts) {
+    const c = { checked: verdicts.length, ok: 0, drifted: 0, gone: 0, unreachable: 0, new: 0 };
+    for (const v of verdicts) {
+        c[v.kind]++;
+        if (v.isNew && v.kind === 'ok')
+            c.new++;
+    }
+    return c;
+}
+// ---------------------------------------------------------------------------
+// the pause (on-drift: issue-and-pause)
+/** The ecosystems of the drifted artifacts, in order of first appearance; and the drifted ids that have none. */
+function driftedEcosystems(verdicts) {
+    const ecosystems = [];
+    const withoutEcosystem = [];
+    for (const v of verdicts) {
+        if (v.kind !== 'drifted')
+            continue;
+        if (v.ecosystem === undefined)
+            withoutEcosystem.push(v.id);
+        else if (!ecosystems.includes(v.ecosystem))
+            ecosystems.push(v.ecosystem);
+    }
+    return { ecosystems, withoutEcosystem };
+}
+/**
+ * A security pause: `ecosystems` added to `disabled_ecosystems` (after the ones already there),
+ * whether or not the control file knows them yet. `added` is what was not paused before.
+ */
+function pauseEcosystems(input, ecosystems) {
+    const paused = input.disabled_ecosystems ?? [];
+    const added = ecosystems.filter((e, i) => !paused.includes(e) && ecosystems.indexOf(e) === i);
+    if (added.length === 0)
+        return { doc: input, added };
+    const doc = cloneControl(input);
+    doc.disabled_ecosystems = [...paused, ...added];
+    return { doc, added };
+}
+/**
+ * What to do with the issue of one artifact, from its verdict and its open issue (if any):
+ * drifted with no open issue → open; drifted with the same actual checksum as the issue says →
+ * nothing; drifted with another actual checksum (or an issue that does not say) → comment and
+ * update; ok again with an open issue → close (with a comment); gone or unreachable → nothing,
+ * since nothing was learnt about the bytes.
+ */
+function driftIssueDecision(v, open) {
+    switch (v.kind) {
+        case 'drifted':
+            if (!open)
+                return 'open';
+            return open.state?.actual === v.actual ? 'nothing' : 'comment-and-update';
+        case 'ok':
+            return open ? 'close' : 'nothing';
+        case 'gone':
+        case 'unreachable':
+            return 'nothing';
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/dashboard.ts
+// The batch dashboard (docs/contract.md §10): from what batch-ops keeps in the repository to a
+// page model. All pure: the texts are read by the action, `now` is passed in.
+//
+//   dashboardMetrics      data/metrics/batch-runs.jsonl → records (the shared reader, metrics-history.ts; malformed lines skipped, counted)
+//   parseFailureRecords   data/failures/<batch-id>.jsonl → failures (both formats the tooling wrote)
+//   parseManifestInfo     data/batches/<batch-id>.json → how many files the batch changed
+//   controlEvents         successive versions of the control file → trips, stops, pauses, …
+//   dashboardModel        all of it, at `now` → what the page shows, section by section
+//   sparkline, recentRates  record-batch's one-line trend
+//
+// Every string in the model that came from a file is raw: the renderer escapes it. The only URLs
+// in the model are the ones built here from the repository's coordinates, a run URL that points
+// at this repository's runs, and an incident URL that is plain http(s).
+
+
+
+
+
+
+
+const DAY = 86_400_000;
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A metrics line as the dashboard needs it, or why it cannot be used (beyond the shared reader's checks). */
+function dashboardRecord(h) {
+    if (!BATCH_ID_PATTERN.test(h.batchId))
+        return `batch_id ${JSON.stringify(h.batchId.slice(0, 40))} is not YYYY-MM-DD or YYYY-MM-DD-NNN`;
+    const ecosystems = new Map();
+    for (const [name, c] of Object.entries(h.ecosystems)) {
+        if (!ECOSYSTEM_PATTERN.test(name))
+            return `${JSON.stringify(name.slice(0, 64))} is not an ecosystem name`;
+        if (c.severity !== null && !SEVERITY_ORDER.includes(c.severity))
+            return `ecosystem ${name}: severity must be one of ${SEVERITY_ORDER.join(', ')}`;
+        ecosystems.set(name, { passed: c.passed, failed: c.failed, skipped: c.skipped, blocked: c.blocked, slo: c.slo, severity: c.severity ?? 'ok' });
+    }
+    // A start after the end (clocks that disagree: a runner's start time, a pinned BATCH_OPS_NOW) is taken as the end.
+    const startedAt = h.startedAt !== null && h.startedAt <= h.completedAt ? h.startedAt : h.completedAt;
+    return { line: h.line, batchId: h.batchId, startedAt, completedAt: h.completedAt, ecosystems, minutes: h.minutes, runUrl: h.runUrl };
+}
+/** Splits JSON Lines; blank lines are no records. */
+function dashboard_jsonLines(text) {
+    const out = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const l = lines[i].trim();
+        if (l === '')
+            continue;
+        try {
+            out.push({ line: i + 1, value: JSON.parse(l) });
+        }
+        catch {
+            out.push({ line: i + 1, error: 'not valid JSON' });
+        }
+    }
+    return out;
+}
+/**
+ * The metrics file through the shared reader (metrics-history.ts), plus what the dashboard
+ * needs of a line: a batch ID of the pattern (it goes into links and file names), ecosystem
+ * names of the pattern (they label charts) and a known severity. Other lines are skipped with why.
+ */
+function dashboardMetrics(text, file) {
+    const history = parseMetricsHistory(text);
+    const skipped = history.skipped.map((s) => ({ file, line: s.line, message: s.why }));
+    const records = [];
+    for (const h of history.records) {
+        const r = dashboardRecord(h);
+        if (typeof r === 'string')
+            skipped.push({ file, line: h.line, message: r });
+        else
+            records.push(r);
+    }
+    return { records, skipped: skipped.sort((a, b) => a.line - b.line) };
+}
+function failureRecord(raw, batchId, fileTime) {
+    if (!isObject(raw))
+        return 'not a JSON object';
+    const str = (v) => (typeof v === 'string' ? v : null);
+    const when = (v) => (typeof v === 'string' ? (parseTimestamp(v) ?? fileTime) : fileTime);
+    // The ecosystem format: {ecosystem, failures: [{package_id: "eco:name", category, timestamp}]}.
+    if (Array.isArray(raw.failures)) {
+        const eco = str(raw.ecosystem) ?? '';
+        const out = [];
+        for (const f of raw.failures) {
+            if (!isObject(f))
+                return 'failures[] must hold objects';
+            const id = str(f.package_id) ?? str(f.recipe);
+            if (id === null)
+                return 'a failure has no package_id';
+            const recipe = id.startsWith(`${eco}:`) ? id.slice(eco.length + 1) : id;
+            out.push({ batchId, ecosystem: eco, recipe, category: str(f.category) || 'uncategorized', at: when(f.timestamp) });
+        }
+        return out;
+    }
+    // The batch format, record-batch's and the shell tooling's: one failure per line.
+    const recipe = str(raw.recipe) ?? str(raw.recipe_name);
+    if (recipe === null)
+        return 'recipe must be a string';
+    if (raw.ecosystem !== undefined && raw.ecosystem !== null && typeof raw.ecosystem !== 'string')
+        return 'ecosystem must be a string';
+    return [{ batchId: str(raw.batch_id) ?? batchId, ecosystem: str(raw.ecosystem) ?? '', recipe, category: str(raw.category) || 'uncategorized', at: when(raw.timestamp) }];
+}
+/**
+ * One failures file, `<batch-id>.jsonl`. A record without a timestamp takes the batch's day
+ * (from the file name); a record without an ecosystem keeps '' (the shell tooling's format).
+ */
+function parseFailureRecords(text, file, batchId) {
+    const fileTime = parseDate(batchId.slice(0, 10)) ?? 0;
+    const records = [];
+    const skipped = [];
+    for (const l of dashboard_jsonLines(text)) {
+        const r = 'error' in l ? l.error : failureRecord(l.value, batchId, fileTime);
+        if (typeof r === 'string')
+            skipped.push({ file, line: l.line, message: r });
+        else
+            records.push(...r);
+    }
+    return { records, skipped };
+}
+/** The day a batch ID names (its first 10 characters), or null. */
+function batchDay(batchId) {
+    return BATCH_ID_PATTERN.test(batchId) ? parseDate(batchId.slice(0, 10)) : null;
+}
+/** A batch manifest: how many files it lists; a string says why it is unusable. */
+function parseManifestInfo(text) {
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch {
+        return 'not valid JSON';
+    }
+    if (!isObject(raw) || !Array.isArray(raw.files))
+        return 'has no files list';
+    return { files: raw.files.length };
+}
+const EVENT_KINDS = (/* unused pure expression or super */ null && (['trip', 'close', 'stop', 'resume', 'pause', 'unpause']));
+const str = (v) => (typeof v === 'string' ? v : '');
+const stateOf = (doc, eco) => {
+    const cb = doc.circuit_breaker;
+    const e = isObject(cb) ? cb[eco] : undefined;
+    return isObject(e) && (e.state === 'open' || e.state === 'closed' || e.state === 'half-open') ? e.state : null;
+};
+const entryOf = (doc, eco) => {
+    const cb = doc.circuit_breaker;
+    const e = isObject(cb) ? cb[eco] : undefined;
+    return isObject(e) ? e : {};
+};
+const breakerNames = (doc) => (isObject(doc.circuit_breaker) ? Object.keys(doc.circuit_breaker).filter((k) => ECOSYSTEM_PATTERN.test(k)) : []);
+const pausedOf = (doc) => new Set(Array.isArray(doc.disabled_ecosystems) ? doc.disabled_ecosystems.filter((e) => typeof e === 'string' && ECOSYSTEM_PATTERN.test(e)) : []);
+const stopped = (doc) => doc.enabled === false;
+const timeOr = (v, fallback) => (typeof v === 'string' ? (parseTimestamp(v) ?? fallback) : fallback);
+function stopDetail(doc) {
+    const by = str(doc.disabled_by);
+    const reason = str(doc.reason);
+    return `stopped${by ? ` by ${by}` : ''}${reason ? `: ${reason}` : ''}`;
+}
+/**
+ * What the control file says had already happened when it is first seen: an open breaker's trip
+ * (at its last failure) and a stop (at disabled_at). Changes with no time in the file are unknown.
+ */
+function eventsInState(doc) {
+    const out = [];
+    if (stopped(doc)) {
+        const at = parseTimestamp(str(doc.disabled_at));
+        if (at !== null)
+            out.push({ kind: 'stop', at, detail: stopDetail(doc) });
+    }
+    for (const eco of breakerNames(doc)) {
+        if (stateOf(doc, eco) !== 'open')
+            continue;
+        const at = parseTimestamp(str(entryOf(doc, eco).last_failure));
+        if (at !== null)
+            out.push({ kind: 'trip', at, ecosystem: eco, detail: `${eco} breaker open` });
+    }
+    return out;
+}
+/** The changes from one version of the control file to the next. */
+function eventsBetween(before, after, at) {
+    const out = [];
+    if (!stopped(before) && stopped(after))
+        out.push({ kind: 'stop', at: timeOr(after.disabled_at, at), detail: stopDetail(after) });
+    if (stopped(before) && !stopped(after))
+        out.push({ kind: 'resume', at, detail: 'batches resumed' });
+    const wasPaused = pausedOf(before);
+    const nowPaused = pausedOf(after);
+    for (const eco of nowPaused)
+        if (!wasPaused.has(eco))
+            out.push({ kind: 'pause', at, ecosystem: eco, detail: `${eco} paused` });
+    for (const eco of wasPaused)
+        if (!nowPaused.has(eco))
+            out.push({ kind: 'unpause', at, ecosystem: eco, detail: `${eco} resumed` });
+    for (const eco of breakerNames(after)) {
+        const from = stateOf(before, eco);
+        const to = stateOf(after, eco);
+        if (from === to || to === null)
+            continue;
+        const entry = entryOf(after, eco);
+        if (to === 'open') {
+            const detail = from === 'half-open' ? `${eco} probe failed, breaker re-opened (trips: ${typeof entry.trips === 'number' ? entry.trips : '?'})` : `${eco} breaker tripped`;
+            out.push({ kind: 'trip', at: timeOr(entry.last_failure, at), ecosystem: eco, detail });
+        }
+        else if (to === 'closed' && from !== null) {
+            out.push({ kind: 'close', at, ecosystem: eco, detail: from === 'half-open' ? `${eco} probe passed, breaker closed` : `${eco} breaker closed from ${from}` });
+        }
+    }
+    return out;
+}
+/**
+ * Trips, closes, stops, resumes, pauses and unpauses from successive versions of the control file
+ * (oldest first). A version that did not parse is passed over (the next is compared with the last
+ * good one). Times come from the file where it holds them (a trip's last_failure, a stop's
+ * disabled_at), else from the commit. Only events in [from, to] are kept, oldest first.
+ */
+function controlEvents(versions, from, to) {
+    const out = [];
+    let prev = null;
+    for (const v of versions) {
+        if (!isObject(v.doc))
+            continue;
+        out.push(...(prev === null ? eventsInState(v.doc) : eventsBetween(prev, v.doc, v.at)));
+        prev = v.doc;
+    }
+    return dedupe(out.filter((e) => e.at >= from && e.at <= to).sort((a, b) => a.at - b.at));
+}
+/** The same event seen twice (an open breaker's trip, seen again in the state) counts once. */
+function dedupe(events) {
+    const seen = new Set();
+    return events.filter((e) => {
+        const key = `${e.kind} ${e.ecosystem ?? ''} ${e.at}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+// ---------------------------------------------------------------------------
+// the trend line of record-batch's summary
+const BLOCKS = '▁▂▃▄▅▆▇█';
+/**
+ * Success rates (0–1, oldest first) as one line of block characters, on a fixed scale: ▁ is
+ * below 12.5%, █ is 87.5% and more, so the same rate always draws the same block. A batch with
+ * no attempts (null) is a '·'.
+ */
+function sparkline(rates) {
+    let out = '';
+    for (const r of rates) {
+        if (r === null || !Number.isFinite(r))
+            out += '·';
+        else
+            out += BLOCKS[Math.min(BLOCKS.length - 1, Math.max(0, Math.floor(r * BLOCKS.length)))];
+    }
+    return out;
+}
+/**
+ * The success rates of `ecosystem` in its last `n` batches, oldest first, from the metrics
+ * file's text: lines of the same batch are added up; malformed lines are left out.
+ */
+function recentRates(metricsText, ecosystem, n) {
+    const points = ecosystemPoints(dashboardMetrics(metricsText, '').records).get(ecosystem) ?? [];
+    return points.slice(Math.max(0, points.length - n)).map((p) => p.rate);
+}
+/**
+ * Per ecosystem, one point per batch, oldest first. Several lines for the same batch and
+ * ecosystem (a re-run job records again) are added up: counts summed, the rate recomputed from
+ * them, the worst severity, the latest time.
+ */
+function ecosystemPoints(records) {
+    const byKey = new Map();
+    for (const r of records) {
+        for (const [eco, c] of r.ecosystems) {
+            const key = `${eco}\0${r.batchId}`;
+            const had = byKey.get(key);
+            if (!had) {
+                byKey.set(key, { eco, p: { batchId: r.batchId, at: r.completedAt, passed: c.passed, failed: c.failed, skipped: c.skipped, blocked: c.blocked, rate: null, slo: c.slo, severity: c.severity } });
+                continue;
+            }
+            const p = had.p;
+            p.passed += c.passed;
+            p.failed += c.failed;
+            p.skipped += c.skipped;
+            p.blocked += c.blocked;
+            p.severity = worst([p.severity, c.severity]);
+            if (r.completedAt >= p.at) {
+                p.at = r.completedAt;
+                if (c.slo !== null)
+                    p.slo = c.slo;
+            }
+        }
+    }
+    const out = new Map();
+    for (const { eco, p } of byKey.values()) {
+        p.rate = p.passed + p.failed > 0 ? p.passed / (p.passed + p.failed) : null;
+        let list = out.get(eco);
+        if (!list)
+            out.set(eco, (list = []));
+        list.push(p);
+    }
+    for (const list of out.values())
+        list.sort((a, b) => a.at - b.at || (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : 0));
+    return out;
+}
+const DASHBOARD_DEFAULTS = {
+    title: 'batch-ops',
+    days: 28,
+    failureDays: 7,
+    recent: 50,
+    criticalThreshold: 0.5,
+    topCategories: 5,
+    examples: 3
+};
+const HTTP_URL = /^https?:\/\/[^\s<>"'`\\\p{Cc}]+$/iu;
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** The server URL without a trailing slash, when it is plain http(s). */
+function server(links) {
+    const s = links.serverUrl?.replace(/\/+$/, '');
+    return s && /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(s) ? s : null;
+}
+/** `<server>/<owner>/<repo>`, when both are known and well-formed. */
+function repositoryUrl(links) {
+    const s = server(links);
+    return s && links.repository && REPOSITORY.test(links.repository) ? `${s}/${links.repository}` : null;
+}
+/** The rollback form of this repository (rollback.yml's Run workflow page). */
+function rollbackFormUrl(links) {
+    const repo = repositoryUrl(links);
+    return repo ? `${repo}/actions/workflows/rollback.yml` : null;
+}
+/** A run URL from a metrics line, when it is exactly one of this repository's runs. */
+function trustedRunUrl(url, links) {
+    const repo = repositoryUrl(links);
+    if (!url || !repo || !url.startsWith(`${repo}/actions/runs/`))
+        return null;
+    return /^\d+(\/attempts\/\d+)?$/.test(url.slice(repo.length + '/actions/runs/'.length)) ? url : null;
+}
+/** The manifest of a batch on GitHub, at the commit the page was built from. */
+function manifestUrl(batchId, links) {
+    const repo = repositoryUrl(links);
+    if (!repo || !links.commit || !/^[0-9a-f]{40}$/.test(links.commit) || !BATCH_ID_PATTERN.test(batchId))
+        return null;
+    const dir = links.manifestDir
+        .split('/')
+        .filter((s) => s !== '' && s !== '.')
+        .map(encodeURIComponent);
+    if (dir.some((s) => s === '..' || s === '%2E%2E'))
+        return null;
+    return `${repo}/blob/${links.commit}/${[...dir, `${batchId}.json`].join('/')}`;
+}
+/** An operator's incident link: plain http(s) only. */
+function incidentLink(url) {
+    return HTTP_URL.test(url) ? url : null;
+}
+function nowSection(doc, now, o) {
+    const breakers = Object.entries(breakerEntries(doc))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([ecosystem, e]) => {
+        const window = e.window ?? '';
+        const claimed = e.state === 'half-open' && e.probe ? parseTimestamp(e.probe.claimed_at) : null;
+        return {
+            ecosystem,
+            state: e.state,
+            window,
+            windowFailures: [...window].filter((c) => c === 'F').length,
+            trips: e.trips ?? 0,
+            lastFailure: e.last_failure ? parseTimestamp(e.last_failure) : null,
+            nextProbe: e.state === 'open' ? dueTime(e, DEFAULT_BREAKER_PARAMS) : null,
+            probeClaimedAt: claimed,
+            probeRun: e.state === 'half-open' && e.probe ? String(e.probe.run_id) : null
+        };
+    });
+    const { budget } = rollBudgetWeek(doc.budget, now);
+    const verdict = evaluateBudget(budget, o.limits, o.thresholds);
+    const expectedResume = doc.expected_resume ? parseTimestamp(doc.expected_resume) : null;
+    const enabled = isEnabled(doc);
+    return {
+        enabled,
+        reason: doc.reason ?? '',
+        disabledBy: doc.disabled_by ?? '',
+        disabledAt: doc.disabled_at ? parseTimestamp(doc.disabled_at) : null,
+        expectedResume,
+        overdue: !enabled && expectedResume !== null && expectedResume < now,
+        incidentText: doc.incident_url ?? '',
+        incidentUrl: doc.incident_url ? incidentLink(doc.incident_url) : null,
+        paused: [...(doc.disabled_ecosystems ?? [])].sort(),
+        breakers,
+        budget: {
+            weekStart: weekStart(now),
+            usage: verdict.usage.map((u) => ({ os: u.os, used: u.used, limit: u.limit, fraction: u.fraction })),
+            samplingActive: budget.sampling_active === true,
+            sampling: verdict.sampling,
+            pause: verdict.pause,
+            thresholds: o.thresholds
+        }
+    };
+}
+function batchRows(records, input, o) {
+    // Only the lines of the batches shown: a long history has thousands of others.
+    const shown = new Set(recentBatchIds(records, input.now, o.recent));
+    const lines = records.filter((r) => r.completedAt <= input.now && shown.has(r.batchId));
+    const byBatch = new Map();
+    for (const r of lines) {
+        let list = byBatch.get(r.batchId);
+        if (!list)
+            byBatch.set(r.batchId, (list = []));
+        list.push(r);
+    }
+    const perBatch = new Map();
+    for (const [ecosystem, list] of ecosystemPoints(lines)) {
+        for (const p of list) {
+            let e = perBatch.get(p.batchId);
+            if (!e)
+                perBatch.set(p.batchId, (e = []));
+            e.push({ ecosystem, p });
+        }
+    }
+    const rollback = rollbackFormUrl(o.links);
+    const rows = [...byBatch].map(([batchId, batchLines]) => {
+        const ecosystems = (perBatch.get(batchId) ?? []).sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : 1));
+        const sum = (k) => ecosystems.reduce((n, e) => n + e.p[k], 0);
+        const passed = sum('passed');
+        const failed = sum('failed');
+        const raw = batchLines.map((l) => l.runUrl).find((u) => u !== null) ?? null;
+        const runUrl = batchLines.map((l) => trustedRunUrl(l.runUrl, o.links)).find((u) => u !== null) ?? null;
+        const manifest = input.manifests.get(batchId) ?? null;
+        const dir = o.links.manifestDir.replace(/\/+$/, '');
+        return {
+            batchId,
+            startedAt: Math.min(...batchLines.map((l) => l.startedAt)),
+            completedAt: Math.max(...batchLines.map((l) => l.completedAt)),
+            ecosystems: ecosystems.map((e) => ({ ecosystem: e.ecosystem, rate: e.p.rate, severity: e.p.severity })),
+            passed,
+            failed,
+            skipped: sum('skipped'),
+            blocked: sum('blocked'),
+            rate: passed + failed > 0 ? passed / (passed + failed) : null,
+            severity: worst(ecosystems.map((e) => e.p.severity)),
+            runUrl,
+            runText: runUrl === null ? raw : null,
+            manifest,
+            manifestPath: `${dir === '' ? '.' : dir}/${batchId}.json`,
+            manifestUrl: manifest !== null && typeof manifest !== 'string' ? manifestUrl(batchId, o.links) : null,
+            rollbackUrl: rollback
+        };
+    });
+    return rows.sort((a, b) => b.startedAt - a.startedAt || (a.batchId < b.batchId ? 1 : a.batchId > b.batchId ? -1 : 0));
+}
+/** The batch IDs Recent batches shows, so that the action reads only their manifests. */
+function recentBatchIds(records, now, recent) {
+    const started = new Map();
+    for (const r of records)
+        if (r.completedAt <= now)
+            started.set(r.batchId, Math.min(started.get(r.batchId) ?? Infinity, r.startedAt));
+    return [...started]
+        .sort(([a, x], [b, y]) => y - x || (a < b ? 1 : a > b ? -1 : 0))
+        .slice(0, recent)
+        .map(([id]) => id);
+}
+function failureGroups(failures, from, now, o) {
+    const byEco = new Map();
+    let total = 0;
+    for (const f of failures) {
+        if (f.at < from || f.at > now)
+            continue;
+        total++;
+        let g = byEco.get(f.ecosystem);
+        if (!g)
+            byEco.set(f.ecosystem, (g = { total: 0, batches: new Set(), categories: new Map() }));
+        g.total++;
+        g.batches.add(f.batchId);
+        let c = g.categories.get(f.category);
+        if (!c)
+            g.categories.set(f.category, (c = { category: f.category, count: 0, recipes: [] }));
+        c.count++;
+        if (c.recipes.length < o.examples && !c.recipes.includes(f.recipe))
+            c.recipes.push(f.recipe);
+    }
+    const groups = [...byEco]
+        .map(([ecosystem, g]) => ({
+        ecosystem,
+        total: g.total,
+        batches: g.batches.size,
+        categories: [...g.categories.values()].sort((a, b) => b.count - a.count || (a.category < b.category ? -1 : 1)).slice(0, o.topCategories)
+    }))
+        // Ecosystems by name; records that name none last.
+        .sort((a, b) => (a.ecosystem === '' ? 1 : b.ecosystem === '' ? -1 : a.ecosystem < b.ecosystem ? -1 : 1));
+    return { groups, total };
+}
+function minutesSection(records, doc, now, o) {
+    const start = weekStart(now);
+    const lines = records.filter((r) => r.completedAt >= start && r.completedAt <= now).sort((a, b) => a.completedAt - b.completedAt);
+    let macosTotal = 0;
+    let linuxTotal = 0;
+    const points = lines.map((r) => {
+        const linux = r.minutes.linux + r.minutes.windows;
+        macosTotal += r.minutes.macos;
+        linuxTotal += linux;
+        return { at: r.completedAt, batchId: r.batchId, macos: r.minutes.macos, linux, macosTotal, linuxTotal };
+    });
+    const { budget } = rollBudgetWeek(doc.budget, now);
+    return {
+        weekStart: start,
+        points,
+        control: { macos: budget.macos_minutes_used ?? 0, linux: (budget.linux_minutes_used ?? 0) + (budget.windows_minutes_used ?? 0) },
+        limits: o.limits,
+        thresholds: o.thresholds
+    };
+}
+/**
+ * The page at `now`: the Now section from the control file; per ecosystem, the batches of the
+ * last `days` days with the events; this week's CI minutes; the last `recent` batches; the
+ * failures of the last `failureDays` days. Lines completed after `now` are left out.
+ */
+function dashboardModel(input, o) {
+    const { now, control } = input;
+    const from = now - o.days * DAY;
+    const inWindow = input.metrics.filter((r) => r.completedAt > from && r.completedAt <= now);
+    const points = ecosystemPoints(inWindow);
+    const paused = new Set(control.disabled_ecosystems ?? []);
+    const breakers = breakerEntries(control);
+    const names = new Set([...points.keys(), ...Object.keys(breakers).filter((e) => ECOSYSTEM_PATTERN.test(e)), ...[...paused].filter((e) => ECOSYSTEM_PATTERN.test(e))]);
+    const events = input.events.filter((e) => e.at > from && e.at <= now).sort((a, b) => a.at - b.at);
+    const charts = [...names].sort().map((ecosystem) => {
+        const list = points.get(ecosystem) ?? [];
+        const withSlo = [...list].reverse().find((p) => p.slo !== null);
+        return {
+            ecosystem,
+            points: list,
+            slo: withSlo?.slo ?? null,
+            events: events.filter((e) => e.ecosystem === undefined || e.ecosystem === ecosystem),
+            paused: paused.has(ecosystem),
+            state: Object.hasOwn(breakers, ecosystem) ? breakers[ecosystem].state : null
+        };
+    });
+    const failureFrom = now - o.failureDays * DAY;
+    return {
+        title: o.title,
+        now,
+        days: o.days,
+        from,
+        status: nowSection(control, now, o),
+        charts,
+        events,
+        eventsNote: input.eventsNote,
+        criticalThreshold: o.criticalThreshold,
+        minutes: minutesSection(input.metrics, control, now, o),
+        batches: batchRows(input.metrics, input, o),
+        batchesInWindow: new Set(inWindow.map((r) => r.batchId)).size,
+        failures: { days: o.failureDays, from: failureFrom, ...failureGroups(input.failures, failureFrom, now, o) },
+        skipped: [...input.skipped],
+        rollbackUrl: rollbackFormUrl(o.links)
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
@@ -33181,12 +34914,18 @@ function recordBudget(doc, source, now) {
 
 
 
+
+
+
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
 ;// CONCATENATED MODULE: external "child_process"
@@ -33195,8 +34934,8 @@ const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ../../node_modules/@actions/io/lib/io-util.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -33209,7 +34948,7 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -33236,7 +34975,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -33729,13 +35468,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -34026,7 +35765,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -34326,6 +36065,7 @@ function getExecOutput(commandLine, args, options) {
 // logs), and the action decides what reaches the log.
 
 
+
 class GitError extends Error {
     args;
     code;
@@ -34347,12 +36087,112 @@ function environment(extra) {
             env[k] = v;
     return env;
 }
+/** git ran longer than its `timeoutMs` and was stopped. */
+class GitTimeoutError extends GitError {
+    timeoutMs;
+    constructor(args, timeoutMs, stderr) {
+        super(args, 'timeout', stderr);
+        this.timeoutMs = timeoutMs;
+        this.name = 'GitTimeoutError';
+        // The command and its operands: options and `-c name=value` settings before it left out.
+        let i = 0;
+        while (args[i] === '-c')
+            i += 2;
+        const what = args.slice(i, i + 1).concat(args.slice(i + 1).filter((a) => !a.startsWith('-'))).join(' ');
+        this.message =
+            `git ${what} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped` +
+                (stderr.trim() ? ` (it said: ${stderr.trim().split('\n').slice(-3).join(' / ')})` : '') +
+                `. The remote is unreachable or very slow; re-run the job, and if it keeps happening raise ${TIMEOUT_VARIABLE} (seconds).`;
+    }
+}
+/** The environment variable that sets the bound on each git network command, in seconds. */
+const TIMEOUT_VARIABLE = 'BATCH_OPS_GIT_TIMEOUT';
+/** The default bound on one git network command (fetch, ls-remote, push): 5 minutes. */
+const DEFAULT_NETWORK_TIMEOUT_MS = 300_000;
+/** After SIGTERM, how long git gets to clean up (lock files, temporary packs) before SIGKILL. */
+const KILL_GRACE_MS = 5_000;
+/**
+ * The bound on one git command that talks to a remote: BATCH_OPS_GIT_TIMEOUT
+ * seconds when set to a positive number, else 5 minutes.
+ */
+function git_networkTimeoutMs(env = process.env) {
+    const raw = env[TIMEOUT_VARIABLE]?.trim();
+    if (!raw)
+        return DEFAULT_NETWORK_TIMEOUT_MS;
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+        throw new Error(`${TIMEOUT_VARIABLE} must be a positive number of seconds (got ${JSON.stringify(raw)})`);
+    }
+    return Math.round(seconds * 1000);
+}
+/** gitStream with a timeout or an abort signal: git as a child process this code can stop. */
+function stoppableGit(args, opts, onStdout) {
+    return new Promise((resolve, reject) => {
+        if (opts.signal?.aborted) {
+            resolve(0);
+            return;
+        }
+        const out = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const err = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        let stderr = '';
+        let stopped;
+        let settled = false;
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', [...args], { cwd: opts.cwd, env: environment(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+        let killer;
+        const stop = (why) => {
+            if (stopped || settled)
+                return;
+            stopped = why;
+            child.kill('SIGTERM');
+            killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        };
+        const timer = opts.timeoutMs !== undefined ? setTimeout(() => stop('timeout'), opts.timeoutMs) : undefined;
+        const onAbort = () => stop('aborted');
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = () => {
+            settled = true;
+            clearTimeout(timer);
+            clearTimeout(killer);
+            opts.signal?.removeEventListener('abort', onAbort);
+        };
+        child.stdout.on('data', (data) => {
+            if (stopped !== 'aborted')
+                onStdout(out.write(data));
+        });
+        child.stderr.on('data', (data) => void (stderr += err.write(data)));
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input !== undefined ? Buffer.from(opts.input, 'utf8') : undefined);
+        child.on('error', (e) => {
+            finish();
+            // git could not be started at all (not on PATH, or the directory is gone).
+            reject(new GitError(args, null, e.message));
+        });
+        child.on('close', (code, signal) => {
+            finish();
+            stderr += err.end();
+            if (stopped === 'aborted')
+                return resolve(0);
+            const rest = out.end();
+            if (rest !== '')
+                onStdout(rest);
+            if (stopped === 'timeout')
+                return reject(new GitTimeoutError(args, opts.timeoutMs, stderr));
+            if (code === null)
+                return reject(new GitError(args, signal, stderr));
+            if (code !== 0 && !opts.okCodes?.includes(code))
+                return reject(new GitError(args, code, stderr));
+            resolve(code);
+        });
+    });
+}
 /**
  * Runs git and hands its stdout to `onStdout` as it arrives (decoded as UTF-8,
  * never split inside a character). Resolves with the exit code; rejects with a
  * GitError for any other code than 0 or `okCodes`.
  */
 async function git_gitStream(args, opts, onStdout) {
+    if (opts.timeoutMs !== undefined || opts.signal !== undefined)
+        return stoppableGit(args, opts, onStdout);
     const out = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     const err = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     let stderr = '';
@@ -34390,9 +36230,120 @@ async function git_git(args, opts) {
         return { stdout, code };
     }
     catch (e) {
+        if (e instanceof GitTimeoutError)
+            throw e;
         if (e instanceof GitError)
             throw new GitError(e.args, e.code, e.stderr, stdout);
         throw e;
+    }
+}
+/**
+ * A git command that stays up and answers on stdout what it is asked on stdin
+ * (`cat-file --batch`, `mktree --batch`, `hash-object --stdin-paths`): many
+ * questions for one process start, where starting git is what costs. Requests
+ * are answered one at a time, in order; each reads its own answer. Output is
+ * bytes (file contents and tree objects are not text). If git exits, every
+ * waiting and later request rejects with a GitError carrying its stderr.
+ * close() must be called, or the open process keeps Node running.
+ */
+class GitProcess {
+    args;
+    child;
+    chunks = [];
+    available = 0;
+    wake;
+    failure;
+    stderr = '';
+    queue = Promise.resolve();
+    exited;
+    constructor(args, opts) {
+        this.args = args;
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', [...args], { cwd: opts.cwd, env: environment(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+        this.child = child;
+        const err = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        child.stdout.on('data', (data) => {
+            this.chunks.push(data);
+            this.available += data.length;
+            this.poke();
+        });
+        child.stderr.on('data', (data) => void (this.stderr += err.write(data)));
+        // Writing to a git that has died: the exit below says why.
+        child.stdin.on('error', () => undefined);
+        this.exited = new Promise((resolve) => {
+            child.on('error', (e) => {
+                // git could not be started at all (not on PATH, or the directory is gone).
+                this.failure ??= new GitError(args, null, e.message);
+                this.poke();
+                resolve();
+            });
+            child.on('close', (code, signal) => {
+                this.stderr += err.end();
+                this.failure ??= new GitError(args, code ?? signal, this.stderr.trim() ? this.stderr : 'it exited before answering');
+                this.poke();
+                resolve();
+            });
+        });
+    }
+    poke() {
+        const wake = this.wake;
+        this.wake = undefined;
+        wake?.();
+    }
+    /** Waits for more output; rejects once git has exited and nothing more can come. */
+    more() {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        return new Promise((resolve) => (this.wake = resolve));
+    }
+    take(n) {
+        const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+        this.chunks = all.length > n ? [all.subarray(n)] : [];
+        this.available -= n;
+        return all.subarray(0, n);
+    }
+    async bytes(n) {
+        while (this.available < n)
+            await this.more();
+        return this.take(n);
+    }
+    async line() {
+        for (;;) {
+            let offset = 0;
+            for (const chunk of this.chunks) {
+                const at = chunk.indexOf(0x0a);
+                if (at >= 0)
+                    return this.take(offset + at + 1).subarray(0, offset + at);
+                offset += chunk.length;
+            }
+            await this.more();
+        }
+    }
+    /** Sends `input` (a string is sent as UTF-8) and reads the answer with `read`, after the requests before it. */
+    request(input, read) {
+        const run = async () => {
+            if (this.failure)
+                throw this.failure;
+            this.child.stdin.write(input);
+            try {
+                return await read(this);
+            }
+            catch (e) {
+                if (!this.failure) {
+                    // An answer read wrongly leaves the rest of it in the way of the next: this process is done.
+                    this.failure = new GitError(this.args, null, `an answer could not be read: ${e.message}`);
+                    this.child.kill();
+                }
+                throw e;
+            }
+        };
+        const answer = this.queue.then(run, run);
+        this.queue = answer.catch(() => undefined);
+        return answer;
+    }
+    /** Ends the input and waits for git to exit. Never rejects: the answers that mattered have been read. */
+    async close() {
+        this.child.stdin.end();
+        await this.exited;
     }
 }
 
@@ -34404,38 +36355,296 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ../../packages/runtime/src/git-tree.ts
-// Commits built with git's plumbing in a private index: the working tree and
+// Commits built from git objects, never from a checkout: the working tree and
 // the real index are never touched, and only the named paths change.
+//
+// Objects go through long-running git processes (cat-file --batch to read,
+// hash-object --stdin-paths for blobs, mktree --batch for trees) instead of one
+// git process per object: under load, starting git is what takes the time, and
+// the store runs this between its fetch and its push, where every millisecond
+// is a chance for another writer to move the branch (docs/contract.md §3).
 
 
 
 
 const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
-const ZERO = '0000000000000000000000000000000000000000';
-/** Writes `content` as a blob and returns its ID. */
+/** Writes `content` as a blob and returns its ID (one git process; a GitObjects session writes many through one). */
 async function writeBlob(root, content) {
-    return (await git_git(['hash-object', '-w', '--stdin'], { cwd: root, input: content })).stdout.trim();
+    return (await git(['hash-object', '-w', '--stdin'], { cwd: root, input: content })).stdout.trim();
+}
+function kindOf(mode) {
+    const type = parseInt(mode, 8) & 0o170000;
+    return type === 0o040000 ? 'tree' : type === 0o160000 ? 'commit' : 'blob';
+}
+/** A path's bytes as latin1 chars, the form tree names are kept in here: names that are not UTF-8 survive a rewrite byte for byte. */
+function asBytes(text) {
+    return Buffer.from(text, 'utf8').toString('latin1');
+}
+const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const MODE = /^[0-7]{5,6}$/;
+/** The components of a repository-relative path; refuses what git would not store. */
+/** The tree mode of a symbolic link. */
+const SYMLINK = '120000';
+/** A committed symbolic link where a state file, or a directory on the way to it, should be. */
+function symlinkError(file, parts, commit) {
+    const shown = Buffer.from(parts.join('/'), 'latin1').toString('utf8');
+    const isFile = shown === file;
+    return new Error(`${shown} is a symbolic link in commit ${commit.slice(0, 12)}${isFile ? '' : ` (on the way to ${file})`}; batch-ops does not follow symbolic links for its state files. ` +
+        `Replace it with a regular ${isFile ? 'file' : 'directory'} (git rm ${shown}, commit, push), or point the input at another path.`);
+}
+function components(file) {
+    const parts = file.split('/');
+    for (const p of parts) {
+        if (p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git' || p.includes('\0')) {
+            throw new Error(`invalid path ${JSON.stringify(file)}: git cannot store it`);
+        }
+    }
+    return parts.map(asBytes);
+}
+/**
+ * Reads and writes objects of the repository at `root` through long-running
+ * git processes, started when first needed. close() ends them.
+ */
+class GitObjects {
+    root;
+    cat;
+    hasher;
+    treeMaker;
+    trees = new Map();
+    rootTrees = new Map();
+    tmp;
+    blobs = 0;
+    constructor(root) {
+        this.root = root;
+    }
+    /** Starts the processes now (before a race window, say) rather than at their first use. */
+    prepare() {
+        this.reader();
+        this.blobWriter();
+        this.treeWriter();
+    }
+    reader() {
+        return (this.cat ??= new GitProcess(['cat-file', '--batch'], { cwd: this.root }));
+    }
+    blobWriter() {
+        // --no-filters: the content as given, as `hash-object --stdin` writes it (no attributes, no EOL conversion).
+        return (this.hasher ??= new GitProcess(['hash-object', '-w', '--no-filters', '--stdin-paths'], { cwd: this.root }));
+    }
+    treeWriter() {
+        // --missing: do not look up every entry of every tree written (the untouched ones come from a tree
+        // git wrote; in a partial clone, looking them up would fetch them one by one). commit() checks what it adds.
+        return (this.treeMaker ??= new GitProcess(['mktree', '-z', '--missing', '--batch'], { cwd: this.root }));
+    }
+    /** An object by name (an object ID, or `<commit>^{tree}`): its ID, type and content; null when there is none. */
+    object(name) {
+        return this.reader().request(`${name}\n`, async (reply) => {
+            const header = (await reply.line()).toString('latin1').split(' ');
+            if (header.length === 2 && header[1] === 'missing')
+                return null;
+            const [oid = '', type = '', size = ''] = header;
+            if (header.length !== 3 || !OID.test(oid) || !/^\d+$/.test(size))
+                throw new Error(`git cat-file --batch answered ${JSON.stringify(header.join(' '))} for ${name}`);
+            const data = await reply.bytes(Number(size));
+            await reply.bytes(1); // the newline after the content
+            return { oid, type, data };
+        });
+    }
+    async tree(oid) {
+        const known = this.trees.get(oid);
+        if (known)
+            return known;
+        const obj = await this.object(oid);
+        if (!obj || obj.type !== 'tree')
+            throw new Error(`tree ${oid} is not in the repository at ${this.root}`);
+        const tree = parseTree(obj.data, oid.length / 2, oid);
+        this.trees.set(oid, tree);
+        return tree;
+    }
+    /** The ID of `commit`'s tree. */
+    async rootTree(commit) {
+        const known = this.rootTrees.get(commit);
+        if (known)
+            return known;
+        if (!OID.test(commit))
+            throw new Error(`not a full commit ID: ${JSON.stringify(commit)}`);
+        const obj = await this.object(`${commit}^{tree}`);
+        if (!obj)
+            throw new Error(`commit ${commit} is not in the repository at ${this.root}`);
+        this.trees.set(obj.oid, parseTree(obj.data, obj.oid.length / 2, obj.oid));
+        this.rootTrees.set(commit, obj.oid);
+        return obj.oid;
+    }
+    /**
+     * The file at `file` (repository-relative) in `commit`, as UTF-8 text; null when
+     * there is none. Throws when the path is a directory or a submodule.
+     */
+    async readFile(commit, file) {
+        const parts = components(file);
+        let tree = await this.tree(await this.rootTree(commit));
+        for (const [i, name] of parts.slice(0, -1).entries()) {
+            const e = tree.get(name);
+            if (e?.mode === SYMLINK)
+                throw symlinkError(file, parts.slice(0, i + 1), commit);
+            if (!e || kindOf(e.mode) !== 'tree')
+                return null;
+            tree = await this.tree(e.oid);
+        }
+        const e = tree.get(parts[parts.length - 1]);
+        if (!e)
+            return null;
+        if (e.mode === SYMLINK)
+            throw symlinkError(file, parts, commit);
+        const kind = kindOf(e.mode);
+        if (kind !== 'blob')
+            throw new Error(`${file} is ${kind === 'tree' ? 'a directory' : 'a git commit (a submodule)'} in commit ${commit.slice(0, 12)}, not a file`);
+        const blob = await this.object(e.oid);
+        if (!blob || blob.type !== 'blob')
+            throw new Error(`${file} in commit ${commit.slice(0, 12)} names blob ${e.oid}, which is not in the repository at ${this.root}`);
+        return blob.data.toString('utf8');
+    }
+    /** Writes `content` as a blob; returns its ID. */
+    async writeBlob(content) {
+        this.tmp ??= (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'batch-ops-blobs-'));
+        const file = external_node_path_default().join(await this.tmp, `blob-${++this.blobs}`);
+        await (0,promises_namespaceObject.writeFile)(file, content);
+        try {
+            return (await this.blobWriter().request(`${file}\n`, (reply) => reply.line())).toString('latin1');
+        }
+        finally {
+            await (0,promises_namespaceObject.unlink)(file).catch(() => undefined);
+        }
+    }
+    async writeTree(tree) {
+        let input = '';
+        for (const [name, e] of tree)
+            input += `${e.mode} ${kindOf(e.mode)} ${e.oid}\t${name}\0`;
+        const oid = (await this.treeWriter().request(Buffer.from(`${input}\0`, 'latin1'), (reply) => reply.line())).toString('latin1');
+        this.trees.set(oid, tree);
+        return oid;
+    }
+    /**
+     * The tree `oid` (null: none) with the edits below `depth` applied; null when
+     * that leaves it empty (git stores no empty directories). Unchanged trees are
+     * not written again. Like the index: a removal takes out a file or a
+     * submodule, never a directory; a file replaces a directory and the other way round.
+     */
+    async rewrite(oid, edits, depth) {
+        const tree = new Map(oid === null ? [] : await this.tree(oid));
+        let changed = false;
+        const below = new Map();
+        for (const edit of edits) {
+            const name = edit.parts[depth];
+            if (edit.parts.length > depth + 1) {
+                const list = below.get(name);
+                if (list)
+                    list.push(edit);
+                else
+                    below.set(name, [edit]);
+                continue;
+            }
+            const old = tree.get(name);
+            if (edit.item === null) {
+                if (old && kindOf(old.mode) !== 'tree') {
+                    tree.delete(name);
+                    changed = true;
+                }
+            }
+            else if (!old || old.mode !== edit.item.mode || old.oid !== edit.item.oid) {
+                tree.set(name, edit.item);
+                changed = true;
+            }
+        }
+        for (const [name, inner] of below) {
+            const old = tree.get(name);
+            const dir = old !== undefined && kindOf(old.mode) === 'tree' ? old.oid : null;
+            const sub = await this.rewrite(dir, inner, depth + 1);
+            if (sub === dir)
+                continue;
+            if (sub === null)
+                tree.delete(name);
+            else
+                tree.set(name, { mode: '40000', oid: sub });
+            changed = true;
+        }
+        if (!changed)
+            return oid;
+        return tree.size === 0 ? null : this.writeTree(tree);
+    }
+    /**
+     * A commit on top of `base` (its tree with `entries` applied), with `message`,
+     * authored and committed by `who`. Returns the commit and its tree.
+     */
+    async commit(base, entries, message, who = BOT) {
+        const byPath = new Map();
+        for (const e of entries) {
+            if (!('remove' in e) && (!MODE.test(e.mode) || !OID.test(e.blob)))
+                throw new Error(`invalid entry for ${e.path}: mode ${JSON.stringify(e.mode)}, object ${JSON.stringify(e.blob)}`);
+            // A later entry for the same path wins, as with update-index.
+            byPath.set(e.path, { parts: components(e.path), item: 'remove' in e ? null : { mode: e.mode, oid: e.blob } });
+        }
+        // Two files where one would be the other's directory; a removal beside them takes out a file only.
+        for (const [p, edit] of byPath) {
+            if (edit.item === null)
+                continue;
+            for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+                if (byPath.get(p.slice(0, i))?.item)
+                    throw new Error(`${p.slice(0, i)} cannot be both a file and the directory of ${p} in one commit`);
+            }
+        }
+        const tree = (await this.rewrite(await this.rootTree(base), [...byPath.values()], 0)) ?? (await this.writeTree(new Map()));
+        const ident = { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
+        const commit = (await git_git(['commit-tree', tree, '-p', base, '-F', '-'], { cwd: this.root, env: ident, input: message })).stdout.trim();
+        return { commit, tree };
+    }
+    /** Ends the git processes and removes the temporary files. */
+    async close() {
+        await Promise.all([this.cat?.close(), this.hasher?.close(), this.treeMaker?.close()]);
+        if (this.tmp)
+            await (0,promises_namespaceObject.rm)(await this.tmp, { recursive: true, force: true });
+    }
+}
+/** A tree object's entries: `<mode> SP <name> NUL <raw object ID>`, repeated. */
+function parseTree(data, rawLength, oid) {
+    const tree = new Map();
+    let i = 0;
+    while (i < data.length) {
+        const space = data.indexOf(0x20, i);
+        const nul = space < 0 ? -1 : data.indexOf(0, space + 1);
+        if (nul < 0 || nul + 1 + rawLength > data.length)
+            throw new Error(`tree ${oid} cannot be read: it is malformed`);
+        tree.set(data.toString('latin1', space + 1, nul), { mode: data.toString('latin1', i, space), oid: data.toString('hex', nul + 1, nul + 1 + rawLength) });
+        i = nul + 1 + rawLength;
+    }
+    return tree;
+}
+/** Refuses entries whose object is not in the repository, or is not what their mode says (submodule commits may be absent). */
+async function checkObjects(root, entries) {
+    const wanted = entries.filter((e) => !('remove' in e) && kindOf(e.mode) !== 'commit');
+    if (wanted.length === 0)
+        return;
+    const { stdout } = await git(['cat-file', '--batch-check'], { cwd: root, input: wanted.map((e) => `${e.blob}\n`).join('') });
+    const answers = stdout.split('\n');
+    for (const [i, e] of wanted.entries()) {
+        const [oid, type] = (answers[i] ?? '').split(' ');
+        if (oid !== e.blob || type !== kindOf(e.mode)) {
+            throw new Error(`cannot commit ${e.path}: object ${e.blob} is ${type === 'missing' || !type ? 'not in the repository' : `a ${type}`}, and mode ${e.mode} needs a ${kindOf(e.mode)}`);
+        }
+    }
 }
 /**
  * A commit on top of `base` (its tree with `entries` applied), with `message`,
- * authored and committed by `who`. Returns the commit and its tree.
+ * authored and committed by `who`. Returns the commit and its tree. Every object
+ * an entry names must be in the repository.
  */
 async function commitEntries(root, base, entries, message, who = BOT) {
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'batch-ops-index-'));
-    const env = { GIT_INDEX_FILE: external_node_path_default().join(dir, 'index') };
+    await checkObjects(root, entries);
+    const commit = OID.test(base) ? base : (await git(['rev-parse', '--verify', '--end-of-options', `${base}^{commit}`], { cwd: root })).stdout.trim();
+    const objects = new GitObjects(root);
     try {
-        await git_git(['read-tree', base], { cwd: root, env });
-        // One update-index for every entry: "mode SP blob TAB path", mode 0 removes.
-        const info = entries.map((e) => ('remove' in e ? `0 ${ZERO}\t${e.path}` : `${e.mode} ${e.blob}\t${e.path}`)).join('\0');
-        if (info !== '')
-            await git_git(['update-index', '-z', '--index-info'], { cwd: root, env, input: info + '\0' });
-        const tree = (await git_git(['write-tree'], { cwd: root, env })).stdout.trim();
-        const ident = { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
-        const commit = (await git_git(['commit-tree', tree, '-p', base, '-F', '-'], { cwd: root, env: ident, input: message })).stdout.trim();
-        return { commit, tree };
+        return await objects.commit(commit, entries, message, who);
     }
     finally {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await objects.close();
     }
 }
 
@@ -34467,7 +36676,32 @@ const RETRYABLE = /non-fast-forward|fetch first|cannot lock ref|failed to update
 function delay(ms) {
     return new Promise((r) => setTimeout(r, ms));
 }
-async function readWorktree(abs) {
+/**
+ * Refuses a symbolic link at `abs` or at any directory between `root` and it: a state file is
+ * read and written where it is, never where a committed link points (outside the repository,
+ * into .git). Missing parts are fine: they are created as plain directories.
+ */
+async function refuseSymlinks(root, abs, file = external_node_path_default().relative(root, abs)) {
+    const rel = external_node_path_default().relative(root, abs);
+    let at = root;
+    for (const part of rel.split((external_node_path_default()).sep)) {
+        at = external_node_path_default().join(at, part);
+        const stat = await (0,promises_namespaceObject.lstat)(at).catch((e) => {
+            if (e.code === 'ENOENT' || e.code === 'ENOTDIR')
+                return undefined;
+            throw e;
+        });
+        if (!stat)
+            return;
+        if (stat.isSymbolicLink()) {
+            const shown = external_node_path_default().relative(root, at).split((external_node_path_default()).sep).join('/');
+            throw new Error(`${shown} is a symbolic link${shown === file ? '' : ` (on the way to ${file})`}; batch-ops does not follow symbolic links for its state files. ` +
+                `Replace it with a regular ${shown === file ? 'file' : 'directory'} (git rm ${shown}, commit, push), or point the input at another path.`);
+        }
+    }
+}
+async function readWorktree(root, abs) {
+    await refuseSymlinks(root, abs);
     try {
         return await (0,promises_namespaceObject.readFile)(abs, 'utf8');
     }
@@ -34477,7 +36711,8 @@ async function readWorktree(abs) {
         throw e;
     }
 }
-async function writeWorktree(abs, content) {
+async function writeWorktree(root, abs, content) {
+    await refuseSymlinks(root, abs);
     if (content === null) {
         await (0,promises_namespaceObject.unlink)(abs).catch((e) => {
             if (e.code !== 'ENOENT')
@@ -34495,6 +36730,9 @@ function store_confine(root, cwd, file) {
     if (rel === '' || rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
         throw new Error(`path ${JSON.stringify(file)} is outside the repository at ${root}`);
     }
+    if (rel.split((external_node_path_default()).sep).some((part) => part.toLowerCase() === '.git')) {
+        throw new Error(`path ${JSON.stringify(file)} is inside git's own directory (a .git segment); batch-ops never reads or writes state there. Choose a path in the working tree.`);
+    }
     return { abs, rel: rel.split((external_node_path_default()).sep).join('/') };
 }
 async function changedFiles(files, snapshot) {
@@ -34508,12 +36746,28 @@ async function changedFiles(files, snapshot) {
 /** Applies `apply` to the working tree only (persist: 'false'). */
 async function applyToWorktree(opts, apply) {
     const where = (f) => store_confine(opts.cwd, opts.cwd, f).abs;
-    const snapshot = { read: (f) => readWorktree(where(f)) };
+    const snapshot = { read: (f) => readWorktree(opts.cwd, where(f)) };
     const change = await apply(snapshot, 1);
     const changed = await changedFiles(change.files, snapshot);
     for (const f of changed)
-        await writeWorktree(where(f), change.files[f]);
+        await writeWorktree(opts.cwd, where(f), change.files[f]);
     return { result: change.result, changed, attempts: 1 };
+}
+/**
+ * How long to wait after the `attempt`-th rejected push before fetching again:
+ * 1 to 4 slots after the first rejection, 2 to 8 after the second, 4 to 16 after
+ * the third … (at most `cap`), `random` in [0, 1) placing it in that range.
+ *
+ * A slot is how long an attempt takes from its fetch to the push's answer: the
+ * window in which another writer's push makes this one fail. Writers rejected
+ * together re-apply spread over several windows instead of at the same moment
+ * again, and not sooner than one window (the writer that just won needs about
+ * that long to be out of the way). Measured rather than fixed, the slot follows
+ * what the window costs where the action runs: the network to the remote, and the
+ * load on the machine, which grows with the number of writers started together.
+ */
+function backoffWait(attempt, slot, random, cap) {
+    return Math.round(Math.min(cap, slot * 2 ** (attempt - 1) * (1 + 3 * random)));
 }
 /**
  * Applies `apply` to `initial`, commits and pushes; when the push is rejected,
@@ -34525,7 +36779,10 @@ async function reapplyUntilPushed(remote, initial, apply, opts) {
     const max = Math.max(1, opts.maxAttempts);
     const random = opts.random ?? Math.random;
     const sleep = opts.sleep ?? delay;
-    const backoff = opts.backoffMs ?? 250;
+    const now = opts.now ?? (() => performance.now());
+    const cap = opts.maxBackoffMs ?? 30_000;
+    let slot = opts.backoffMs ?? 100;
+    let fetchedAt = opts.startedAt ?? now();
     const where = opts.where ?? 'the remote';
     let base = initial;
     let intended = {};
@@ -34548,12 +36805,21 @@ async function reapplyUntilPushed(remote, initial, apply, opts) {
         if (pushed.ok)
             return { result: change.result, changed, commit, attempts: attempt, written: intended };
         lastReason = pushed.reason;
+        slot = Math.max(slot, now() - fetchedAt);
         if (attempt === max)
             break;
-        const wait = Math.round(random() * Math.min(backoff * 30, backoff * 2 ** (attempt - 1)));
+        const wait = backoffWait(attempt, slot, random(), cap);
         opts.log?.(`Push to ${where} rejected (attempt ${attempt}/${max}): the branch moved. Re-applying the change to the new state in ${wait} ms.`);
         await sleep(wait);
+        fetchedAt = now();
+        const previous = base;
         base = await remote.refetch();
+        // A rejection with the branch where it was is not a race another writer won (a hook, a
+        // protection rule, a full disk): trying again cannot help, and the remote's words say why.
+        if (Object.is(base, previous)) {
+            throw new StoreError(`The push to ${where} was rejected and the branch has not moved since (still at ${String(base).slice(0, 12)}), so no other writer got there first: ` +
+                `the remote refused the change. It said: ${lastReason}. Nothing was pushed. Fix what the remote objects to (a hook, a branch protection rule) and re-run the job.`, intended, attempt);
+        }
     }
     throw new StoreError(`Could not push to ${where} after ${max} attempts: every push was rejected because the branch kept moving ` +
         `(last: ${lastReason}). Nothing was pushed. Re-run the job, or raise max-attempts.`, intended, max);
@@ -34561,16 +36827,21 @@ async function reapplyUntilPushed(remote, initial, apply, opts) {
 class GitStore {
     opts;
     root;
-    constructor(opts, root) {
+    fetchHead;
+    constructor(opts, root, 
+    /** Where `git fetch` writes the tip it fetched. */
+    fetchHead) {
         this.opts = opts;
         this.root = root;
+        this.fetchHead = fetchHead;
     }
     static async open(opts) {
-        const { stdout } = await git_git(['rev-parse', '--show-toplevel'], { cwd: opts.cwd }).catch((e) => {
+        const { stdout } = await git_git(['rev-parse', '--show-toplevel', '--git-path', 'FETCH_HEAD'], { cwd: opts.cwd }).catch((e) => {
             throw new Error(`${opts.cwd} is not inside a git repository, so the change cannot be committed and pushed ` +
                 `(run actions/checkout first, or set persist: 'false'): ${e.message}`);
         });
-        return new GitStore(opts, stdout.trim());
+        const [root = '', fetchHead = ''] = stdout.split('\n');
+        return new GitStore(opts, root, external_node_path_default().resolve(opts.cwd, fetchHead));
     }
     run(args, extra = {}) {
         return git_git(args, { cwd: this.root, ...extra });
@@ -34586,7 +36857,7 @@ class GitStore {
         throw new Error(`HEAD is detached and GITHUB_REF (${ref || 'unset'}) does not name a branch, so there is no branch to push the change to. ` +
             `Check out a branch (actions/checkout with ref: <branch>) or set persist: 'false'.`);
     }
-    snapshotAt(base) {
+    snapshotAt(objects, base) {
         const cache = new Map();
         return {
             commit: base,
@@ -34595,31 +36866,27 @@ class GitStore {
                 const { rel } = store_confine(this.root, this.opts.cwd, file);
                 let p = cache.get(rel);
                 if (!p) {
-                    p = (async () => {
-                        const found = await this.run(['rev-parse', '--verify', '--quiet', `${base}:${rel}`], { okCodes: [1, 128] });
-                        if (found.code !== 0)
-                            return null;
-                        const object = found.stdout.trim();
-                        const blob = await this.run(['cat-file', 'blob', object], { okCodes: [128] });
-                        if (blob.code === 0)
-                            return blob.stdout;
-                        const type = (await this.run(['cat-file', '-t', object])).stdout.trim();
-                        throw new Error(`${rel} is ${type === 'tree' ? 'a directory' : `a git ${type}`} in commit ${base.slice(0, 12)}, not a file`);
-                    })();
+                    p = objects.readFile(base, rel);
                     cache.set(rel, p);
                 }
                 return p;
             }
         };
     }
-    /** A commit with `files` on top of `base`, built in a private index (the real one is not touched). */
-    async commitOnto(base, files, message) {
-        const entries = [];
-        for (const [file, content] of Object.entries(files)) {
+    /** A commit with `files` on top of `base`, made of objects only (the checkout and its index are not touched). */
+    async commitOnto(objects, base, files, message) {
+        const entries = await Promise.all(Object.entries(files).map(async ([file, content]) => {
             const { rel } = store_confine(this.root, this.opts.cwd, file);
-            entries.push(content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await writeBlob(this.root, content) });
-        }
-        return (await commitEntries(this.root, base, entries, message, this.opts.author ?? BOT)).commit;
+            return content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await objects.writeBlob(content) };
+        }));
+        return (await objects.commit(base, entries, message, this.opts.author ?? BOT)).commit;
+    }
+    /** Fetches the branch and returns its tip, read from FETCH_HEAD without another git process. */
+    async fetchTip(branch) {
+        // No automatic maintenance after the fetch: it would run between this fetch and the push.
+        await this.run(['-c', 'maintenance.auto=false', 'fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`], { timeoutMs: git_networkTimeoutMs() });
+        const head = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)\t/.exec(await (0,promises_namespaceObject.readFile)(this.fetchHead, 'utf8').catch(() => ''));
+        return head ? head[1] : (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim();
     }
     /** Moves the local checkout to `commit` when that is a fast-forward; otherwise writes the files only. */
     async syncCheckout(oldHead, commit, files) {
@@ -34635,17 +36902,20 @@ class GitStore {
             }
         }
         for (const [file, content] of Object.entries(files))
-            await writeWorktree(external_node_path_default().resolve(this.opts.cwd, file), content);
+            await writeWorktree(this.root, external_node_path_default().resolve(this.opts.cwd, file), content);
     }
     async update(apply) {
         const branch = await this.branch();
         const head = (await this.run(['rev-parse', 'HEAD'])).stdout.trim();
+        // git cat-file, hash-object and mktree, started before the race window rather than in it.
+        const objects = new GitObjects(this.root);
+        objects.prepare();
         const remote = {
-            snapshot: (base) => this.snapshotAt(base),
-            commit: (base, files, message) => this.commitOnto(base, files, message),
+            snapshot: (base) => this.snapshotAt(objects, base),
+            commit: (base, files, message) => this.commitOnto(objects, base, files, message),
             push: async (commit) => {
                 try {
-                    const { stdout } = await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`]);
+                    const { stdout } = await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`], { timeoutMs: git_networkTimeoutMs() });
                     // '=' (up to date): the branch already is this very commit. Another run made the same
                     // change on the same base in the same second (commits are deterministic) and pushed it
                     // first; ours added nothing, so it must be re-applied on top of theirs.
@@ -34654,6 +36924,9 @@ class GitStore {
                     return { ok: true };
                 }
                 catch (e) {
+                    // A remote that stops answering is not a race another writer won: no retry.
+                    if (e instanceof GitTimeoutError)
+                        throw e;
                     // With --porcelain, git reports the rejection ("[rejected] (fetch first)") on stdout.
                     if (e instanceof GitError && RETRYABLE.test(`${e.stdout}\n${e.stderr}\n${e.message}`)) {
                         const rejected = e.stdout.split('\n').find((l) => l.startsWith('!'));
@@ -34662,18 +36935,22 @@ class GitStore {
                     throw new Error(`git push to origin ${branch} failed and is not retryable: ${e.message}`);
                 }
             },
-            refetch: async () => {
-                await this.run(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`]);
-                return (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim();
-            }
+            refetch: () => this.fetchTip(branch)
         };
-        // Decide on the remote's current state, not on the checkout, which may be minutes old:
-        // a decision that writes nothing (skip, ignore) is never checked by a push.
-        const tip = await remote.refetch();
-        const outcome = await reapplyUntilPushed(remote, tip, apply, { ...this.opts, where: `origin ${branch}` });
+        let outcome;
+        try {
+            // Decide on the remote's current state, not on the checkout, which may be minutes old:
+            // a decision that writes nothing (skip, ignore) is never checked by a push.
+            const started = performance.now();
+            const tip = await remote.refetch();
+            outcome = await reapplyUntilPushed(remote, tip, apply, { ...this.opts, where: `origin ${branch}`, startedAt: started });
+        }
+        finally {
+            await objects.close();
+        }
         if (outcome.commit)
             await this.syncCheckout(head, outcome.commit, outcome.written);
-        return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, attempts: outcome.attempts };
+        return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, branch, attempts: outcome.attempts };
     }
 }
 /** Applies a change through git (persist) or to the working tree only. */
@@ -34682,6 +36959,13 @@ async function applyChange(opts, apply) {
         return applyToWorktree(opts, apply);
     const store = await GitStore.open(opts);
     return store.update(apply);
+}
+/**
+ * A state file in the working tree, read as batch-ops reads every state file: inside `cwd`,
+ * never through a symbolic link or a .git segment; null when it does not exist.
+ */
+async function readWorkspaceFile(cwd, file) {
+    return readWorktree(cwd, store_confine(cwd, cwd, file).abs);
 }
 
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -34758,7 +37042,7 @@ function toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -34827,10 +37111,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -34846,7 +37130,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "http"
@@ -35807,7 +38091,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -35830,7 +38114,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -35926,7 +38210,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -36156,8 +38440,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -36253,7 +38537,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -36338,7 +38622,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -36406,7 +38690,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -36534,7 +38818,7 @@ function booleanInput(name, fallback) {
         return false;
     throw new runner_InputError(`input '${name}' must be 'true' or 'false' (got ${JSON.stringify(v)})`);
 }
-function numberInput(name, fallback, rule = {}) {
+function numberInput(name, fallback, rule) {
     const v = raw(name);
     if (v === '')
         return fallback;
@@ -36559,6 +38843,34 @@ function listInput(name) {
     const v = raw(name);
     return v === '' ? null : parseList(v);
 }
+/** DEFAULT_SLO as the actions' metadata writes it (a test holds the two together). */
+const DEFAULT_SLO_TEXT = '{"homebrew":0.85,"cask":0.95,"default":0.98}';
+/**
+ * The `slo` input (record-batch, slo-alerts): a JSON object ecosystem → target success rate,
+ * `default` for the rest; blank means DEFAULT_SLO. With `open`, a target of exactly 0 or 1 is
+ * refused too (a burn rate divides by 1 − SLO).
+ */
+function sloInput(open = false) {
+    const raw = stringInput('slo', DEFAULT_SLO_TEXT);
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch (e) {
+        throw new runner_InputError(`input 'slo' is not valid JSON: ${e.message}; give an object such as {"homebrew":0.85,"default":0.98}`);
+    }
+    const problems = sloProblems(value);
+    if (problems.length === 0 && open) {
+        for (const [k, v] of Object.entries(value))
+            if (v === 0 || v === 1)
+                problems.push(`target for ${JSON.stringify(k)} must lie strictly between 0 and 1 (found ${v})`);
+    }
+    if (problems.length > 0)
+        throw new runner_InputError(`input 'slo': ${problems.join('; ')}`);
+    return value;
+}
+/** The most CI minutes a week's budget or one batch can name: 1,000 runners busy all week. */
+const MAX_WEEK_MINUTES = 10_080_000;
 /** Masks a secret input before anything can log it; returns its value. */
 function secretInput(name) {
     const v = raw(name);
@@ -36566,7 +38878,7 @@ function secretInput(name) {
     if (v !== '')
         for (const part of [v, ...v.split(/\r?\n/)])
             if (part.trim() !== '')
-                core.setSecret(part);
+                core_setSecret(part);
     return v;
 }
 /** Outputs are strings; objects and arrays are compact JSON. */
@@ -36590,7 +38902,7 @@ const annotate = {
     warning: (message, where = {}) => warning(message, props(where)),
     notice: (message, where = {}) => notice(message, props(where))
 };
-const log = {
+const runner_log = {
     info: (m) => info(m),
     debug: (m) => core_debug(m)
 };
@@ -36625,10 +38937,12 @@ function runUrl(env = process.env) {
  */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        log.debug('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).');
+        runner_log.debug('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).');
         return;
     }
-    await summary.addRaw(markdown, true).write();
+    // GitHub shows 1 MiB of summary per step; a longer one is cut at a line, with a note (the actions keep theirs shorter).
+    const fitted = markdown_truncateMarkdown(markdown, SUMMARY_LIMIT, "The step's outputs and log have the rest.", utf8Bytes);
+    await summary.addRaw(fitted, true).write();
 }
 /** Fails the step: an error annotation and exit code 1. */
 function fail(message) {
@@ -36659,7 +38973,7 @@ async function readControl(snapshot, file) {
     catch (e) {
         throw new ControlFileError(file, [{ path: '$', line: 1, column: 1, message: `cannot be read: ${e.message}` }]);
     }
-    const load = model_loadControl(text);
+    const load = loadControl(text);
     if (!load.ok)
         throw new ControlFileError(file, load.problems);
     return load;
@@ -36735,6 +39049,219 @@ async function reportFailure(title, error) {
     fail(error?.message ?? String(error));
 }
 
+;// CONCATENATED MODULE: ../../packages/runtime/src/github.ts
+// The GitHub REST client: the little of the API batch-ops uses, through @actions/github.
+/** The current workflow run, from GITHUB_REPOSITORY and GITHUB_RUN_ID; undefined outside a run. */
+function currentRun(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const runId = Number(env.GITHUB_RUN_ID);
+    if (!owner || !repo || !Number.isInteger(runId) || runId <= 0)
+        return undefined;
+    return { owner, repo, runId };
+}
+/** Every API request ends within this, whatever the caller asks (its own signal may end it sooner). */
+const API_TIMEOUT_MS = 30_000;
+/** API_TIMEOUT_MS, or BATCH_OPS_API_TIMEOUT_SECONDS (1 to 300) when set: tests and slow Enterprise servers. */
+function apiTimeoutMs(env = process.env) {
+    const s = Number(env.BATCH_OPS_API_TIMEOUT_SECONDS);
+    return Number.isFinite(s) && s >= 1 && s <= 300 ? s * 1000 : API_TIMEOUT_MS;
+}
+/** No API answer batch-ops reads is larger than this (a page of 100 jobs is about 1 MB). */
+const API_MAX_BYTES = 16 * 1024 * 1024;
+/** The body of `res`, at most `maxBytes`; a longer one is an error (its stream is cancelled). */
+async function boundedBody(res, maxBytes, url) {
+    const declared = Number(res.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new Error(`the answer to ${url} announces ${declared} bytes, more than the ${maxBytes} batch-ops reads`);
+    }
+    const chunks = [];
+    let size = 0;
+    const reader = res.body?.getReader();
+    if (!reader)
+        return new Uint8Array();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new Error(`the answer to ${url} is longer than the ${maxBytes} bytes batch-ops reads`);
+        }
+        chunks.push(value);
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+        out.set(c, at);
+        at += c.byteLength;
+    }
+    return out;
+}
+/**
+ * fetch bounded in time (the whole answer, body included, within `timeoutMs`) and in size
+ * (`maxBytes`), for every request the client makes: an API that accepts the connection and never
+ * answers, or answers without end, cannot hold a step until the job's timeout.
+ */
+function boundedFetch(timeoutMs = API_TIMEOUT_MS, maxBytes = API_MAX_BYTES, inner = fetch) {
+    return async (input, init) => {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        const shown = url.replace(/\?.*$/, '');
+        try {
+            const res = await inner(input, { ...init, signal });
+            const body = await boundedBody(res, maxBytes, shown);
+            const bounded = new Response(res.status === 204 || res.status === 304 ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+            // A constructed Response has no url; the client reads it (pagination builds the next page's URL from it).
+            Object.defineProperty(bounded, 'url', { value: res.url || url });
+            return bounded;
+        }
+        catch (e) {
+            if (timeout.aborted)
+                throw new Error(`no answer from ${shown} within ${timeoutMs / 1000} s`);
+            throw e;
+        }
+    };
+}
+/** An Octokit for the REST API at GITHUB_API_URL (GitHub Enterprise, or a local fake in tests), every request bounded (boundedFetch). */
+async function github_octokit(token, bounds = {}) {
+    // Loaded on first use: most runs never call the API, and the client is most of the bundle.
+    const github = await __nccwpck_require__.e(/* import() */ 329).then(__nccwpck_require__.bind(__nccwpck_require__, 1329));
+    return github.getOctokit(token, { baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com', request: { fetch: boundedFetch(bounds.timeoutMs ?? apiTimeoutMs(), bounds.maxBytes) } });
+}
+/** The most pages of 100 jobs read for one run: a run has at most 256 jobs per attempt. */
+const MAX_JOB_PAGES = 50;
+/** Every job of a run, all attempts (`filter=all`), following pagination (at most MAX_JOB_PAGES pages). */
+async function listRunJobs(token, run) {
+    const client = await github_octokit(token);
+    let pages = 0;
+    const jobs = await client.paginate(client.rest.actions.listJobsForWorkflowRun, { owner: run.owner, repo: run.repo, run_id: run.runId, filter: 'all', per_page: 100 }, (response, done) => {
+        if (++pages >= MAX_JOB_PAGES)
+            done();
+        return response.data;
+    });
+    return jobs.map((j) => ({
+        id: j.id,
+        status: j.status,
+        started_at: j.started_at ?? null,
+        completed_at: j.completed_at ?? null,
+        labels: j.labels ?? []
+    }));
+}
+function currentRepo(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    return owner && repo ? { owner, repo } : undefined;
+}
+/**
+ * Opens a pull request from `head` into `base`, or updates the open one for
+ * that branch (title and body), so that running twice leaves one.
+ */
+async function upsertPullRequest(token, r, pr) {
+    const client = await github_octokit(token);
+    const open = await client.rest.pulls.list({ owner: r.owner, repo: r.repo, head: `${r.owner}:${pr.head}`, state: 'open', per_page: 10 });
+    const existing = open.data.find((p) => p.head.ref === pr.head);
+    if (existing) {
+        const updated = await client.rest.pulls.update({ owner: r.owner, repo: r.repo, pull_number: existing.number, title: pr.title, body: pr.body });
+        return { number: updated.data.number, url: updated.data.html_url, created: false };
+    }
+    const created = await client.rest.pulls.create({ owner: r.owner, repo: r.repo, head: pr.head, base: pr.base, title: pr.title, body: pr.body });
+    return { number: created.data.number, url: created.data.html_url, created: true };
+}
+async function addLabels(token, r, issue, labels) {
+    if (labels.length === 0)
+        return;
+    const client = await github_octokit(token);
+    await client.rest.issues.addLabels({ owner: r.owner, repo: r.repo, issue_number: issue, labels: [...labels] });
+}
+/** Requests reviews; `org/team` entries are team reviewers, the rest users. */
+async function requestReviewers(token, r, pull, reviewers) {
+    const teams = reviewers.filter((x) => x.includes('/')).map((x) => x.split('/')[1]);
+    const users = reviewers.filter((x) => !x.includes('/'));
+    if (teams.length + users.length === 0)
+        return;
+    const client = await github_octokit(token);
+    await client.rest.pulls.requestReviewers({ owner: r.owner, repo: r.repo, pull_number: pull, reviewers: users, team_reviewers: teams });
+}
+// ---------------------------------------------------------------------------
+// batch-control: the actor's permission, and cancelling workflow runs. Every
+// request is bounded in time, so that a hanging API cannot hold the step.
+/** A failed request, said so that an operator can act on it: the HTTP status, or no answer in time. */
+class github_ApiError extends Error {
+    status;
+    timedOut;
+    constructor(message, 
+    /** The HTTP status; undefined for a timeout or a network error. */
+    status, 
+    /** No answer within the timeout. */
+    timedOut = false) {
+        super(message);
+        this.status = status;
+        this.timedOut = timedOut;
+        this.name = 'ApiError';
+    }
+}
+/** Runs one API call with a timeout and turns its failure into an ApiError. */
+async function bounded(what, timeoutMs, call) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+        return await call(signal);
+    }
+    catch (e) {
+        if (signal.aborted)
+            throw new github_ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined, true);
+        const status = e.status;
+        const message = e?.message ?? String(e);
+        // octokit reports a network failure as status 500 without a response.
+        const response = e.response;
+        if (typeof status === 'number' && response !== undefined)
+            throw new github_ApiError(`${what}: HTTP ${status}: ${message}`, status);
+        throw new github_ApiError(`${what}: network error: ${message}`, undefined);
+    }
+}
+/** GET /repos/{owner}/{repo}/collaborators/{username}/permission. */
+async function getCollaboratorPermission(token, r, username, timeoutMs) {
+    const client = await github_octokit(token);
+    const res = await bounded(`GET the permission of ${username} on ${r.owner}/${r.repo}`, timeoutMs, (signal) => client.rest.repos.getCollaboratorPermissionLevel({ owner: r.owner, repo: r.repo, username, request: { signal } }));
+    const data = res.data;
+    return { permission: typeof data.permission === 'string' ? data.permission : '', roleName: typeof data.role_name === 'string' ? data.role_name : '' };
+}
+/** How many pages of runs one listing follows at most (100 runs a page). */
+const MAX_RUN_PAGES = 20;
+/**
+ * The runs of one workflow (a file name such as batch.yml, or its ID) with `status`, following
+ * the Link headers page by page (octokit's paginate drops the request's abort signal, so it would
+ * not be bounded in time); the timeout bounds the whole listing.
+ */
+async function listWorkflowRuns(token, r, workflow, status, timeoutMs) {
+    const client = await github_octokit(token);
+    return bounded(`list the ${status} runs of ${workflow}`, timeoutMs, async (signal) => {
+        const out = [];
+        for (let page = 1; page <= MAX_RUN_PAGES; page++) {
+            const res = await client.rest.actions.listWorkflowRuns({
+                owner: r.owner,
+                repo: r.repo,
+                workflow_id: workflow,
+                status: status,
+                per_page: 100,
+                page,
+                request: { signal }
+            });
+            for (const run of res.data.workflow_runs)
+                out.push({ id: run.id, status: run.status ?? status, url: run.html_url });
+            if (!/\brel="next"/.test(res.headers.link ?? ''))
+                break;
+        }
+        return out;
+    });
+}
+/** POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel (needs actions: write). */
+async function cancelWorkflowRun(token, r, runId, timeoutMs) {
+    const client = await github_octokit(token);
+    await bounded(`cancel run ${runId}`, timeoutMs, (signal) => client.rest.actions.cancelWorkflowRun({ owner: r.owner, repo: r.repo, run_id: runId, request: { signal } }));
+}
+
 ;// CONCATENATED MODULE: ../../packages/runtime/src/changes.ts
 // The files a batch changed under its paths, for the manifest (docs/contract.md §6).
 
@@ -36779,57 +39306,166 @@ async function batchChanges(cwd, baseRef, paths) {
 // Reading a branch's first-parent history for rollback-batch (docs/contract.md §7).
 
 
+
 /** The remote's default branch (`git ls-remote --symref origin HEAD`), without the API. */
 async function remoteDefaultBranch(root) {
-    const { stdout } = await git(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: root });
+    const { stdout } = await git_git(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: root, timeoutMs: git_networkTimeoutMs() });
     const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(stdout);
     if (!m)
         throw new Error(`could not tell origin's default branch (git ls-remote --symref origin HEAD said ${JSON.stringify(stdout.trim())}); set the input 'base'`);
     return m[1];
 }
-/**
- * Fetches `branch` from origin into refs/remotes/origin/<branch>. A shallow
- * clone is deepened to the full history, since the batch may be any age.
- */
-async function fetchBase(root, branch) {
-    const ref = `refs/remotes/origin/${branch}`;
-    const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
-    const args = ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--unshallow'] : []), 'origin', `+refs/heads/${branch}:${ref}`];
-    await git(args, { cwd: root }).catch((e) => {
-        throw new Error(`could not fetch the base branch ${JSON.stringify(branch)} from origin: ${e.message}`);
-    });
-    const tip = (await git(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root })).stdout.trim();
-    return { name: branch, tip, ref };
+const isShallow = async (root) => (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
+/** `git fetch` of `branch` into its remote-tracking ref, bounded in time. */
+async function fetchBranch(root, branch, options) {
+    await git(['fetch', '--no-tags', '--quiet', ...options, 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], { cwd: root, timeoutMs: networkTimeoutMs() });
 }
+/** Git's own date form, which every git reads the same way: `2026-02-15 00:00:00 +0000`. */
+const gitDate = (ms) => formatTimestamp(ms).replace('T', ' ').replace('Z', ' +0000');
 /**
- * First-parent history of `tip`, newest first, each commit with its changes to
+ * Fetches `branch` from origin into refs/remotes/origin/<branch>. A full clone
+ * fetches what is new; a shallow one only the history since `since` (or all of
+ * it, without `since`).
+ */
+async function fetchBase(root, branch, o = {}) {
+    const ref = `refs/remotes/origin/${branch}`;
+    const shallow = await isShallow(root);
+    const cannot = (e) => {
+        throw new Error(`could not fetch the base branch ${JSON.stringify(branch)} from origin: ${e.message}`);
+    };
+    if (!shallow)
+        await fetchBranch(root, branch, []).catch(cannot);
+    else if (o.since === undefined)
+        await fetchBranch(root, branch, ['--unshallow']).catch(cannot);
+    else {
+        await fetchBranch(root, branch, [`--shallow-since=${gitDate(o.since)}`]).catch(async (e) => {
+            // Every commit of the branch is older than that: there is nothing to select; take the tip as it is.
+            if (!/no commits selected for shallow requests/.test(e.message))
+                cannot(e);
+            await fetchBranch(root, branch, []).catch(cannot);
+        });
+    }
+    const tip = (await git(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root })).stdout.trim();
+    const base = { name: branch, tip, ref, shallow: shallow && (await isShallow(root)) };
+    if (shallow && o.since !== undefined)
+        base.shallowSince = o.since;
+    return base;
+}
+const LOG_FORMAT = '--format=%x1e%H %ct%x00%P%x00%B%x00';
+/** One `git log --first-parent` pass from `start`, until `ends` accepts a commit (then git is stopped) or the history runs out. */
+async function readSegment(root, start, keep, keepMessage, ends) {
+    const seg = { kept: [], read: 0, oldest: undefined, end: undefined };
+    const stop = new AbortController();
+    const take = (text) => {
+        for (const c of parseLog(text)) {
+            if (seg.end)
+                return;
+            if (ends?.(c)) {
+                seg.end = c;
+                stop.abort();
+                return;
+            }
+            seg.read++;
+            seg.oldest = c;
+            const k = keptChanges(c, keep, keepMessage);
+            if (k)
+                seg.kept.push(k);
+        }
+    };
+    // Parsed as it streams, so that the parsing overlaps git's walk instead of following it.
+    let pending = '';
+    await gitStream(['log', '--first-parent', '--no-renames', '-z', '--name-status', LOG_FORMAT, start], { cwd: root, signal: stop.signal }, (chunk) => {
+        pending += chunk;
+        const complete = pending.lastIndexOf('\x1e');
+        if (complete > 0) {
+            take(pending.slice(0, complete));
+            pending = pending.slice(complete);
+        }
+    });
+    take(pending);
+    return seg;
+}
+/** The first parent as the commit object records it (a shallow clone's boundary hides it from git log); '' for a root. */
+async function recordedParent(root, sha) {
+    const { stdout } = await git(['cat-file', 'commit', sha], { cwd: root });
+    return /^parent ([0-9a-f]+)$/m.exec(stdout.split('\n\n')[0] ?? '')?.[1] ?? '';
+}
+const hasCommit = async (root, sha) => (await git(['cat-file', '-e', `${sha}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
+/** Deepening steps (commits) for a shallow clone whose fetched history is not yet enough; then --unshallow. */
+const DEEPEN_STEPS = (/* unused pure expression or super */ null && ([1, 10, 100, 1_000, 10_000]));
+/**
+ * The first-parent history of `base`'s tip, each commit with its changes to
  * files under `paths` (or exactly `files`); commits with none are left out.
+ * Read from the tip back to where `ends` says the search may stop, and no further.
+ *
+ * A shallow clone holds only what fetchBase fetched: when the search has not
+ * ended at its boundary (or a needed commit is missing), it is deepened by
+ * DEEPEN_STEPS (`git fetch --deepen=N`, each step reading only the newly fetched
+ * commits), and unshallowed as the last resort.
  *
  * The filtering is done here rather than with a git pathspec: with a pathspec,
  * `git log --first-parent` walks the trees twice and takes about twice as long
  * over a long history (measured: 3.7 s against 1.9 s for 20,000 commits).
  */
-async function firstParentHistory(root, tip, paths, files = [], 
-/** Also keep commits with no such change whose message this accepts (to say what they did). */
-keepMessage) {
-    const exact = new Set(files);
-    const keep = (file) => exact.has(file) || underPaths(file, paths);
-    const args = ['log', '--first-parent', '--no-renames', '-z', '--name-status', '--format=%x1e%H%x00%P%x00%B%x00', tip];
-    // Parsed as it streams, so that the parsing overlaps git's walk instead of following it.
-    const commits = [];
-    let pending = '';
-    await gitStream(args, { cwd: root }, (chunk) => {
-        pending += chunk;
-        const complete = pending.lastIndexOf('\x1e');
-        if (complete > 0) {
-            for (const c of parseLog(pending.slice(0, complete), keep, keepMessage))
-                commits.push(c);
-            pending = pending.slice(complete);
+async function readHistory(root, base, o) {
+    const exact = new Set(o.files ?? []);
+    const keep = (file) => exact.has(file) || underPaths(file, o.paths);
+    const out = { commits: [], read: 0, end: 'root', deepened: [], unshallowed: false, missing: [] };
+    let start = base.tip;
+    let ended = false;
+    let shallow = base.shallow;
+    let steps = 0;
+    const cannot = (e) => {
+        throw new Error(`could not fetch more of the base branch ${JSON.stringify(base.name)} from origin (the history fetched so far does not reach back far enough for the batch): ${e.message}`);
+    };
+    for (;;) {
+        if (!ended) {
+            const seg = await readSegment(root, start, keep, o.keepMessage, o.ends);
+            const oldest = seg.oldest;
+            if (seg.end) {
+                out.end = seg.end;
+                ended = true;
+            }
+            else if (oldest && oldest.parent === '' && (await recordedParent(root, oldest.sha)) !== '') {
+                // The boundary of a shallow clone: git log shows it as a first commit, its changes as
+                // against nothing. It is read again, from here, once its parent has been fetched.
+                if (seg.kept[seg.kept.length - 1]?.sha === oldest.sha)
+                    seg.kept.pop();
+                seg.read--;
+                start = oldest.sha;
+            }
+            else
+                ended = true;
+            out.commits.push(...seg.kept);
+            out.read += seg.read;
         }
-    });
-    for (const c of parseLog(pending, keep, keepMessage))
-        commits.push(c);
-    return commits;
+        if (ended) {
+            out.missing = [];
+            for (const sha of (await o.needs?.(out.commits)) ?? [])
+                if (!(await hasCommit(root, sha)))
+                    out.missing.push(sha);
+            if (out.missing.length === 0 || !shallow)
+                break;
+        }
+        else if (!shallow) {
+            // Unshallowed, and still a boundary: nothing more can be fetched.
+            break;
+        }
+        const n = DEEPEN_STEPS[steps++];
+        const why = ended ? `${out.missing.join(', ')} not in the clone yet` : `the search has not reached a commit from before the batch yet (${out.read} read)`;
+        if (n !== undefined) {
+            log.info(`Deepening ${base.name} by ${n} commit${n === 1 ? '' : 's'}: ${why}`);
+            await fetchBranch(root, base.name, [`--deepen=${n}`]).catch(cannot);
+            out.deepened.push(n);
+        }
+        else {
+            log.info(`Unshallowing ${base.name} (${why}): ${out.deepened.reduce((a, b) => a + b, 0)} commits of deepening were not enough`);
+            await fetchBranch(root, base.name, ['--unshallow']).catch(cannot);
+            out.unshallowed = true;
+            shallow = false;
+        }
+    }
+    return out;
 }
 /** The manifest as the commit that added it holds it; null when it is not valid JSON of the right shape. */
 async function readManifestAt(root, commit, file) {
@@ -36862,15 +39498,28 @@ async function treeEntries(root, commit, paths) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/tamper.ts
-// Hand edits of the control file: commits without a Batch-Ops-Action trailer
-// since the last commit batch-ops made, that move a breaker in a way docs/contract.md §5 forbids.
+// Hand edits of the control file: commits that are not batch-ops' own (core isBatchOpsCommit: the
+// trailer in the trailer block, the configured author, only batch-ops' files), since the last
+// batch-control command, that move a breaker in a way docs/contract.md §5 forbids.
 
 
 const MAX_COMMITS = 100;
-const TRAILER = /^Batch-Ops-Action: \S/m;
-/** Commits that changed `file`, newest first, up to and including the last batch-ops one. */
-async function commitsSinceBatchOps(root, tip, file) {
-    const args = ['log', `--max-count=${MAX_COMMITS}`, '--format=%x1e%H%x00%P%x00%an <%ae>%x00%B', tip, '--', `:(literal)${file}`];
+/**
+ * Deepening a shallow clone towards the last batch-control commit: 10 commits, then
+ * 30, then 60 more — at most 100 in all, as much as one `--deepen=100` fetched
+ * before — stopping as soon as that commit is in the clone.
+ */
+const tamper_DEEPEN_STEPS = [10, 30, 60];
+/**
+ * Commits that changed `file`, newest first, up to and including the last one of batch-control's
+ * (which acknowledged what came before). The trailer is read from the trailer block only, the
+ * files from the whole commit (--full-diff), so a message that merely quotes a trailer, or a
+ * commit that also changes other files, is not taken for batch-ops'.
+ */
+async function commitsSinceAcknowledged(root, tip, file, opts) {
+    const format = '%x1e%H%x00%P%x00%an%x00%ae%x00%(trailers:key=Batch-Ops-Action,valueonly,separator=%x1f)%x00%s%x00';
+    const args = ['log', `--max-count=${MAX_COMMITS}`, '--full-diff', '--name-only', '-z', `--format=${format}`, tip, '--', `:(literal)${file}`];
+    const rules = { authorName: opts.author.name, authorEmail: opts.author.email, controlFile: file };
     const out = [];
     let pending = '';
     let done = false;
@@ -36878,15 +39527,25 @@ async function commitsSinceBatchOps(root, tip, file) {
         for (const record of text.split('\x1e')) {
             if (done || record.trim() === '')
                 continue;
-            const [sha = '', parents = '', author = '', message = ''] = record.split('\0');
-            const c = { sha: sha.trim(), parent: parents.split(' ')[0] ?? '', author, subject: message.split('\n')[0] ?? '', batchOps: TRAILER.test(message) };
+            const [sha = '', parents = '', name = '', email = '', trailers = '', subject = '', ...rest] = record.split('\0');
+            const files = rest.map((f) => f.replace(/^\n+/, '')).filter((f) => f !== '');
+            const actions = trailers.trim() === '' ? [] : trailers.trim().split('\x1f').map((a) => a.trim());
+            const facts = { actions, authorName: name, authorEmail: email, files };
+            const c = {
+                sha: sha.trim(),
+                parent: parents.split(' ')[0] ?? '',
+                author: `${name} <${email}>`,
+                subject,
+                own: isBatchOpsCommit(facts, rules),
+                acknowledges: acknowledgesHandEdits(facts, rules)
+            };
             out.push(c);
-            // Far enough: everything older was there when batch-ops last wrote the file.
-            if (c.batchOps)
+            // Far enough: an operator acted through batch-control after everything older.
+            if (c.acknowledges)
                 done = true;
         }
     };
-    await gitStream(args, { cwd: root, okCodes: [128] }, (chunk) => {
+    await git_gitStream(args, { cwd: root, okCodes: [128] }, (chunk) => {
         pending += chunk;
         const complete = pending.lastIndexOf('\x1e');
         if (complete > 0) {
@@ -36897,30 +39556,60 @@ async function commitsSinceBatchOps(root, tip, file) {
     take(pending);
     return out;
 }
+const tamper_isShallow = async (root) => (await git_git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
+/**
+ * Deepens a shallow clone by DEEPEN_STEPS until the last batch-ops commit that
+ * changed `file` is in it, the history is whole, or the steps are used up. Each
+ * fetch is bounded in time; a failed one ends the deepening and says why.
+ */
+async function deepenToAcknowledged(root, tip, file, commits, opts) {
+    // Only the history being checked (the tip's), not every branch origin has.
+    const sha = (await git_git(['rev-parse', '--verify', `${tip}^{commit}`], { cwd: root })).stdout.trim();
+    let deepened = 0;
+    for (const n of tamper_DEEPEN_STEPS) {
+        if (commits.some((c) => c.acknowledges) || commits.length >= MAX_COMMITS || !(await tamper_isShallow(root)))
+            break;
+        const fetch = (want) => git_git(['fetch', '--no-tags', '--quiet', `--deepen=${n}`, 'origin', ...want], { cwd: root, timeoutMs: git_networkTimeoutMs() });
+        try {
+            // A server that refuses a commit it does not advertise gets the remote's default refspec instead.
+            await fetch([sha]).catch((e) => (e instanceof GitTimeoutError ? Promise.reject(e) : fetch([])));
+        }
+        catch (e) {
+            return { commits, problem: `deepening the shallow clone after ${deepened} commits failed: ${e.message}` };
+        }
+        deepened += n;
+        commits = await commitsSinceAcknowledged(root, tip, file, opts);
+    }
+    return { commits };
+}
 async function fileAt(root, commit, file) {
-    const r = await git(['cat-file', 'blob', `${commit}:${file}`], { cwd: root, okCodes: [128] });
+    const r = await git_git(['cat-file', 'blob', `${commit}:${file}`], { cwd: root, okCodes: [128] });
     return r.code === 0 ? r.stdout : null;
 }
 /** Checks the control file's history at `tip` for forbidden hand edits; never throws for a shallow history. */
-async function detectTampering(root, tip, file) {
-    let commits = await commitsSinceBatchOps(root, tip, file);
-    const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
-    if (shallow && !commits.some((c) => c.batchOps)) {
-        // actions/checkout clones one commit deep: fetch enough history to see the last batch-ops commit.
-        await git(['fetch', '--no-tags', '--quiet', '--deepen=100', 'origin'], { cwd: root }).catch(() => undefined);
-        commits = await commitsSinceBatchOps(root, tip, file);
+async function detectTampering(root, tip, file, opts) {
+    let commits = await commitsSinceAcknowledged(root, tip, file, opts);
+    let deepenProblem;
+    if (!commits.some((c) => c.acknowledges) && (await tamper_isShallow(root))) {
+        // actions/checkout clones one commit deep: fetch only as much history as it takes to see the last batch-control commit.
+        const deepened = await deepenToAcknowledged(root, tip, file, commits, opts);
+        commits = deepened.commits;
+        deepenProblem = deepened.problem;
     }
     const findings = [];
     let examined = 0;
     let incomplete;
     for (const c of commits) {
-        if (c.batchOps)
+        if (c.acknowledges)
             break;
+        // batch-ops' own routine commits (breaker records, batch IDs) are not hand edits; the walk goes on past them.
+        if (c.own)
+            continue;
         examined++;
         const after = loadControl(await fileAt(root, c.sha, file));
         if (!c.parent) {
             // No parent: the first commit, or the boundary of a shallow clone (its parents are cut off).
-            const raw = await git(['cat-file', 'commit', c.sha], { cwd: root });
+            const raw = await git_git(['cat-file', 'commit', c.sha], { cwd: root });
             if (/^parent /m.test(raw.stdout.split('\n\n')[0] ?? '')) {
                 incomplete = `the history before ${c.sha.slice(0, 7)} is not in this clone (shallow), so earlier hand edits could not be checked`;
                 break;
@@ -36928,7 +39617,7 @@ async function detectTampering(root, tip, file) {
             continue;
         }
         const beforeText = await fileAt(root, c.parent, file).catch(() => null);
-        const hasParent = (await git(['cat-file', '-e', `${c.parent}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
+        const hasParent = (await git_git(['cat-file', '-e', `${c.parent}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
         if (!hasParent) {
             incomplete = `the history before ${c.sha.slice(0, 7)} is not in this clone (shallow), so earlier hand edits could not be checked`;
             break;
@@ -36939,14 +39628,19 @@ async function detectTampering(root, tip, file) {
         for (const t of forbiddenBreakerMoves(before.doc, after.doc))
             findings.push({ ...t, commit: c.sha, author: c.author, subject: c.subject });
     }
-    if (commits.length >= MAX_COMMITS && !commits.some((c) => c.batchOps)) {
-        incomplete = `no commit by batch-ops among the last ${MAX_COMMITS} changes of ${file}; only those were checked`;
+    if (commits.length >= MAX_COMMITS && !commits.some((c) => c.acknowledges)) {
+        incomplete = `no batch-control command among the last ${MAX_COMMITS} changes of ${file}; only those were checked`;
     }
+    if (incomplete && deepenProblem)
+        incomplete = `${incomplete} (${deepenProblem})`;
     return incomplete ? { findings, examined, incomplete } : { findings, examined };
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
 // The inputs every state-writing action shares (docs/contract.md §3), and the store options they make.
+
+
+
 
 
 /** The commit author: inputs author-name / author-email, github-actions[bot] by default. */
@@ -36965,6 +39659,544 @@ function persistInputs() {
 function storeOptions(p, cwd = workspace()) {
     return { cwd, ...p, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) };
 }
+/**
+ * The repository's default branch: from the event payload (repository.default_branch, present in
+ * every event of a workflow run), else from origin (`git ls-remote --symref origin HEAD`).
+ */
+async function defaultBranch(root, env = process.env) {
+    const eventPath = env.GITHUB_EVENT_PATH;
+    if (eventPath) {
+        try {
+            const event = JSON.parse(await (0,promises_namespaceObject.readFile)(eventPath, 'utf8'));
+            const name = event.repository?.default_branch;
+            if (typeof name === 'string' && name !== '')
+                return name;
+        }
+        catch {
+            // No readable payload: ask origin.
+        }
+    }
+    return remoteDefaultBranch(root);
+}
+/**
+ * The branch a change will be pushed to, refused unless it is the default branch (where the
+ * scheduled batches read the control file) or `allowOther` is set. A stop run from a feature
+ * branch's form would otherwise report success while the default branch keeps running batches.
+ * Fails closed: when the default branch cannot be told, nothing is written.
+ */
+async function requireDefaultBranch(opts, allowOther) {
+    const store = await GitStore.open(opts);
+    const branch = await store.branch();
+    const main = await defaultBranch(store.root).catch((e) => {
+        throw new Error(`could not tell the repository's default branch, so the change was not written (${e.message}). ` +
+            `Run this from a workflow run (the event payload names it), or set allow-non-default-branch: 'true' to write to ${branch} as it is.`);
+    });
+    if (branch !== main && !allowOther) {
+        throw new runner_InputError(`this checkout is on branch '${branch}', not the default branch '${main}' where the batches read the control file, so nothing was written. ` +
+            `Check out the default branch (actions/checkout with ref: \${{ github.event.repository.default_branch }}), ` +
+            `or set allow-non-default-branch: 'true' to steer the batches that run from '${branch}'.`);
+    }
+    return { branch, defaultBranch: main };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ../../packages/runtime/src/download.ts
+// Downloads that only hash: the body streams through SHA-256 and is never kept, so memory stays
+// flat whatever the size (checksum-drift, docs/contract.md §9).
+//
+// node:http and node:https rather than fetch: fetch decodes a Content-Encoding, and the checksum
+// a recipe pins is of the bytes as served (as curl downloads them). Per attempt, one deadline
+// covers every redirect and the whole body. Redirects (at most 5) are followed by hand, so each
+// hop's scheme is checked before it is requested; credentials in the URL are sent as basic
+// authentication to its own origin only, never to another. A body over max-bytes is cut off
+// (announced by Content-Length: not read at all). Only transient failures are retried, with
+// backoff: timeouts, connection errors, 429, 5xx and a body cut short.
+
+
+
+
+
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+// Memory. The HTTP parser hands over each piece of a body as a new buffer, and V8 frees them only
+// after some 64 MB or more of them have piled up: a 1 GiB download would peak some 80 MB above the
+// process's own size (measured: 150 MB for the action, against 67 MB for a small file). A young-
+// generation collection every 8 MB hashed (well under a millisecond each) keeps the peak near 30 MB
+// above it. The collector is reached as test runners reach it (the flag is set, the function taken,
+// the flag cleared again: no global `gc` appears); where that is not possible, nothing is done.
+const COLLECT_EVERY = (/* unused pure expression or super */ null && (8 * 1024 * 1024));
+let collector;
+let sinceCollect = 0;
+function collectGarbage() {
+    if (collector === undefined) {
+        try {
+            const exposed = globalThis.gc;
+            if (exposed)
+                collector = exposed;
+            else {
+                v8.setFlagsFromString('--expose-gc');
+                collector = vm.runInNewContext('gc');
+                v8.setFlagsFromString('--no-expose-gc');
+            }
+        }
+        catch {
+            collector = null;
+        }
+    }
+    try {
+        collector?.({ type: 'minor' });
+    }
+    catch {
+        collector = null;
+    }
+}
+/** Counts bytes hashed, by every download at once, and collects the buffers done with every COLLECT_EVERY. */
+function hashed(bytes) {
+    sinceCollect += bytes;
+    if (sinceCollect < COLLECT_EVERY)
+        return;
+    sinceCollect = 0;
+    collectGarbage();
+}
+const download_delay = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A one-line reason, whatever an error message holds. */
+const download_oneLine = (s) => s.replace(/\s+/g, ' ').trim();
+/** The scheme of a URL object, without the colon. */
+const schemeOf = (u) => u.protocol.replace(/:$/, '').toLowerCase();
+/** The credentials of a URL (percent-decoded) and the URL without them. */
+function splitCredentials(raw) {
+    const url = new URL(raw);
+    const decode = (s) => {
+        try {
+            return decodeURIComponent(s);
+        }
+        catch {
+            return s;
+        }
+    };
+    const auth = url.username !== '' || url.password !== '' ? `${decode(url.username)}:${decode(url.password)}` : undefined;
+    url.username = '';
+    url.password = '';
+    return { url, auth };
+}
+/**
+ * Masks the credentials of a URL in the log (setSecret), as they are written and decoded: the
+ * password always, the user name when there is no password (a token as user name) or when it is
+ * long enough to be one. Defence in depth: nothing prints a URL that still has them.
+ */
+function maskUrlCredentials(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return;
+    }
+    const secrets = new Set();
+    const add = (s) => {
+        if (s.length >= 4)
+            secrets.add(s);
+        try {
+            const d = decodeURIComponent(s);
+            if (d.length >= 4)
+                secrets.add(d);
+        }
+        catch {
+            // not percent-encoded
+        }
+    };
+    if (url.password !== '')
+        add(url.password);
+    if (url.username !== '' && (url.password === '' || url.username.length >= 16))
+        add(url.username);
+    for (const s of secrets)
+        core.setSecret(s);
+}
+function retryAfterMs(header) {
+    const h = Array.isArray(header) ? header[0] : header;
+    if (!h)
+        return undefined;
+    const seconds = Number(h);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return seconds * 1000;
+    const at = Date.parse(h);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+/** Connection failures that another try will not fix: the certificate, the TLS handshake. */
+function permanentError(e) {
+    const code = e.code ?? '';
+    return /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_SSL_|ERR_INVALID_URL|ERR_UNESCAPED_CHARACTERS)/.test(code) || /certificate/i.test(e.message);
+}
+/** One GET: resolves with the response (headers read), or rejects. */
+function get(url, auth, signal, userAgent) {
+    return new Promise((resolve, reject) => {
+        const lib = url.protocol === 'https:' ? https : http;
+        const req = lib.request(url, {
+            method: 'GET',
+            // No Accept-Encoding: the checksum is of the bytes as served, unencoded.
+            headers: { 'user-agent': userAgent, accept: '*/*' },
+            ...(auth !== undefined ? { auth } : {}),
+            signal
+        });
+        req.once('response', resolve);
+        req.once('error', reject);
+        req.end();
+    });
+}
+/** One attempt: every redirect and the whole body within the deadline. */
+async function attempt(start, startAuth, o) {
+    const seconds = `${o.timeoutMs / 1000} s`;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), o.timeoutMs);
+    const maxRedirects = o.maxRedirects ?? 5;
+    let bytes = 0;
+    let reading = false;
+    try {
+        let url = start;
+        let auth = startAuth;
+        for (let hop = 0;; hop++) {
+            const res = await get(url, auth, controller.signal, o.userAgent ?? 'batch-ops-checksum-drift');
+            const status = res.statusCode ?? 0;
+            if (REDIRECTS.has(status)) {
+                res.destroy();
+                const location = res.headers.location;
+                if (!location)
+                    return { kind: 'failed', reason: `HTTP ${status} without a Location to redirect to`, transient: false };
+                if (hop >= maxRedirects)
+                    return { kind: 'failed', reason: `more than ${maxRedirects} redirects`, transient: false };
+                let next;
+                try {
+                    next = new URL(location, url);
+                }
+                catch {
+                    return { kind: 'failed', reason: `HTTP ${status} redirects to something that is not a URL`, transient: false };
+                }
+                if (!o.allowedSchemes.includes(schemeOf(next))) {
+                    return { kind: 'failed', reason: `redirected to a ${schemeOf(next)}: URL, a scheme allowed-schemes does not allow (${o.allowedSchemes.join(', ')}); not requested`, transient: false };
+                }
+                // Credentials go to the URL's own origin only; a Location's own are never used.
+                if (next.origin !== url.origin)
+                    auth = undefined;
+                next.username = '';
+                next.password = '';
+                url = next;
+                continue;
+            }
+            if (status === 404 || status === 410) {
+                res.destroy();
+                return { kind: 'gone', status };
+            }
+            if (status < 200 || status > 299 || status === 206) {
+                res.destroy();
+                const transient = status === 429 || status >= 500;
+                const hint = status === 401 || status === 403 ? ' (does the URL need credentials, or other ones?)' : '';
+                const after = transient ? retryAfterMs(res.headers['retry-after']) : undefined;
+                return { kind: 'failed', reason: `HTTP ${status}${hint}`, transient, ...(after !== undefined ? { retryAfterMs: after } : {}) };
+            }
+            const announced = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+            if (announced !== undefined && Number.isFinite(announced) && announced > o.maxBytes) {
+                res.destroy();
+                return { kind: 'failed', reason: `announces ${announced} bytes (Content-Length), over max-bytes (${o.maxBytes}); not read`, transient: false };
+            }
+            const hash = createHash('sha256');
+            reading = true;
+            for await (const chunk of res) {
+                bytes += chunk.length;
+                if (bytes > o.maxBytes) {
+                    res.destroy();
+                    return { kind: 'failed', reason: `the body is over max-bytes (${o.maxBytes}); stopped reading`, transient: false };
+                }
+                hash.update(chunk);
+                hashed(chunk.length);
+            }
+            if (!res.complete || (announced !== undefined && Number.isFinite(announced) && bytes !== announced)) {
+                return { kind: 'failed', reason: `the body was cut short after ${bytes} bytes${announced !== undefined ? ` of ${announced}` : ''}`, transient: true };
+            }
+            return { kind: 'complete', sha256: hash.digest('hex'), bytes };
+        }
+    }
+    catch (e) {
+        const err = e;
+        if (controller.signal.aborted) {
+            return { kind: 'failed', reason: `no complete answer within ${seconds}${reading ? ` (${bytes} bytes read)` : ''}`, transient: true };
+        }
+        if (reading)
+            return { kind: 'failed', reason: `the body was cut short after ${bytes} bytes (${download_oneLine(err.code ?? err.message)})`, transient: true };
+        return { kind: 'failed', reason: `connection failed: ${download_oneLine(err.message || String(err.code))}`, transient: !permanentError(err) };
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * Downloads `rawUrl` and hashes it: `complete` (the whole body, 2xx after at most 5 redirects,
+ * within max-bytes), `gone` (404 or 410), or `unreachable` with the reason, after the retries.
+ * A URL whose scheme is not allowed is never requested. Never throws; no reason holds the URL's
+ * credentials.
+ */
+async function downloadSha256(rawUrl, o) {
+    let start;
+    try {
+        start = splitCredentials(rawUrl);
+    }
+    catch {
+        return { kind: 'unreachable', reason: 'not a URL', attempts: 0 };
+    }
+    const scheme = schemeOf(start.url);
+    if (!o.allowedSchemes.includes(scheme)) {
+        return { kind: 'unreachable', reason: `the scheme ${scheme} is not in allowed-schemes (${o.allowedSchemes.join(', ')}); not requested`, attempts: 0 };
+    }
+    const sleep = o.sleep ?? download_delay;
+    const random = o.random ?? Math.random;
+    const backoff = o.backoffMs ?? 500;
+    const maxRetryAfter = o.maxRetryAfterMs ?? 60_000;
+    const tries = 1 + Math.max(0, o.retries);
+    for (let n = 1;; n++) {
+        const r = await attempt(start.url, start.auth, o);
+        if (r.kind !== 'failed')
+            return { ...r, attempts: n };
+        const after = n > 1 ? ` (after ${n} attempts)` : '';
+        if (!r.transient || n >= tries)
+            return { kind: 'unreachable', reason: `${r.reason}${after}`, attempts: n };
+        if (r.retryAfterMs !== undefined && r.retryAfterMs > maxRetryAfter) {
+            return { kind: 'unreachable', reason: `${r.reason}; the server asked to retry after ${Math.round(r.retryAfterMs / 1000)} s, longer than batch-ops waits${after}`, attempts: n };
+        }
+        const jitter = Math.round(random() * Math.min(backoff * 20, backoff * 2 ** (n - 1)));
+        await sleep(Math.max(jitter, r.retryAfterMs ?? 0));
+    }
+}
+/** Runs `fn` over `items` with at most `concurrency` at a time; the results in the items' order. */
+async function mapConcurrently(items, concurrency, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+    return out;
+}
+
+;// CONCATENATED MODULE: ../../packages/runtime/src/issues.ts
+// Issues that track a finding, one open issue per key (checksum-drift: an artifact's id; the SLO
+// alerts: an ecosystem's SLO). The caller decides what each key's issue should become (open it,
+// comment and update it, close it); this module finds the open ones and makes the changes.
+//
+// An issue is found again by a hidden marker in its body, `<!-- batch-ops:<kind> id=<key> -->` (the
+// name before `=` may be another word: the SLO alerts write `ecosystem=<name>`),
+// among the open issues that carry the first label (listed page by page). A second hidden line,
+// `<!-- batch-ops:<kind> state=<json> -->`, holds what the caller wants to remember between runs
+// (checksum-drift: the actual checksum it reported). The key and the state are percent-encoded,
+// so that no key can close the comment or fake another marker. Every request is bounded in time.
+
+
+/** GitHub's longest issue title. */
+const TITLE_LIMIT = 256;
+/** Characters a marker value keeps as they are; everything else is percent-encoded (UTF-8). `>` and `!` never stay, so `-->` and `--!>` cannot appear. */
+const KEEP = /^[A-Za-z0-9._~@/+:=,-]$/u;
+function checkKind(kind, keyName = 'id') {
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(kind))
+        throw new Error(`issue kind ${JSON.stringify(kind)} must be lower-case letters, digits and '-'`);
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(keyName) || keyName === 'state')
+        throw new Error(`marker key name ${JSON.stringify(keyName)} must be a lower-case word other than "state"`);
+}
+/** A key or a state as it stands in a marker: no space, no `>`, no line break, nothing that ends a comment. */
+function encodeMarkerValue(value) {
+    let out = '';
+    for (const ch of value) {
+        if (KEEP.test(ch))
+            out += ch;
+        else {
+            const c = ch.codePointAt(0);
+            // A lone surrogate has no UTF-8; it is written as U+FFFD's bytes, like every encoder does.
+            const bytes = Buffer.from(c >= 0xd800 && c <= 0xdfff ? '\ufffd' : ch, 'utf8');
+            for (const b of bytes)
+                out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+        }
+    }
+    return out;
+}
+function decodeMarkerValue(encoded) {
+    try {
+        return decodeURIComponent(encoded);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The hidden line that finds a key's issue again. */
+function issueMarker(kind, key, keyName = 'id') {
+    checkKind(kind, keyName);
+    return `<!-- batch-ops:${kind} ${keyName}=${encodeMarkerValue(key)} -->`;
+}
+function stateMarker(kind, state) {
+    return `<!-- batch-ops:${kind} state=${encodeMarkerValue(JSON.stringify(state))} -->`;
+}
+/** The key and state of a body's markers of `kind`; undefined when it has no marker of that kind. */
+function readIssueMarker(kind, body, keyName = 'id') {
+    checkKind(kind, keyName);
+    const id = new RegExp(`^<!-- batch-ops:${kind} ${keyName}=(\\S*) -->\\s*$`, 'm').exec(body);
+    const key = id ? decodeMarkerValue(id[1]) : undefined;
+    if (key === undefined)
+        return undefined;
+    const st = new RegExp(`^<!-- batch-ops:${kind} state=(\\S+) -->\\s*$`, 'm').exec(body);
+    let state;
+    if (st) {
+        try {
+            state = JSON.parse(decodeMarkerValue(st[1]) ?? '');
+        }
+        catch {
+            state = undefined;
+        }
+    }
+    return { key, state };
+}
+/** The body as sent: the caller's text (cut to fit GitHub's limit), then the hidden markers. */
+function issueBody(kind, key, body, state, keyName = 'id') {
+    const markers = `${issueMarker(kind, key, keyName)}\n${state !== undefined ? `${stateMarker(kind, state)}\n` : ''}`;
+    const room = BODY_LIMIT - markers.length - 2;
+    const text = truncateMarkdown(body.endsWith('\n') ? body : `${body}\n`, room, 'The job summary of the run that wrote it has the rest.');
+    return `${text}\n${markers}`;
+}
+const fitComment = (text) => truncateMarkdown(text, BODY_LIMIT, 'The job summary of the run that wrote it has the rest.');
+const fitTitle = (title) => {
+    const t = title.replace(/\s+/g, ' ').trim();
+    return t.length <= TITLE_LIMIT ? t : `${t.slice(0, TITLE_LIMIT - 1)}…`;
+};
+/** One API call with a timeout, its failure an ApiError an operator can act on. */
+async function issues_bounded(what, timeoutMs, call) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+        return await call(signal);
+    }
+    catch (e) {
+        if (signal.aborted)
+            throw new ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined);
+        const status = e.status;
+        const response = e.response;
+        const message = (e?.message ?? String(e)).replace(/\s+/g, ' ');
+        if (typeof status === 'number' && response !== undefined) {
+            const hint = status === 401 ? ' (check github-token)' : status === 403 || status === 404 ? " (does the job's token have permissions: issues: write?)" : '';
+            throw new ApiError(`${what}: HTTP ${status}: ${message}${hint}`, status);
+        }
+        throw new ApiError(`${what}: network error: ${message}`, undefined);
+    }
+}
+function issueTracker(o) {
+    const keyName = o.keyName ?? 'id';
+    checkKind(o.kind, keyName);
+    if (o.labels.length === 0)
+        throw new Error('the issue tracker needs at least one label: open issues are found by the first');
+    const label = o.labels[0];
+    const { owner, repo } = o.repo;
+    let client;
+    const api = async () => (client ??= await octokit(o.token));
+    const maxPages = o.maxPages ?? 50;
+    const list = async () => {
+        const c = await api();
+        const found = new Map();
+        for (let page = 1;; page++) {
+            if (page > maxPages) {
+                throw new ApiError(`list the open issues labelled ${JSON.stringify(label)}: more than ${maxPages * 100}, more than batch-ops reads; ` +
+                    `close the ones that are done (or give this check a label of its own as the first of its labels) so that no finding is reported twice`, undefined);
+            }
+            const res = await issues_bounded(`list the open issues labelled ${JSON.stringify(label)} (page ${page})`, o.timeoutMs, (signal) => c.rest.issues.listForRepo({ owner, repo, state: 'open', labels: label, per_page: 100, page, request: { signal } }));
+            for (const issue of res.data) {
+                if (issue.pull_request)
+                    continue;
+                const marker = readIssueMarker(o.kind, issue.body ?? '', keyName);
+                if (!marker)
+                    continue;
+                const before = found.get(marker.key);
+                if (before && before.number < issue.number)
+                    continue;
+                found.set(marker.key, { key: marker.key, number: issue.number, url: issue.html_url, title: issue.title, state: marker.state });
+            }
+            if (!/\brel="next"/.test(res.headers.link ?? ''))
+                return found;
+        }
+    };
+    const one = async (c, existing, key, change) => {
+        if (change.action === 'open' && !existing) {
+            const created = await issues_bounded(`open the issue for ${JSON.stringify(key)}`, o.timeoutMs, (signal) => c.rest.issues.create({
+                owner,
+                repo,
+                title: fitTitle(change.title),
+                body: issueBody(o.kind, key, change.body, change.state, keyName),
+                labels: [...new Set([...o.labels, ...(change.labels ?? [])])],
+                request: { signal }
+            }));
+            return { key, action: 'opened', number: created.data.number, url: created.data.html_url };
+        }
+        if (!existing)
+            return undefined;
+        const where = `issue #${existing.number} (${JSON.stringify(key)})`;
+        if (change.action === 'close') {
+            if (change.comment) {
+                await issues_bounded(`comment on ${where}`, o.timeoutMs, (signal) => c.rest.issues.createComment({ owner, repo, issue_number: existing.number, body: fitComment(change.comment), request: { signal } }));
+            }
+            await issues_bounded(`close ${where}`, o.timeoutMs, (signal) => c.rest.issues.update({ owner, repo, issue_number: existing.number, state: 'closed', state_reason: 'completed', request: { signal } }));
+            return { key, action: 'closed', number: existing.number, url: existing.url };
+        }
+        const comment = change.action === 'update' ? change.comment : undefined;
+        if (comment) {
+            await issues_bounded(`comment on ${where}`, o.timeoutMs, (signal) => c.rest.issues.createComment({ owner, repo, issue_number: existing.number, body: fitComment(comment), request: { signal } }));
+        }
+        await issues_bounded(`update ${where}`, o.timeoutMs, (signal) => c.rest.issues.update({
+            owner,
+            repo,
+            issue_number: existing.number,
+            body: issueBody(o.kind, key, change.body, change.state, keyName),
+            ...(change.title !== undefined ? { title: fitTitle(change.title) } : {}),
+            request: { signal }
+        }));
+        if (change.action === 'update' && change.labels) {
+            const { add = [], remove = [] } = change.labels;
+            for (const name of remove) {
+                await issues_bounded(`remove the label ${JSON.stringify(name)} from ${where}`, o.timeoutMs, (signal) => c.rest.issues.removeLabel({ owner, repo, issue_number: existing.number, name, request: { signal } })).catch((e) => {
+                    // Not there (any more): the wanted state already.
+                    if (e.status !== 404)
+                        throw e;
+                });
+            }
+            if (add.length > 0) {
+                await issues_bounded(`label ${where}`, o.timeoutMs, (signal) => c.rest.issues.addLabels({ owner, repo, issue_number: existing.number, labels: [...add], request: { signal } }));
+            }
+        }
+        return { key, action: 'updated', number: existing.number, url: existing.url };
+    };
+    const apply = async (open, changes) => {
+        const results = [];
+        if (changes.length === 0)
+            return results;
+        const c = await api();
+        for (const { key, change } of changes) {
+            const existing = open.get(key);
+            try {
+                const r = await one(c, existing, key, change);
+                if (r)
+                    results.push(r);
+            }
+            catch (e) {
+                const action = change.action === 'open' && !existing ? 'opened' : change.action === 'close' ? 'closed' : 'updated';
+                results.push({ key, action, ...(existing ? { number: existing.number, url: existing.url } : {}), error: e.message });
+            }
+        }
+        return results;
+    };
+    return { list, apply };
+}
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
 
@@ -36980,34 +40212,712 @@ function storeOptions(p, cwd = workspace()) {
 
 
 
+
+
+;// CONCATENATED MODULE: ../../node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ../../node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ../../node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 // The job summary of batch-control: who did what and why, and the control file before and after.
 
-/** A unified-style line diff (LCS), enough for a control file. */
-function lineDiff(before, after) {
-    const a = before.split('\n');
-    const b = after.split('\n');
-    const lcs = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
-    for (let i = a.length - 1; i >= 0; i--)
-        for (let j = b.length - 1; j >= 0; j--)
-            lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-    const out = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length || j < b.length) {
-        if (i < a.length && j < b.length && a[i] === b[j]) {
-            out.push(`  ${a[i]}`);
-            i++;
-            j++;
-        }
-        else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1]))
-            out.push(`- ${a[i++]}`);
-        else
-            out.push(`+ ${b[j++]}`);
-    }
-    // Only the changed lines with two lines of context.
-    const keep = out.map((l, k) => out.slice(Math.max(0, k - 2), k + 3).some((x) => !x.startsWith('  ')));
-    return out.filter((_, k) => keep[k]).join('\n');
+
+/** Past this many changed lines, the diff is not worked out: the two versions say it all. */
+const MAX_EDIT = 5_000;
+/** The diff shown is cut after this many lines. */
+const MAX_DIFF_LINES = 400;
+/** A version shown in full only up to this size; a larger file is in the commit. */
+const MAX_SHOWN = 100_000;
+/**
+ * The changed lines with two lines of context (jsdiff's Myers diff, linear in the file for a
+ * small change), each marked `- `, `+ ` or two spaces, hunks separated by `@@` lines. Undefined
+ * when more than MAX_EDIT lines changed; cut after MAX_DIFF_LINES lines, saying how many more.
+ */
+function summary_lineDiff(before, after) {
+    const patch = structuredPatch('before', 'after', before, after, '', '', { context: 2, maxEditLength: MAX_EDIT });
+    if (!patch)
+        return undefined;
+    const lines = patch.hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.filter((l) => !l.startsWith('\\')).map((l) => `${l[0] === ' ' ? ' ' : l[0]} ${l.slice(1)}`)]);
+    if (lines.length <= MAX_DIFF_LINES)
+        return lines.join('\n');
+    return [...lines.slice(0, MAX_DIFF_LINES), `… ${(lines.length - MAX_DIFF_LINES).toLocaleString('en')} more lines of diff (see the commit)`].join('\n');
 }
 function controlSummary(c) {
     const out = [];
@@ -37018,19 +40928,52 @@ function controlSummary(c) {
         ['incident', c.cmd.incidentUrl ? markdown_link(c.cmd.incidentUrl, c.cmd.incidentUrl) : '—'],
         ...(c.cmd.ecosystems.length > 0 ? [['ecosystems', c.cmd.ecosystems.map(code).join(', ')]] : []),
         ...(c.cmd.expectedResume ? [['expected resume', md(c.cmd.expectedResume)]] : []),
+        ...(c.access ? [['access', accessCell(c.access)]] : []),
         ['at', md(c.at)],
         ['run', c.runUrl ? markdown_link(c.runUrl, c.runUrl) : '_local_'],
         [
             'recorded',
-            c.commit ? `commit ${code(c.commit.slice(0, 12))} with trailers Batch-Ops-Action, Operator, Reason${c.cmd.incidentUrl ? ', Incident' : ''}` : c.changed ? 'working tree only (persist: false)' : 'nothing changed'
+            c.commit ? `${pushedNote(c.commit, c.branch, 1)}, with trailers Batch-Ops-Action, Operator, Reason${c.cmd.incidentUrl ? ', Incident' : ''}` : c.changed ? 'working tree only (persist: false)' : 'nothing changed'
         ]
     ]));
+    if (c.cancel)
+        out.push(cancelSection(c.cancel));
     if (c.changed) {
         out.push(`\n### ${code(c.file)}: what changed\n`);
-        out.push(fenced(lineDiff(c.before, c.after), 'diff'));
+        const diff = summary_lineDiff(c.before, c.after);
+        out.push(diff === undefined ? `_More than ${MAX_EDIT.toLocaleString('en')} lines changed; the diff is not shown (the commit has it)._\n` : fenced(diff, 'diff'));
     }
-    out.push(details(`${c.file} before`, fenced(c.before || '(the file did not exist)', 'json')));
-    out.push(details(`${c.file} after`, fenced(c.after, 'json')));
+    const version = (label, text) => text.length <= MAX_SHOWN
+        ? details(`${c.file} ${label}`, fenced(text || '(the file did not exist)', 'json'))
+        : `\n_${md(c.file)} ${label}: ${text.split('\n').length.toLocaleString('en')} lines, too long to show here (the commit has it)._\n`;
+    out.push(version('before', c.before));
+    out.push(version('after', c.after));
+    return out.join('\n');
+}
+function accessCell(a) {
+    const need = a.need === 'admin' ? 'admin' : 'write';
+    if (a.checked)
+        return `${md(a.actor)} has ${code(a.roleName)}${a.roleName !== a.role ? ` (${md(a.role)})` : ''}; this command needs ${need}`;
+    return `**not checked**: ${md(a.why)}; stop goes ahead without the check (it needs ${need})`;
+}
+function cancelSection(c) {
+    const out = ['\n### Running batches\n'];
+    if (c.workflows.length === 0) {
+        out.push('No workflows to cancel were given (input `cancel-workflows`): runs already going finish their work; cancel them in the Actions tab if they must end now.\n');
+        return out.join('\n');
+    }
+    const names = c.workflows.map(code).join(', ');
+    if (c.skipped) {
+        out.push(`No run of ${names} was cancelled: ${md(c.skipped)}.\n`);
+        return out.join('\n');
+    }
+    if (c.rows.length === 0) {
+        out.push(`No run of ${names} was queued, in progress or waiting.\n`);
+        return out.join('\n');
+    }
+    const done = c.rows.filter((r) => r.cancelled).length;
+    out.push(`Cancelled ${done} of the ${c.rows.length} unfinished run(s) of ${names}, after the stop was written. A run that could not be cancelled is also a warning above: cancel it in the Actions tab or with ${code('gh run cancel <run-id>')}.\n`);
+    out.push(table(['run', 'workflow', 'status before', 'result'], c.rows.map((r) => [markdown_link(String(r.id), r.url), code(r.workflow), md(r.status), md(r.result)])));
     return out.join('\n');
 }
 
@@ -37038,17 +40981,43 @@ function controlSummary(c) {
 // batch-control: operator commands over the control file, validated and audited.
 //
 // 1. Read the command and its inputs (reason always required).
-// 2. Apply the pure command to the control file as it is on origin now; an invalid
+// 2. Check who is acting: the triggering actor's permission on the repository
+//    (admin for the admin-commands, write for the rest). A refusal writes nothing;
+//    a lookup that fails lets only stop through, with a warning.
+// 3. Apply the pure command to the control file as it is on origin now; an invalid
 //    request (unknown ecosystem spelling, resetting a breaker that is not open, a
-//    resume time in the past) is refused and nothing is written.
-// 3. One commit with the trailers Batch-Ops-Action, Operator, Reason and Incident,
+//    resume time in the past, acknowledging when nothing is flagged) is refused and
+//    nothing is written.
+// 4. One commit with the trailers Batch-Ops-Action, Operator, Reason and Incident,
 //    through the git store (re-applied to the new state if the branch moved).
-// 4. The summary shows the control file before and after.
+// 5. For stop, after the stop is written: cancel the queued and running runs of the
+//    cancel-workflows (advisory: a failure is a warning, never a failed step).
+// 6. The summary shows who acted with which access, the control file before and
+//    after, and the runs cancelled.
 
 
 
 const ACTION = 'batch-control';
+/** Refused because of who is acting: nothing was written. */
+class AccessError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AccessError';
+    }
+}
+/** A workflow as the REST API takes it: a file name under .github/workflows (batch.yml), or its numeric ID. */
+function workflowNames(raw) {
+    return ecosystems_parseList(raw).map((w) => {
+        const name = w.replace(/^\.github\/workflows\//, '');
+        if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*\.ya?ml$/.test(name) && !/^\d+$/.test(name)) {
+            throw new runner_InputError(`input 'cancel-workflows': ${JSON.stringify(w)} is not a workflow file name; give the file names under .github/workflows, e.g. batch.yml`);
+        }
+        return name;
+    });
+}
 function readInputs() {
+    // The token first: masked before anything can print it.
+    const githubToken = secretInput('github-token');
     const command = requiredInput('command');
     if (!isOperatorCommand(command))
         throw new runner_InputError(`input 'command' must be one of ${OPERATOR_COMMANDS.join(', ')} (got ${JSON.stringify(command)})`);
@@ -37058,6 +41027,9 @@ function readInputs() {
     const operator = stringInput('operator', process.env.GITHUB_ACTOR ?? '');
     if (operator === '')
         throw new runner_InputError(`no operator: set input 'operator' (GITHUB_ACTOR is not set outside a workflow run)`);
+    const admin = parseAdminCommands(ecosystems_parseList(stringInput('admin-commands', 'stop,resume')));
+    if (!admin.ok)
+        throw new runner_InputError(`input 'admin-commands': ${admin.error}`);
     const cmd = {
         command,
         operator,
@@ -37069,19 +41041,186 @@ function readInputs() {
     return {
         cmd,
         controlFile: stringInput('control-file', 'batch-control.json'),
+        adminCommands: admin.commands,
+        cancelWorkflows: workflowNames(stringInput('cancel-workflows')),
+        githubToken,
+        apiTimeoutMs: numberInput('api-timeout-seconds', 10, { min: 0, exclusiveMin: true, max: 300 }) * 1000,
+        allowNonDefaultBranch: booleanInput('allow-non-default-branch', false),
         ...persistInputs()
     };
 }
+/** What an operator can do about a failed lookup, by what failed. */
+function lookupHint(e) {
+    if (!(e instanceof github_ApiError))
+        return '';
+    if (e.status === 401)
+        return '; the token is not valid: pass a valid github-token (the default is the workflow token, github.token)';
+    if (e.status === 403)
+        return "; the token may not read collaborator permissions: GITHUB_TOKEN can (it always has the Metadata read permission), a personal or app token needs Metadata read on this repository";
+    if (e.status === 404)
+        return '; GitHub knows no such user or repository, or the token cannot see the repository';
+    return '; GitHub may be unavailable: try again in a few minutes';
+}
+/**
+ * The triggering actor's permission, from the environment only (GITHUB_TRIGGERING_ACTOR, the
+ * user who started or re-ran the run, else GITHUB_ACTOR): the operator input is for the record
+ * and anyone calling the step could set it.
+ */
+async function checkAccess(inputs) {
+    const need = requiredAccess(inputs.cmd.command, inputs.adminCommands);
+    const actor = (process.env.GITHUB_TRIGGERING_ACTOR || process.env.GITHUB_ACTOR || '').trim();
+    const repo = currentRepo();
+    if (!repo)
+        return { kind: 'unchecked', actor, need, why: 'this is not a GitHub Actions workflow run (GITHUB_REPOSITORY is not set)' };
+    if (actor === '')
+        return { kind: 'unchecked', actor, need, why: 'neither GITHUB_TRIGGERING_ACTOR nor GITHUB_ACTOR is set, so there is nobody to look up' };
+    if (inputs.githubToken === '')
+        return { kind: 'unchecked', actor, need, why: "input 'github-token' is empty (its default is the workflow token, github.token)" };
+    try {
+        const p = await getCollaboratorPermission(inputs.githubToken, repo, actor, inputs.apiTimeoutMs);
+        const role = repoRole(p.permission, p.roleName);
+        return { kind: 'checked', actor, role, roleName: p.roleName || p.permission, need, allowed: mayRun(inputs.cmd.command, role, inputs.adminCommands).allowed };
+    }
+    catch (e) {
+        return { kind: 'unchecked', actor, need, why: `${e.message}${lookupHint(e)}` };
+    }
+}
+const needs = (need) => (need === 'admin' ? 'admin' : 'write (or maintain, or admin)');
+/** Throws AccessError when the actor may not run the command; warns when stop goes ahead unchecked. */
+function enforce(access, inputs) {
+    const { command } = inputs.cmd;
+    const repo = process.env.GITHUB_REPOSITORY ?? 'the repository';
+    if (access.kind === 'checked') {
+        if (!access.allowed) {
+            const how = access.need === 'admin'
+                ? `Ask a repository admin to run it. If users with ${access.role} access should be able to, an admin can take ${command} out of the admin-commands input of the step that runs batch-control (default: stop,resume).`
+                : `Ask someone with write access (or an admin) to run it, or ask an admin to give ${access.actor} write access.`;
+            throw new AccessError(`${command} refused: ${access.actor} has ${access.role} access to ${repo}, and ${command} needs ${needs(access.need)}. Nothing was written. ${how}`);
+        }
+        return { actor: access.actor, checked: true, role: access.role, roleName: access.roleName, need: access.need };
+    }
+    if (command !== 'stop') {
+        throw new AccessError(`${command} refused: the permission of ${access.actor || 'the actor'} could not be checked (${access.why}). ` +
+            `Only stop goes ahead without that check. Nothing was written. Fix the cause and run it again; if GitHub's API is down and batches must not run, use stop.`);
+    }
+    annotate.warning(`The permission of ${access.actor || 'the actor'} could not be checked (${access.why}). stop goes ahead anyway: stopping is the safe direction. ` +
+        `Check afterwards that the stop was meant (the commit's Operator trailer says who).`, { title: 'batch-control' });
+    return { actor: access.actor, checked: false, why: access.why, need: access.need };
+}
+// ---------------------------------------------------------------------------
+// acknowledge: the hand edits preflight-check flags, read the same way
+async function handEdits(snapshot, cwd, file, author) {
+    let root = snapshot.root;
+    let tip = snapshot.commit;
+    if (!root || !tip) {
+        // persist: 'false' reads the working tree; check the checked-out history, if there is one.
+        const top = await git_git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] });
+        if (top.code !== 0)
+            return { findings: [], examined: 0, incomplete: 'not a git repository: the history could not be checked' };
+        root = top.stdout.trim();
+        tip = 'HEAD';
+    }
+    return detectTampering(root, tip, store_confine(root, cwd, file).rel, { author });
+}
+function cancelFailure(e) {
+    const message = e.message;
+    if (!(e instanceof github_ApiError))
+        return message;
+    if (e.status === 409)
+        return `${message} (it had already finished)`;
+    if (e.status === 403)
+        return `${message} (the token may not cancel runs: give the job permissions: actions: write)`;
+    if (e.status === 404)
+        return `${message} (the run is gone, or the token cannot see it)`;
+    return message;
+}
+/**
+ * Cancels every run of `workflows` that is queued, in progress or waiting, except this run. Never
+ * throws: every failure is a warning. After a request that got no answer in time, no further
+ * request is made, so a hanging API holds the step for about one timeout.
+ */
+async function cancelRuns(inputs) {
+    const report = { rows: [], cancelled: [] };
+    const repo = currentRepo();
+    const by = (w) => `gh run list --workflow ${w} --status in_progress (and --status queued), then gh run cancel <run-id>`;
+    const byHand = inputs.cancelWorkflows.map(by).join('; ');
+    if (!repo || inputs.githubToken === '') {
+        report.skipped = !repo ? 'this is not a GitHub Actions workflow run (GITHUB_REPOSITORY is not set)' : "input 'github-token' is empty";
+        annotate.warning(`No runs were cancelled: ${report.skipped}. The stop is written; cancel running batches by hand: ${byHand}.`, { title: 'batch-control' });
+        return report;
+    }
+    let hung;
+    const listed = [];
+    for (const workflow of inputs.cancelWorkflows) {
+        for (const status of ACTIVE_RUN_STATUSES) {
+            if (hung)
+                break;
+            try {
+                for (const run of await listWorkflowRuns(inputs.githubToken, repo, workflow, status, inputs.apiTimeoutMs))
+                    listed.push({ id: run.id, workflow, status: run.status, url: run.url });
+            }
+            catch (e) {
+                const hint = e instanceof github_ApiError && e.status === 404
+                    ? ` Is ${workflow} the file name of a workflow in .github/workflows of this repository? Set cancel-workflows (the form's cancel_workflows) to it.`
+                    : e instanceof github_ApiError && e.status === 403
+                        ? ' Give the job permissions: actions: write.'
+                        : '';
+                annotate.warning(`Could not list the runs of ${workflow} to cancel (${e.message}).${hint} The stop is written; cancel them by hand: ${by(workflow)}.`, { title: 'batch-control' });
+                if (e instanceof github_ApiError && e.timedOut)
+                    hung = e.message;
+                break;
+            }
+        }
+    }
+    const ownRun = Number(process.env.GITHUB_RUN_ID);
+    const plan = planCancellation(listed, Number.isInteger(ownRun) && ownRun > 0 ? ownRun : undefined);
+    for (const s of plan.skip)
+        report.rows.push({ id: s.id, url: s.url, workflow: s.workflow, status: s.status, result: `not cancelled: ${s.why}`, cancelled: false });
+    for (const run of plan.cancel) {
+        const row = { id: run.id, url: run.url, workflow: run.workflow, status: run.status, result: '', cancelled: false };
+        report.rows.push(row);
+        if (hung) {
+            row.result = 'not cancelled: not attempted, the API did not answer in time';
+            annotate.warning(`Run ${run.id} of ${run.workflow} (${run.status}) was not cancelled: the API did not answer in time. The stop is written; cancel it by hand: gh run cancel ${run.id}.`, { title: 'batch-control' });
+            continue;
+        }
+        try {
+            await cancelWorkflowRun(inputs.githubToken, repo, run.id, inputs.apiTimeoutMs);
+            row.result = 'cancelled';
+            row.cancelled = true;
+            report.cancelled.push(run.id);
+        }
+        catch (e) {
+            const why = cancelFailure(e);
+            row.result = `not cancelled: ${why}`;
+            annotate.warning(`Could not cancel run ${run.id} of ${run.workflow} (${run.status}): ${why}. The stop is written; cancel it by hand: gh run cancel ${run.id}.`, { title: 'batch-control' });
+            if (e instanceof github_ApiError && e.timedOut)
+                hung = e.message;
+        }
+    }
+    return report;
+}
+// ---------------------------------------------------------------------------
 async function run() {
     try {
         const inputs = readInputs();
         const at = now();
+        const cwd = workspace();
         const { cmd } = inputs;
-        const outcome = await applyChange(storeOptions(inputs), async (snapshot) => {
+        const access = enforce(await checkAccess(inputs), inputs);
+        // The batches read the control file on the default branch: a stop anywhere else stops nothing.
+        if (inputs.persist)
+            await requireDefaultBranch(storeOptions(inputs, cwd), inputs.allowNonDefaultBranch);
+        const outcome = await applyChange(storeOptions(inputs, cwd), async (snapshot) => {
             const control = await readControl(snapshot, inputs.controlFile);
-            const r = applyOperatorCommand(control.doc, cmd, at);
-            if (!r.ok)
-                throw new runner_InputError(`${cmd.command} refused: ${r.error} (nothing was written)`);
+            let tamper;
+            if (cmd.command === 'acknowledge')
+                tamper = control.exists ? await handEdits(snapshot, cwd, inputs.controlFile, inputs.author) : { findings: [], examined: 0 };
+            const r = applyOperatorCommand(control.doc, tamper ? { ...cmd, handEdits: tamper.findings } : cmd, at);
+            if (!r.ok) {
+                const incomplete = tamper?.incomplete ? `; the check of the history was incomplete: ${tamper.incomplete}` : '';
+                throw new runner_InputError(`${cmd.command} refused: ${r.error}${incomplete} (nothing was written)`);
+            }
             const after = r.changed ? renderControl(control, r.doc) : (control.text ?? renderControl(control, r.doc));
             return {
                 files: r.changed ? { [inputs.controlFile]: after } : {},
@@ -37100,6 +41239,27 @@ async function run() {
         runner_setOutput('summary', r.summary);
         runner_setOutput('commit', outcome.commit ?? '');
         annotate.notice(`${cmd.operator}: ${cmd.command}: ${r.summary}. Reason: ${cmd.reason}`, { title: 'batch-control' });
+        // The stop is written; only now cancel what is running.
+        let cancel;
+        if (cmd.command === 'stop' && inputs.cancelWorkflows.length > 0) {
+            if (!inputs.persist) {
+                cancel = { rows: [], cancelled: [], skipped: "persist is 'false': the stop is in the working tree only, so no run was cancelled" };
+                annotate.notice(`No runs were cancelled: ${cancel.skipped}.`, { title: 'batch-control' });
+            }
+            else {
+                try {
+                    cancel = await cancelRuns(inputs);
+                }
+                catch (e) {
+                    // Advisory: nothing here may fail the stop.
+                    cancel = { rows: [], cancelled: [], skipped: `cancelling failed: ${e.message}` };
+                    annotate.warning(`No runs were cancelled (${e.message}). The stop is written; cancel running batches in the Actions tab.`, { title: 'batch-control' });
+                }
+                if (cancel.cancelled.length > 0)
+                    annotate.notice(`Cancelled ${cancel.cancelled.length} run(s) of ${inputs.cancelWorkflows.join(', ')}: ${cancel.cancelled.join(', ')}.`, { title: 'batch-control' });
+            }
+        }
+        runner_setOutput('cancelled', cancel?.cancelled ?? []);
         await writeSummary(controlSummary({
             cmd,
             summary: r.summary,
@@ -37107,14 +41267,18 @@ async function run() {
             after: r.after,
             file: inputs.controlFile,
             commit: outcome.commit,
+            branch: outcome.branch,
             persisted: inputs.persist,
             changed: outcome.changed.length > 0,
             at: time_formatTimestamp(at),
-            runUrl: runUrl()
+            runUrl: runUrl(),
+            access,
+            cancel: cmd.command === 'stop' ? { workflows: inputs.cancelWorkflows, rows: cancel?.rows ?? [], skipped: cancel?.skipped } : undefined
         }));
     }
     catch (error) {
         runner_setOutput('changed', false);
+        runner_setOutput('cancelled', []);
         await reportFailure('Batch control', error);
     }
 }
@@ -37133,6 +41297,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -37297,6 +41468,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -37340,7 +41518,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -37349,6 +41527,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -37447,9 +41628,105 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -196,6 +196,7 @@ describe('fail closed', () => {
     const located = r.annotations.find((a) => a.level === 'error' && a.props.file === CONTROL)
     expect(located?.props.line).toBe(String(text.split('\n').findIndex((l) => l.includes('"npm"')) + 1))
     expect(located?.message).toMatch(/no usable opens_at/)
+    expect(r.outputs.reason).toMatch(/^circuit-breaker failed, so the work is skipped \(fail closed\): .*no usable opens_at/)
     expect(await repo.originHead()).toBe(before)
     expect(r.summary).toMatch(/failed closed/)
   })
@@ -229,5 +230,90 @@ describe('fail closed', () => {
     expect(r.stdout).toMatch(message)
     expect(r.outputs.skip).toBe('true')
     expect(await repo.originHead()).toBe(before)
+  })
+})
+
+describe("the operators' controls gate the check (enabled: false, disabled_ecosystems)", () => {
+  const stop = {
+    enabled: false,
+    reason: 'bad recipes merged',
+    incident_url: 'https://status.example.com/incidents/42',
+    disabled_by: 'alice',
+    disabled_at: '2026-03-04T08:00:00Z',
+    expected_resume: '2026-03-05T09:00:00Z'
+  }
+  // Due for its probe: without the operators' controls, a check would claim it and commit.
+  const due = { state: 'open', failures: 5, window: 'FFFFF', trips: 0, last_failure: '2026-03-04T08:00:00Z', opens_at: '2026-03-04T09:00:00Z' }
+  const doc = (extra: Entry, breakers: Record<string, Entry>): string =>
+    JSON.stringify({ enabled: true, disabled_ecosystems: [], ...extra, circuit_breaker: breakers }, null, 2) + '\n'
+
+  test('after a stop, a check skips with the reason, who stopped it and the incident; no probe is claimed and nothing is written', async () => {
+    const repo = await repoWith(doc(stop, { npm: due }))
+    const before = { head: await repo.originHead(), control: await repo.readOrigin(CONTROL) }
+    const r = await breaker(repo.work, '2026-03-04T10:00:00Z', { mode: 'check', ecosystem: 'npm' })
+    expectExit(r, 0)
+    expect(r.outputs).toMatchObject({ state: 'open', skip: 'true', probe: 'false' })
+    expect(r.outputs.reason).toContain('stopped (enabled: false) by alice since 2026-03-04T08:00:00Z: bad recipes merged')
+    expect(r.outputs.reason).toContain('incident https://status.example.com/incidents/42')
+    expect({ head: await repo.originHead(), control: await repo.readOrigin(CONTROL) }).toEqual(before)
+    expect(r.summary).toContain('stopped by an operator')
+    expect(r.summary).toContain('bad recipes merged')
+    expect(r.summary).toContain('[https')
+    expect(r.summary).toContain('resume')
+    expect(r.summary).toContain('nothing to write')
+  })
+
+  test('after a pause of homebrew, a check of homebrew skips and writes nothing; npm still runs with reason ""', async () => {
+    const repo = await repoWith(doc({ disabled_ecosystems: ['homebrew'] }, { homebrew: due, npm: { state: 'closed', failures: 0 } }))
+    const head = await repo.originHead()
+    const paused = await breaker(repo.work, '2026-03-04T10:00:00Z', { mode: 'check', ecosystem: 'homebrew' })
+    expectExit(paused, 0)
+    expect(paused.outputs).toMatchObject({ skip: 'true', probe: 'false', state: 'open' })
+    expect(paused.outputs.reason).toMatch(/homebrew is paused by an operator \(disabled_ecosystems\)/)
+    expect(paused.summary).toContain('paused by an operator')
+    expect(paused.summary).toContain('resume-ecosystem')
+    expect(await repo.originHead()).toBe(head)
+
+    const other = await breaker(repo.work, '2026-03-04T10:00:00Z', { mode: 'check', ecosystem: 'npm' })
+    expectExit(other, 0)
+    expect(other.outputs).toMatchObject({ skip: 'false', probe: 'false', reason: '' })
+  })
+
+  test('a paused ecosystem with no breaker entry yet is skipped too', async () => {
+    const repo = await repoWith(doc({ disabled_ecosystems: ['cask'] }, {}))
+    const head = await repo.originHead()
+    const r = await breaker(repo.work, '2026-03-04T10:00:00Z', { mode: 'check', ecosystem: 'cask' })
+    expectExit(r, 0)
+    expect(r.outputs).toMatchObject({ skip: 'true', probe: 'false', state: 'closed' })
+    expect(await repo.originHead()).toBe(head)
+  })
+
+  test('after a stop, a record still records (a result is never dropped)', async () => {
+    const repo = await repoWith(doc(stop, { npm: { state: 'closed', failures: 0 } }))
+    const r = await breaker(repo.work, '2026-03-04T10:00:00Z', { mode: 'record', ecosystem: 'npm', outcome: 'failure' })
+    expectExit(r, 0)
+    expect(r.outputs).toMatchObject({ state: 'closed', skip: 'false', reason: '' })
+    expect(await originEntry(repo, 'npm')).toMatchObject({ state: 'closed', failures: 1, window: 'F' })
+    const [commit] = await repo.originCommits()
+    expect(commit!.subject).toMatch(/^chore\(batch\): record npm/)
+    // The stop itself is left as it was.
+    expect(JSON.parse((await repo.readOrigin(CONTROL))!)).toMatchObject(stop)
+  })
+
+  test('reason says why whenever a check skips: an open breaker names its time; a probe run has ""', async () => {
+    const repo = await repoWith(control({ npm: due }))
+    const early = await breaker(repo.work, '2026-03-04T08:30:00Z', { mode: 'check', ecosystem: 'npm' })
+    expect(early.outputs).toMatchObject({ skip: 'true', reason: 'breaker open until 2026-03-04T09:00:00Z' })
+    const probe = await breaker(repo.work, '2026-03-04T09:00:00Z', { mode: 'check', ecosystem: 'npm' }, 'run-probe')
+    expect(probe.outputs).toMatchObject({ skip: 'false', probe: 'true', reason: '' })
+  })
+
+  test('an operator reason with Markdown and mentions is shown inert in the summary', async () => {
+    const repo = await repoWith(doc({ ...stop, reason: '@everyone <img src=x> **now**' }, { npm: due }))
+    const r = await breaker(repo.work, '2026-03-04T10:00:00Z', { mode: 'check', ecosystem: 'npm' })
+    expect(r.outputs.skip).toBe('true')
+    expect(r.summary).not.toContain('<img')
+    expect(r.summary).not.toContain('@everyone')
+    expect(r.summary).toContain('&lt;img')
   })
 })

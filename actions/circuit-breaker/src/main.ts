@@ -1,15 +1,17 @@
 // circuit-breaker: check before an ecosystem's work, record after it (docs/contract.md §5).
 //
-// check:  read the ecosystem's breaker; closed → run; open and not due → skip;
-//         open and due (or half-open with no live probe) → claim the probe through
-//         the git store (only one concurrent run can win the claim) and run as the probe.
+// check:  stopped by an operator (enabled: false) or the ecosystem paused → skip, claim
+//         nothing, write nothing. Otherwise read the ecosystem's breaker: closed → run;
+//         open and not due → skip; open and due (or half-open with no live probe) → claim
+//         the probe through the git store (only one concurrent run can win the claim) and
+//         run as the probe.
 // record: add this run's attempts to the breaker (trip, close or re-open), re-applied
 //         to the fresh remote state on a push conflict so that no result is lost.
 
 import {
   type Attempts,
   type BreakerParams,
-  breakerEntries,
+  type OperatorHold,
   breakerParamProblems,
   breakerStep,
   checkEcosystemNames,
@@ -19,8 +21,7 @@ import {
   locateInControl,
   renderControl,
   stateSubject,
-  viewBreaker,
-  withBreaker
+  viewBreaker
 } from '@batch-ops/core'
 import {
   ControlFileError,
@@ -42,16 +43,20 @@ import {
 import { breakerSummary } from './summary.js'
 
 export const ACTION = 'circuit-breaker'
+/** The longest wait any breaker input may name: a year. */
+const MAX_WAIT_MINUTES = 525_600
+/** The most attempts one record may add (a batch of a million recipes). */
+const MAX_ATTEMPTS = 1_000_000
 
 function readParams(): BreakerParams {
   const params: BreakerParams = {
     failureThreshold: numberInput('failure-threshold', 50, { min: 0, exclusiveMin: true, max: 100 }),
     windowSize: numberInput('window-size', 10, { min: 1, max: 1000, integer: true }),
-    minimumAttempts: numberInput('minimum-attempts', 5, { min: 1, integer: true }),
-    recoveryMinutes: numberInput('recovery-minutes', 60, { min: 0 }),
-    backoffMultiplier: numberInput('backoff-multiplier', 2, { min: 1 }),
-    maxRecoveryMinutes: numberInput('max-recovery-minutes', 1440, { min: 0 }),
-    probeTimeoutMinutes: numberInput('probe-timeout-minutes', 120, { min: 0, exclusiveMin: true })
+    minimumAttempts: numberInput('minimum-attempts', 5, { min: 1, max: 1000, integer: true }),
+    recoveryMinutes: numberInput('recovery-minutes', 60, { min: 0, max: MAX_WAIT_MINUTES }),
+    backoffMultiplier: numberInput('backoff-multiplier', 2, { min: 1, max: 100 }),
+    maxRecoveryMinutes: numberInput('max-recovery-minutes', 1440, { min: 0, max: MAX_WAIT_MINUTES }),
+    probeTimeoutMinutes: numberInput('probe-timeout-minutes', 120, { min: 0, exclusiveMin: true, max: MAX_WAIT_MINUTES })
   }
   const problems = breakerParamProblems(params)
   if (problems.length > 0) throw new InputError(`invalid breaker parameters: ${problems.join('; ')}`)
@@ -66,7 +71,7 @@ function readAttempts(): Attempts {
     throw new InputError(`give either input 'outcome' or 'successes'/'failures' for mode record, not both`)
   }
   if (hasCounts) {
-    return { successes: numberInput('successes', 0, { min: 0, integer: true }), failures: numberInput('failures', 0, { min: 0, integer: true }) }
+    return { successes: numberInput('successes', 0, { min: 0, max: MAX_ATTEMPTS, integer: true }), failures: numberInput('failures', 0, { min: 0, max: MAX_ATTEMPTS, integer: true }) }
   }
   switch (outcome) {
     case 'success':
@@ -103,6 +108,8 @@ export interface BreakerOutcome {
   probe: boolean
   reason: string
   warning?: string | undefined
+  /** The operator's stop or pause that made a check skip. */
+  hold?: OperatorHold | undefined
   entry: ReturnType<typeof viewBreaker>
 }
 
@@ -119,16 +126,21 @@ export async function run(): Promise<void> {
         const control = await readControl(snapshot, inputs.controlFile)
         const nameProblems = checkEcosystemNames([eco], knownEcosystems(control.doc))
         if (nameProblems.length > 0) throw new InputError(`input 'ecosystem': ${nameProblems.join('; ')}`)
-        const entry = breakerEntries(control.doc)[eco]
-
-        const step = breakerStep(entry, inputs.attempts ? { mode: 'record', attempts: inputs.attempts } : { mode: 'check' }, inputs.params, at, inputs.runId)
+        const step = breakerStep(control.doc, eco, inputs.attempts ? { mode: 'record', attempts: inputs.attempts } : { mode: 'check' }, inputs.params, at, inputs.runId)
         if (!step.ok) {
           throw new ControlFileError(inputs.controlFile, [{ ...locateInControl(control, ['circuit_breaker', eco]), message: step.error }])
         }
-        const result: BreakerOutcome = { skip: step.skip, probe: step.probe, reason: step.reason, warning: step.warning, entry: viewBreaker(step.entry, inputs.params) }
+        const result: BreakerOutcome = {
+          skip: step.skip,
+          probe: step.probe,
+          reason: step.reason,
+          warning: step.warning,
+          hold: step.hold,
+          entry: viewBreaker(step.entry, inputs.params)
+        }
         const what = inputs.mode === 'check' ? `claim half-open probe for ${eco}` : `record ${eco}: ${result.reason}`
         return {
-          files: step.write && step.entry ? { [inputs.controlFile]: renderControl(control, withBreaker(control.doc, eco, step.entry)) } : {},
+          files: step.write ? { [inputs.controlFile]: renderControl(control, step.doc) } : {},
           message: commitMessage(stateSubject(what), [
             ['Batch-Id', inputs.batchId || undefined],
             ['Ecosystem', eco],
@@ -143,6 +155,8 @@ export async function run(): Promise<void> {
     setOutput('state', r.entry.state)
     setOutput('skip', r.skip)
     setOutput('probe', r.probe)
+    // Why the work is skipped: an operator's stop or pause, an open breaker, a probe held by another run; '' when it runs.
+    setOutput('reason', r.skip ? r.reason : '')
     setOutput('failure-rate', r.entry.failureRate === null ? '' : String(Math.round(r.entry.failureRate * 10) / 10))
     setOutput('opens-at', r.entry.opensAt === null ? '' : formatTimestamp(r.entry.opensAt))
     if (r.warning) annotate.warning(`${eco}: ${r.warning}`, { title: 'circuit-breaker' })
@@ -159,6 +173,7 @@ export async function run(): Promise<void> {
         params: inputs.params,
         attempts: inputs.attempts,
         commit: outcome.commit,
+        branch: outcome.branch,
         attemptsToPush: outcome.attempts,
         persisted: inputs.persist,
         changed: outcome.changed.length > 0,
@@ -169,6 +184,7 @@ export async function run(): Promise<void> {
     // Fail closed: whatever went wrong, a check never lets the work run.
     setOutput('skip', true)
     setOutput('probe', false)
+    setOutput('reason', `circuit-breaker failed, so the work is skipped (fail closed): ${(error as Error).message}`)
     await reportFailure(`Circuit breaker${mode ? ` (${mode})` : ''}`, error)
   }
 }

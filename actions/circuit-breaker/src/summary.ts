@@ -1,6 +1,7 @@
-// The job summary of circuit-breaker: state, window, rate against the threshold, next probe, why.
+// The job summary of circuit-breaker: state, window, rate against the threshold, next probe, why;
+// for a check that an operator's stop or pause skipped, that first, and how it is lifted.
 
-import { type Attempts, type BreakerParams, code, formatRate, formatTimestamp, md, openWaitMinutes, table } from '@batch-ops/core'
+import { type Attempts, type BreakerParams, type OperatorHold, code, formatRate, formatTimestamp, link, md, openWaitMinutes, table, pushedNote } from '@batch-ops/core'
 import type { BreakerOutcome } from './main.js'
 
 export interface BreakerSummaryContext {
@@ -10,6 +11,8 @@ export interface BreakerSummaryContext {
   params: BreakerParams
   attempts: Attempts | undefined
   commit: string | undefined
+  /** The branch on origin it was pushed to. */
+  branch?: string | undefined
   attemptsToPush: number
   persisted: boolean
   changed: boolean
@@ -23,12 +26,39 @@ export function windowRow(window: string): string {
   return window === '' ? '_(empty)_' : [...window].map((c) => (c === 'S' ? '✓' : '✗')).join(' ')
 }
 
+/** Why an operator's control skipped the check, and what lifts it. */
+function holdSection(hold: OperatorHold, ecosystem: string): string[] {
+  if (hold.kind === 'stopped') {
+    return [
+      `**Why:** ${md(hold.reason)}\n`,
+      ...(hold.incidentUrl ? [`**Incident:** ${link(hold.incidentUrl, hold.incidentUrl)}\n`] : []),
+      `This ecosystem's work does not run, and nothing was claimed or written. ` +
+        `Batches start again when an operator runs batch-control ${code('resume')} (the emergency form).\n`
+    ]
+  }
+  return [
+    `**Why:** ${code(ecosystem)} is paused by an operator (it is in ${code('disabled_ecosystems')}).\n`,
+    `Its work does not run, and nothing was claimed or written. It runs again when an operator runs batch-control ` +
+      `${code('resume-ecosystem')} for it (the emergency form); the ${code('Reason:')} trailer of the commit that paused it says why.\n`
+  ]
+}
+
 export function breakerSummary(ctx: BreakerSummaryContext): string {
   const { outcome: r, params: p, entry } = { ...ctx, entry: ctx.outcome.entry }
   const out: string[] = []
-  const verdict = ctx.mode === 'check' ? (r.skip ? '⏭️ skip' : r.probe ? '🧪 run as the probe' : '▶️ run') : '📝 recorded'
+  const verdict =
+    ctx.mode === 'check'
+      ? r.hold
+        ? `⏭️ skip (${r.hold.kind} by an operator)`
+        : r.skip
+          ? '⏭️ skip'
+          : r.probe
+            ? '🧪 run as the probe'
+            : '▶️ run'
+      : '📝 recorded'
   out.push(`## Circuit breaker ${code(ctx.ecosystem)}: ${ICON[entry.state]} — ${verdict}\n`)
-  out.push(`**Why:** ${md(r.reason)}\n`)
+  if (r.hold) out.push(...holdSection(r.hold, ctx.ecosystem))
+  else out.push(`**Why:** ${md(r.reason)}\n`)
   if (r.warning) out.push(`> ⚠️ ${md(r.warning)}\n`)
   const rate = entry.failureRate === null ? `— (fewer than ${p.minimumAttempts} attempts)` : formatRate(entry.failureRate)
   const rows: string[][] = [
@@ -46,7 +76,7 @@ export function breakerSummary(ctx: BreakerSummaryContext): string {
   }
   out.push(table(['', ''], rows))
   const persisted = ctx.commit
-    ? `pushed as ${code(ctx.commit.slice(0, 12))}${ctx.attemptsToPush > 1 ? ` after ${ctx.attemptsToPush} attempts (re-applied to the moved branch)` : ''}`
+    ? pushedNote(ctx.commit, ctx.branch, ctx.attemptsToPush)
     : !ctx.changed
       ? 'nothing to write'
       : 'written to the working tree only (persist: false)'

@@ -67,8 +67,11 @@ afterEach(async () => {
   await Promise.all(repos.splice(0).map((r) => r.cleanup()))
 })
 
+/** A scheduled run on GitHub Actions, as the runner starts it, unless `env` says otherwise (undefined removes a variable). */
+const SCHEDULED = { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'schedule' }
+
 function preflight(cwd: string, inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}): Promise<ActionRun> {
-  return runAction('preflight-check', { cwd, inputs, env: { BATCH_OPS_NOW: NOW, ...env } })
+  return runAction('preflight-check', { cwd, inputs, env: { BATCH_OPS_NOW: NOW, ...SCHEDULED, ...env } })
 }
 
 const of = (r: ActionRun, level: Annotation['level']): Annotation[] => r.annotations.filter((a) => a.level === level)
@@ -323,14 +326,17 @@ describe('invalid inputs: non-zero, the error names the input, nothing pushed', 
   const doc = controlDoc({ budget: { macos_minutes_used: 0, linux_minutes_used: 0, week_start: '', sampling_active: false } })
 
   test.each<[Record<string, string>, string]>([
-    [{ 'macos-minutes-per-week': 'lots' }, `input 'macos-minutes-per-week' must be a number >= 0 (got "lots")`],
+    [{ 'macos-minutes-per-week': 'lots' }, `input 'macos-minutes-per-week' must be a number >= 0 and <= 10080000 (got "lots")`],
     [{ 'linux-minutes-per-week': '-5' }, `input 'linux-minutes-per-week'`],
     [{ 'pause-threshold': '1.5' }, `input 'pause-threshold'`],
     [{ 'sampling-threshold': '0.9', 'pause-threshold': '0.85' }, `input 'sampling-threshold' (0.9) must not be above 'pause-threshold' (0.85)`],
     [{ 'allocate-batch-id': 'yes' }, `input 'allocate-batch-id' must be 'true' or 'false'`],
     [{ 'max-attempts': '0' }, `input 'max-attempts'`],
     [{ ecosystems: 'Homebrew' }, `input 'ecosystems': "Homebrew" is not a valid ecosystem name`],
-    [{ ecosystems: 'npm,homebrw' }, `input 'ecosystems': unknown ecosystem "homebrw"; did you mean "homebrew"?`]
+    [{ ecosystems: 'npm,homebrw' }, `input 'ecosystems': unknown ecosystem "homebrw"; did you mean "homebrew"?`],
+    [{ 'allowed-events': 'schedule, workflow-dispatch' }, `input 'allowed-events': "workflow-dispatch" is not a GitHub event name`],
+    [{ 'allowed-events': 'schedule, workflow_call' }, `input 'allowed-events': "workflow_call" never starts a batch`],
+    [{ 'allowed-events': ' , ' }, `input 'allowed-events' names no event`]
   ])('%j', async (inputs, message) => {
     const repo = await repoWith({ [CONTROL]: render(doc) })
     const before = await originState(repo)
@@ -360,6 +366,71 @@ describe('invalid inputs: non-zero, the error names the input, nothing pushed', 
     expectExit(r, 'non-zero')
     expect(of(r, 'error')[0]!.message).toContain('BATCH_OPS_NOW must be an RFC 3339 timestamp')
     expect(await originState(repo)).toEqual(before)
+  })
+})
+
+describe('which events may run a batch (allowed-events)', () => {
+  // Proceeding, a run against this file commits a batch ID: an unchanged origin shows it did not proceed.
+  const doc = controlDoc()
+
+  test('schedule proceeds by default, and the summary names the event', async () => {
+    const repo = await repoWith({ [CONTROL]: render(doc) })
+    const r = await preflight(repo.work, { ecosystems: 'npm' }, { GITHUB_EVENT_NAME: 'schedule' })
+    expectExit(r, 0)
+    expect(r.outputs).toMatchObject({ 'can-proceed': 'true', ecosystems: '["npm"]', reason: '', 'batch-id': `${TODAY}-001` })
+    expect(r.summary).toContain('Event: `schedule`')
+  })
+
+  test('workflow_dispatch is refused by default: the reason names the event and how to allow it, no batch ID, nothing written', async () => {
+    const repo = await repoWith({ [CONTROL]: render(doc) })
+    const before = await originState(repo)
+    const r = await preflight(repo.work, { ecosystems: 'homebrew,npm' }, { GITHUB_EVENT_NAME: 'workflow_dispatch' })
+    expectExit(r, 0)
+    expectProceedsWithNothing(r)
+    expect(r.outputs.reason).toContain("started by the event 'workflow_dispatch', which is not in allowed-events (schedule)")
+    expect(r.outputs.reason).toContain('add workflow_dispatch to the allowed-events input')
+    expect(JSON.parse(r.outputs['skipped-ecosystems']!)).toEqual({ homebrew: r.outputs.reason, npm: r.outputs.reason })
+    expect(of(r, 'warning').map((a) => a.message).join('\n')).toContain('workflow_dispatch')
+    expect(r.summary).toContain('## ⛔ Preflight: batch does not proceed')
+    expect(r.summary).toContain('Event: `workflow_dispatch`')
+    expect(r.summary).toContain('**How to allow it:** `allowed-events: schedule, workflow_dispatch`')
+    expect(await originState(repo)).toEqual(before)
+  })
+
+  test('workflow_dispatch proceeds when allowed-events lists it', async () => {
+    const repo = await repoWith({ [CONTROL]: render(doc) })
+    const r = await preflight(repo.work, { ecosystems: 'npm', 'allowed-events': 'schedule\nworkflow_dispatch' }, { GITHUB_EVENT_NAME: 'workflow_dispatch' })
+    expectExit(r, 0)
+    expect(r.outputs).toMatchObject({ 'can-proceed': 'true', reason: '', 'batch-id': `${TODAY}-001` })
+    expect(JSON.parse((await repo.readOrigin(CONTROL))!)).toMatchObject({ batch_sequence: { date: TODAY, last: 1 } })
+  })
+
+  test('allowed-events replaces the default: schedule is refused when only workflow_dispatch is listed', async () => {
+    const repo = await repoWith({ [CONTROL]: render(doc) })
+    const before = await originState(repo)
+    const r = await preflight(repo.work, { ecosystems: 'npm', 'allowed-events': 'workflow_dispatch' }, { GITHUB_EVENT_NAME: 'schedule' })
+    expectExit(r, 0)
+    expectProceedsWithNothing(r)
+    expect(r.outputs.reason).toContain("'schedule', which is not in allowed-events (workflow_dispatch)")
+    expect(await originState(repo)).toEqual(before)
+  })
+
+  test('on GitHub Actions with no GITHUB_EVENT_NAME: refused (fail closed), nothing written', async () => {
+    const repo = await repoWith({ [CONTROL]: render(doc) })
+    const before = await originState(repo)
+    const r = await preflight(repo.work, { ecosystems: 'npm' }, { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: undefined })
+    expectExit(r, 0)
+    expectProceedsWithNothing(r)
+    expect(r.outputs.reason).toContain('GITHUB_EVENT_NAME is not set')
+    expect(await originState(repo)).toEqual(before)
+  })
+
+  test('outside GitHub Actions with no GITHUB_EVENT_NAME (a local run): proceeds, and the summary says the check did not apply', async () => {
+    const repo = await repoWith({ [CONTROL]: render(doc) })
+    const r = await preflight(repo.work, { ecosystems: 'npm' }, { GITHUB_ACTIONS: undefined, GITHUB_EVENT_NAME: undefined })
+    expectExit(r, 0)
+    expect(r.outputs).toMatchObject({ 'can-proceed': 'true', 'batch-id': `${TODAY}-001` })
+    expect(r.summary).toContain('not on GitHub Actions, a local run or a test: the check does not apply')
   })
 })
 

@@ -5,6 +5,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { type ControlRoutes, type FakeServer, fakeControlApi } from '../../../test/fakes.js'
 import { type ActionRun, type Annotation, type TestRepo, createRepo, expectExit, git, runAction } from '../../../test/harness.js'
 
 // A Wednesday; its budget week started on Monday 2026-03-02 00:00 UTC.
@@ -46,11 +47,29 @@ afterEach(async () => {
   await Promise.all(repos.splice(0).map((r) => r.cleanup()))
 })
 
-/** A repository whose control file was last written by batch-ops (a commit with the trailer). */
+/** The identity batch-ops commits as by default (author-name / author-email). */
+const BOT = ['-c', 'user.name=github-actions[bot]', '-c', 'user.email=41898282+github-actions[bot]@users.noreply.github.com']
+const BY_BATCH_CONTROL = 'chore(batch): reset-budget [skip ci]\n\nOperator: oncall\nReason: new week\nBatch-Ops-Action: batch-control\n'
+const BY_BREAKER = 'chore(batch): record homebrew: success [skip ci]\n\nEcosystem: homebrew\nBatch-Ops-Action: circuit-breaker\n'
+
+/** A commit as batch-ops makes it (its author, the message given), in a fresh clone, pushed. */
+async function commitAsBatchOps(repo: TestRepo, files: Record<string, string>, message: string, identity: string[] = BOT): Promise<string> {
+  const dir = await repo.clone()
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true })
+    await writeFile(path.join(dir, file), content)
+  }
+  await git(['add', '--all'], dir)
+  await git([...identity, 'commit', '--quiet', '-m', message], dir)
+  await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${repo.branch}`], dir)
+  return (await git(['rev-parse', 'HEAD'], dir)).stdout.trim()
+}
+
+/** A repository whose control file was last written by a batch-control command (which acknowledges everything before it). */
 async function repoByBatchOps(doc: Json): Promise<TestRepo> {
   const repo = await createRepo({ files: { 'README.md': '# recipes\n' } })
   repos.push(repo)
-  await repo.commitAndPush({ [CONTROL]: render(doc) }, 'chore(batch): record npm: closed → open [skip ci]\n\nEcosystem: npm\nBatch-Ops-Action: circuit-breaker\n')
+  await commitAsBatchOps(repo, { [CONTROL]: render(doc) }, BY_BATCH_CONTROL)
   return repo
 }
 
@@ -68,11 +87,26 @@ async function handEdit(repo: TestRepo, files: Record<string, string>, subject =
 }
 
 function preflight(cwd: string, inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}): Promise<ActionRun> {
-  return runAction('preflight-check', { cwd, inputs: { ecosystems: 'homebrew,npm', ...inputs }, env: { BATCH_OPS_NOW: NOW, ...env } })
+  // A scheduled run on GitHub Actions, as the runner starts it.
+  return runAction('preflight-check', { cwd, inputs: { ecosystems: 'homebrew,npm', ...inputs }, env: { BATCH_OPS_NOW: NOW, GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'schedule', ...env } })
 }
 
+// batch-control looks up the actor's permission: the on-call operator has write access (enough for
+// every command but stop and resume).
+let api: FakeServer & ControlRoutes
+beforeAll(async () => {
+  api = await fakeControlApi({ roles: { oncall: 'write' } })
+})
+afterAll(async () => {
+  await api.close()
+})
+
 function batchControl(cwd: string, inputs: Record<string, string>): Promise<ActionRun> {
-  return runAction('batch-control', { cwd, inputs, env: { BATCH_OPS_NOW: NOW, GITHUB_ACTOR: 'oncall' } })
+  return runAction('batch-control', {
+    cwd,
+    inputs: { 'github-token': 'test-token', ...inputs },
+    env: { BATCH_OPS_NOW: NOW, GITHUB_ACTOR: 'oncall', GITHUB_REPOSITORY: 'acme/recipes', GITHUB_API_URL: api.url }
+  })
 }
 
 const of = (r: ActionRun, level: Annotation['level']): Annotation[] => r.annotations.filter((a) => a.level === level)
@@ -228,6 +262,73 @@ describe('hand edits docs/contract.md §5 allows are not flagged', () => {
 })
 
 describe('acknowledged by a batch-control command', () => {
+  test('acknowledge: preflight blocked → acknowledge (write access is enough) → preflight proceeds; the file says who, when, why and through which commit', async () => {
+    const repo = await repoByBatchOps(tripped())
+    const sha = await handEdit(repo, { [CONTROL]: render(unstuck()) })
+
+    const blocked = await preflight(repo.work, { 'on-tamper': 'block' })
+    expect(blocked.outputs['can-proceed']).toBe('false')
+    expectNamed(blocked.outputs.reason!, sha)
+
+    const ack = await batchControl(repo.work, { command: 'acknowledge', reason: 'asked Mallory: npm recovered, the edit stays' })
+    expectExit(ack, 0)
+    expect(ack.outputs.changed).toBe('true')
+    expect(ack.outputs.summary).toBe(`acknowledged the hand edit through commit ${sha.slice(0, 7)} (npm open → closed)`)
+    // Only the acknowledgement was added; the breaker stays as the edit left it.
+    expect(JSON.parse((await repo.readOrigin(CONTROL))!)).toEqual({
+      ...unstuck(),
+      acknowledged: { by: 'oncall', at: NOW, reason: 'asked Mallory: npm recovered, the edit stays', through: sha }
+    })
+    const [commit] = await repo.originCommits()
+    expect(commit!.subject).toBe(`chore(batch): acknowledge: acknowledged the hand edit through commit ${sha.slice(0, 7)} (npm open → closed) [skip ci]`)
+    expect(commit!.trailers).toEqual([
+      ['Batch-Ops-Action', 'batch-control'],
+      ['Operator', 'oncall'],
+      ['Reason', 'asked Mallory: npm recovered, the edit stays']
+    ])
+    expect(ack.summary).toContain('| access | oncall has `write`; this command needs write |')
+
+    const r = await preflight(repo.work, { 'on-tamper': 'block' })
+    expectExit(r, 0)
+    expect(r.outputs['can-proceed']).toBe('true')
+    expect(r.outputs.ecosystems).toBe('["homebrew","npm"]')
+    expect(tamperWarnings(r)).toEqual([])
+
+    // Acknowledged once is enough: a second acknowledge has nothing to acknowledge.
+    const again = await batchControl(repo.work, { command: 'acknowledge', reason: 'again' })
+    expectExit(again, 'non-zero')
+    expect(of(again, 'error')[0]!.message).toContain('acknowledge refused: there is no flagged hand edit to acknowledge')
+  })
+
+  test('acknowledge with nothing flagged is refused and writes nothing (an allowed hand edit is not flagged either)', async () => {
+    const repo = await repoByBatchOps(tripped())
+    await handEdit(repo, { [CONTROL]: render(tripped({ disabled_ecosystems: ['npm'] })) }, 'pause npm by hand')
+    const before = await originState(repo)
+
+    const r = await batchControl(repo.work, { command: 'acknowledge', reason: 'nothing to see' })
+
+    expectExit(r, 'non-zero')
+    const error = of(r, 'error')[0]!.message
+    expect(error).toContain('acknowledge refused: there is no flagged hand edit to acknowledge: no commit since batch-ops last wrote the control file moves a breaker')
+    expect(error).toContain('(nothing was written)')
+    expect(r.outputs.changed).toBe('false')
+    expect(await originState(repo)).toEqual(before)
+  })
+
+  test('acknowledge in a shallow clone (depth 1, as actions/checkout makes it) finds the edit behind later commits', async () => {
+    const repo = await repoByBatchOps(tripped())
+    const sha = await handEdit(repo, { [CONTROL]: render(unstuck()) })
+    await handEdit(repo, { 'recipes/foo.rb': 'class Foo; end\n' }, 'add foo', 'Bob <b@x>')
+    const shallow = await repo.clone({ depth: 1 })
+
+    const ack = await batchControl(shallow, { command: 'acknowledge', reason: 'reviewed' })
+
+    expectExit(ack, 0)
+    expect((JSON.parse((await repo.readOrigin(CONTROL))!) as Json).acknowledged).toMatchObject({ through: sha })
+    const r = await preflight(await repo.clone({ depth: 1 }), { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+    expect(r.outputs['can-proceed']).toBe('true')
+  })
+
   test('after reset-budget with a reason, the edit is behind batch-ops’ last commit: block no longer stops', async () => {
     const repo = await repoByBatchOps(tripped())
     const sha = await handEdit(repo, { [CONTROL]: render(unstuck()) })
@@ -270,6 +371,43 @@ describe('acknowledged by a batch-control command', () => {
     expect(r.outputs.reason).not.toContain(trip.slice(0, 7))
     expect(tamperWarnings(r)).toHaveLength(1)
     expect(r.summary).toContain('Hand edits of the control file (on-tamper: block)')
+  })
+})
+
+describe('only batch-control acknowledges; only batch-ops’ own commits are not hand edits (issue 12 item 6)', () => {
+  test('a routine breaker record after the hand edit does not clear on-tamper: block', async () => {
+    const repo = await repoByBatchOps(tripped())
+    const sha = await handEdit(repo, { [CONTROL]: render(unstuck()) })
+    const later = unstuck()
+    ;(later.circuit_breaker as Record<string, Entry>).homebrew = { state: 'closed', failures: 0, window: 'S' }
+    await commitAsBatchOps(repo, { [CONTROL]: render(later) }, BY_BREAKER)
+    const r = await preflight(repo.work, { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+    expect(r.outputs['can-proceed']).toBe('false')
+    expectNamed(r.outputs.reason!, sha)
+  })
+
+  test('a hand edit whose message quotes the trailer outside the trailer block is still a hand edit', async () => {
+    const repo = await repoByBatchOps(tripped())
+    const sha = await commitAsBatchOps(repo, { [CONTROL]: render(unstuck()) }, 'fix: unstick npm\n\nBatch-Ops-Action: batch-control\nwas what I meant to write, but this is by hand.\n', ['-c', 'user.name=Mallory', '-c', 'user.email=m@x'])
+    const r = await preflight(repo.work, { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+    expect(r.outputs['can-proceed']).toBe('false')
+    expectNamed(r.outputs.reason!, sha)
+  })
+
+  test('the trailer in its place but another author: a hand edit, and it acknowledges nothing', async () => {
+    const repo = await repoByBatchOps(tripped())
+    const sha = await commitAsBatchOps(repo, { [CONTROL]: render(unstuck()) }, BY_BATCH_CONTROL, ['-c', 'user.name=Mallory', '-c', 'user.email=m@x'])
+    const r = await preflight(repo.work, { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+    expect(r.outputs['can-proceed']).toBe('false')
+    expectNamed(r.outputs.reason!, sha)
+  })
+
+  test('the trailer and the author, but the commit also changes a recipe: a hand edit', async () => {
+    const repo = await repoByBatchOps(tripped())
+    const sha = await commitAsBatchOps(repo, { [CONTROL]: render(unstuck()), 'recipes/evil.rb': 'class Evil; end\n' }, BY_BATCH_CONTROL)
+    const r = await preflight(repo.work, { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+    expect(r.outputs['can-proceed']).toBe('false')
+    expectNamed(r.outputs.reason!, sha, 'npm', 'open → closed', 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>')
   })
 })
 
@@ -351,4 +489,64 @@ test("an invalid on-tamper fails clearly, proceeds with nothing, pushes nothing"
   expect(r.outputs['can-proceed']).toBe('false')
   expect(of(r, 'error')[0]!.message).toContain(`input 'on-tamper' must be 'warn' or 'block' (got "ignore")`)
   expect(await originState(repo)).toEqual(before)
+})
+
+describe('deepening a shallow clone only as far as the last batch-control commit (issue 15)', () => {
+  /** A repository with `old` commits before batch-ops first wrote the control file. */
+  async function longHistory(old: number): Promise<TestRepo> {
+    const repo = await createRepo({ files: { 'README.md': '# recipes\n' } })
+    repos.push(repo)
+    for (let i = 0; i < old; i++) await git(['commit', '--quiet', '--allow-empty', '-m', `recipe ${i}`], repo.work)
+    await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${repo.branch}`], repo.work)
+    await commitAsBatchOps(repo, { [CONTROL]: render(tripped()) }, BY_BATCH_CONTROL)
+    return repo
+  }
+
+  test('steps of 10, 30, 60: the clone gets the 10 commits that show the last batch-ops commit, not a blind 100', async () => {
+    const repo = await longHistory(150)
+    const sha = await handEdit(repo, { [CONTROL]: render(unstuck()) })
+    for (let i = 0; i < 3; i++) await handEdit(repo, { [`recipes/r${i}.rb`]: `class R${i}; end\n` }, `add r${i}`, 'Bob <b@x>')
+    const shallow = await repo.clone({ depth: 1 })
+
+    const r = await preflight(shallow, { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+
+    expectExit(r, 0)
+    expect(r.outputs['can-proceed']).toBe('false')
+    expectNamed(r.outputs.reason!, sha)
+    expect(of(r, 'notice').filter((a) => a.message.includes('incomplete'))).toEqual([])
+    // The tip and one step of 10: the three later commits, the edit, batch-ops' commit and five more.
+    expect((await git(['rev-list', '--count', 'HEAD'], shallow)).stdout.trim()).toBe('11')
+  })
+
+  test('a batch-ops commit 41 to 100 commits down is still reached, in the third step', async () => {
+    const repo = await longHistory(150)
+    const sha = await handEdit(repo, { [CONTROL]: render(unstuck()) })
+    const busy = await repo.clone()
+    for (let i = 0; i < 60; i++) await git(['commit', '--quiet', '--allow-empty', '-m', `later ${i}`], busy)
+    await git(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], busy)
+    const shallow = await repo.clone({ depth: 1 })
+
+    const r = await preflight(shallow, { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+
+    expectExit(r, 0)
+    expect(r.outputs['can-proceed']).toBe('false')
+    expectNamed(r.outputs.reason!, sha)
+    expect((await git(['rev-list', '--count', 'HEAD'], shallow)).stdout.trim()).toBe('101')
+  })
+
+  test('a clone that cannot be deepened (origin unreachable): the check says it is incomplete, and why', async () => {
+    const repo = await repoByBatchOps(tripped())
+    await handEdit(repo, { [CONTROL]: render(unstuck()) })
+    await handEdit(repo, { 'recipes/foo.rb': 'class Foo; end\n' }, 'add foo', 'Bob <b@x>')
+    const shallow = await repo.clone({ depth: 1 })
+    await git(['remote', 'set-url', 'origin', path.join(repo.root, 'gone.git')], shallow)
+
+    const r = await preflight(shallow, { 'on-tamper': 'block', 'allocate-batch-id': 'false', persist: 'false' })
+
+    expectExit(r, 0)
+    const notices = of(r, 'notice').filter((a) => a.message.startsWith('Tamper check incomplete'))
+    expect(notices).toHaveLength(1)
+    expect(notices[0]!.message).toContain('is not in this clone (shallow)')
+    expect(notices[0]!.message).toMatch(/deepening the shallow clone after 0 commits failed: git fetch .*gone\.git/)
+  })
 })

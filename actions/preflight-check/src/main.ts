@@ -1,23 +1,27 @@
 // preflight-check: may this batch run, and on what? (docs/contract.md §4)
 //
 // 1. Read the inputs and the control file (invalid → fail closed, nothing written).
-// 2. Decide with the pure core: kill switch, paused ecosystems, open breakers,
-//    the budget week and thresholds, the next batch ID.
+// 2. Decide with the pure core: the event that started the run (allowed-events),
+//    kill switch, paused ecosystems, open breakers, the budget week and thresholds,
+//    the next batch ID.
 // 3. Persist what changed (batch counter, budget week, sampling flag) through the
 //    git store, which re-decides on the fresh remote state if the push is rejected.
 // 4. Write the outputs, the annotations and the job summary.
 
 import {
   type PreflightDecision,
+  allowedEventProblems,
   checkEcosystemNames,
   knownEcosystems,
   commitMessage,
+  parseList,
   preflight,
   renderControl,
   stateSubject
 } from '@batch-ops/core'
 import {
   InputError,
+  type Identity,
   type Snapshot,
   type TamperReport,
   annotate,
@@ -28,6 +32,7 @@ import {
   booleanInput,
   listInput,
   now,
+  MAX_WEEK_MINUTES,
   numberInput,
   readControl,
   persistInputs,
@@ -49,7 +54,7 @@ function tamperMode(v: string): 'warn' | 'block' {
 }
 
 /** Hand edits since batch-ops last wrote the control file, read from the history the decision is based on. */
-async function tamperCheck(snapshot: Snapshot, cwd: string, file: string): Promise<TamperReport> {
+async function tamperCheck(snapshot: Snapshot, cwd: string, file: string, author: Identity): Promise<TamperReport> {
   let root = snapshot.root
   let tip = snapshot.commit
   if (!root || !tip) {
@@ -59,7 +64,15 @@ async function tamperCheck(snapshot: Snapshot, cwd: string, file: string): Promi
     root = top.stdout.trim()
     tip = 'HEAD'
   }
-  return detectTampering(root, tip, confine(root, cwd, file).rel)
+  return detectTampering(root, tip, confine(root, cwd, file).rel, { author })
+}
+
+/** The events a batch may run on, and the one that started this run (GITHUB_EVENT_NAME; a called workflow sees its caller's). */
+function readTrigger() {
+  const allowed = parseList(stringInput('allowed-events', 'schedule'))
+  const problems = allowedEventProblems(allowed)
+  if (problems.length > 0) throw new InputError(problems.join('; '))
+  return { event: (process.env.GITHUB_EVENT_NAME ?? '').trim(), onActions: process.env.GITHUB_ACTIONS === 'true', allowed }
 }
 
 export function readInputs() {
@@ -67,8 +80,8 @@ export function readInputs() {
     controlFile: stringInput('control-file', 'batch-control.json'),
     ecosystems: listInput('ecosystems'),
     limits: {
-      macos: numberInput('macos-minutes-per-week', 1000, { min: 0 }),
-      linux: numberInput('linux-minutes-per-week', 5000, { min: 0 })
+      macos: numberInput('macos-minutes-per-week', 1000, { min: 0, max: MAX_WEEK_MINUTES }),
+      linux: numberInput('linux-minutes-per-week', 5000, { min: 0, max: MAX_WEEK_MINUTES })
     },
     thresholds: {
       sampling: numberInput('sampling-threshold', 0.8, { min: 0, exclusiveMin: true, max: 1 }),
@@ -76,6 +89,7 @@ export function readInputs() {
     },
     allocateBatchId: booleanInput('allocate-batch-id', true),
     onTamper: tamperMode(stringInput('on-tamper', 'warn')),
+    trigger: readTrigger(),
     ...persistInputs()
   }
 }
@@ -104,7 +118,7 @@ export async function run(): Promise<void> {
       storeOptions(inputs, cwd),
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
-        const tamper = control.exists ? await tamperCheck(snapshot, cwd, inputs.controlFile) : { findings: [], examined: 0 }
+        const tamper = control.exists ? await tamperCheck(snapshot, cwd, inputs.controlFile, inputs.author) : { findings: [], examined: 0 }
         if (inputs.ecosystems) {
           const problems = checkEcosystemNames(inputs.ecosystems, knownEcosystems(control.doc))
           if (problems.length > 0) throw new InputError(`input 'ecosystems': ${problems.join('; ')}`)
@@ -117,7 +131,8 @@ export async function run(): Promise<void> {
             thresholds: inputs.thresholds,
             allocateBatchId: inputs.allocateBatchId,
             exists: control.exists,
-            tampering: { findings: tamper.findings, block: inputs.onTamper === 'block' }
+            tampering: { findings: tamper.findings, block: inputs.onTamper === 'block' },
+            trigger: inputs.trigger
           },
           at
         )
@@ -137,7 +152,10 @@ export async function run(): Promise<void> {
     if (tamper.incomplete) annotate.notice(`Tamper check incomplete: ${tamper.incomplete}.`, { title: 'preflight-check' })
     setDecisionOutputs(decision)
     for (const w of decision.warnings) annotate.warning(w, { title: 'preflight-check' })
-    if (decision.canProceed) {
+    if (decision.trigger && !decision.trigger.ok) {
+      // Someone or something started a batch on an event it does not run on: say so where it is seen.
+      annotate.warning(`Batch does not proceed: ${decision.reason}`, { title: 'preflight-check' })
+    } else if (decision.canProceed) {
       annotate.notice(`Batch ${decision.batchId || '(no ID requested)'} may proceed on ${decision.ecosystems.join(', ')}.`, { title: 'preflight-check' })
     } else {
       annotate.notice(`Batch does not proceed: ${decision.reason}`, { title: 'preflight-check' })
@@ -148,6 +166,7 @@ export async function run(): Promise<void> {
         persisted: inputs.persist,
         changed: outcome.changed.length > 0,
         commit: outcome.commit,
+        branch: outcome.branch,
         attempts: outcome.attempts,
         evaluatedAt: at,
         limits: inputs.limits,

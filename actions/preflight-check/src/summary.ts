@@ -8,7 +8,7 @@ import {
   formatTimestamp,
   md,
   percent,
-  table
+  table, pushedNote
 } from '@batch-ops/core'
 import type { TamperReport } from '@batch-ops/runtime'
 
@@ -17,6 +17,8 @@ export interface SummaryContext {
   persisted: boolean
   changed: boolean
   commit: string | undefined
+  /** The branch on origin it was pushed to. */
+  branch?: string | undefined
   attempts: number
   evaluatedAt: number
   limits: BudgetLimits
@@ -35,6 +37,13 @@ export function preflightSummary(d: PreflightDecision, ctx: SummaryContext): str
   const out: string[] = []
   out.push(d.canProceed ? `## ✅ Preflight: batch ${code(d.batchId || '(no ID requested)')} may proceed\n` : `## ⛔ Preflight: batch does not proceed\n`)
   if (!d.canProceed) out.push(`**Reason:** ${md(d.reason)}\n`)
+  const t = d.trigger
+  if (t && !t.ok && t.event !== '') {
+    out.push(
+      `**How to allow it:** ${code(`allowed-events: ${[...t.allowed, t.event].join(', ')}`)} on preflight-check ` +
+        `(or the same input of the batch-operations.yml call).\n`
+    )
+  }
   if (d.sampling) out.push(`**Sampling mode:** the weekly budget is over ${percent(ctx.thresholds.sampling)}, run a sample only.\n`)
   for (const w of d.warnings) out.push(`> ⚠️ ${md(w)}\n`)
 
@@ -66,13 +75,18 @@ export function preflightSummary(d: PreflightDecision, ctx: SummaryContext): str
         ctx.tamper.findings.map((t) => [code(t.commit.slice(0, 7)), md(t.author), code(t.ecosystem), `${md(t.from)} → ${md(t.to)}`, md(t.subject)])
       )
     )
-    out.push(`\nThese commits have no ${code('Batch-Ops-Action')} trailer and move a breaker in a way the circuit breaker never does on its own (docs/contract.md §5, e.g. open straight to closed). Use the batch-control action (${code('reset-breaker')}) instead of hand edits; a batch-control command that changes the control file (e.g. ${code('pause-ecosystem')}) acknowledges them.\n`)
+    out.push(`\nThese commits have no ${code('Batch-Ops-Action')} trailer and move a breaker in a way the circuit breaker never does on its own (docs/contract.md §5, e.g. open straight to closed). Use the batch-control action (${code('reset-breaker')}) instead of hand edits; once an edit is reviewed, batch-control's ${code('acknowledge')} command (the emergency form) records that and clears this.\n`)
   } else {
     out.push(`\n<sub>Hand edits since batch-ops last wrote the control file: ${ctx.tamper.examined} commit(s) checked, none moved a breaker in a forbidden way${ctx.tamper.incomplete ? ` (incomplete: ${md(ctx.tamper.incomplete)})` : ''}.</sub>\n`)
   }
 
+  if (t) {
+    const event = t.event === '' ? '_(none: GITHUB_EVENT_NAME is not set)_' : code(t.event)
+    out.push(`\n<sub>Event: ${event}; allowed-events: ${t.allowed.map((e) => code(e)).join(', ')}${t.note ? ` (${md(t.note)})` : ''}.</sub>\n`)
+  }
+
   const persisted = ctx.commit
-    ? `pushed as ${code(ctx.commit.slice(0, 12))}${ctx.attempts > 1 ? ` after ${ctx.attempts} attempts (the branch moved; the change was re-applied to the new state)` : ''}`
+    ? pushedNote(ctx.commit, ctx.branch, ctx.attempts)
     : !ctx.changed
       ? 'nothing to write'
       : 'written to the working tree only (persist: false)'

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type ActionRun, type Annotation, type TestRepo, createRepo, expectExit, git, runAction } from '../../../test/harness.js'
-import { type FakeGitHub, type FakeJob, type FakeServer, fakeGitHub, fakeSink, job } from '../../../test/fakes.js'
+import { type FakeJob, type FakeServer, fakeGitHub, fakeServer, fakeSink, job, queuedJob, runningJob } from '../../../test/fakes.js'
 
 // A Wednesday; its budget week started on Monday 2026-03-02 00:00 UTC.
 const NOW = '2026-03-04T10:00:00Z'
@@ -205,6 +205,17 @@ describe('severity: outputs, annotations and the summary', () => {
     expect(npm.map((a) => a.level)).toEqual(level ? [level] : [])
   })
 
+  test("the summary shows each ecosystem's last batches as a sparkline next to its SLO, from the metrics file", async () => {
+    const repo = await repoWith()
+    // Three batches of npm: 100%, 50%, 0%; the first two lines already in the file.
+    await record(repo.work, { 'batch-id': '2026-03-04-001', results: await resultsFile(repo, many(4, 'npm', 'passed')) })
+    await record(repo.work, { 'batch-id': '2026-03-04-002', results: await resultsFile(repo, [...many(2, 'npm', 'passed'), ...many(2, 'npm', 'failed')]) })
+    const r = await record(repo.work, { 'batch-id': '2026-03-04-003', results: await resultsFile(repo, many(3, 'npm', 'failed')) })
+    expectExit(r, 0)
+    expect(r.summary).toContain('| success rate | SLO | last 10 batches | severity |')
+    expect(r.summary).toMatch(/\| `npm` \| 0 \| 3 \| 0 \| 0 \| 0% \| 98% \| `█▅▁` \|/)
+  })
+
   test('slo and thresholds come from the inputs', async () => {
     const repo = await repoWith()
     const results = [...many(7, 'npm', 'passed', { duration_seconds: 30 }), ...many(3, 'npm', 'failed')] // 70%
@@ -253,19 +264,20 @@ describe('skipped and blocked are not failures', () => {
 })
 
 describe('budget: the run’s job minutes from the GitHub API', () => {
-  // 113 jobs: two pages of 100. 61 s counts as 2 minutes; the unfinished one does not
-  // count; the macOS job is on page 2, so it only counts if pagination is followed.
+  // 114 jobs: two pages of 100. 61 s counts as 2 minutes; the job in progress since 09:57:30
+  // counts 3 at NOW (10:00); the queued one nothing; the macOS job is on page 2, so it only
+  // counts if pagination is followed.
   const fillers = (): FakeJob[] => Array.from({ length: 110 }, (_, i) => job(1000 + i, 90, ['ubuntu-22.04'])) // 2 min each
-  const runJobs = (): FakeJob[] => [job(1, 61, ['ubuntu-latest']), job(2, null, ['ubuntu-latest']), ...fillers(), job(3, 300, ['macos-14'])]
-  const LINUX = 2 + 110 * 2
-  const COUNTED = 1 + 110 + 1
+  const runJobs = (): FakeJob[] => [job(1, 61, ['ubuntu-latest']), runningJob(2, '2026-03-04T09:57:30Z'), queuedJob(5), ...fillers(), job(3, 300, ['macos-14'])]
+  const LINUX = 2 + 3 + 110 * 2
+  const FINISHED = 1 + 110 + 1
 
-  const withApi = (api: FakeGitHub, extra: Record<string, string> = {}) => ({
+  const withApi = (api: FakeServer, extra: Record<string, string> = {}) => ({
     inputs: { 'github-token': GH_TOKEN, ...extra },
     env: { GITHUB_API_URL: api.url }
   })
 
-  test('each job rounded up, sorted by OS, unfinished left out, both pages read; the control file on origin gains the minutes', async () => {
+  test('each job rounded up, sorted by OS, in progress by its time so far, queued left out, both pages read; the control file on origin gains the minutes', async () => {
     const repo = await repoWith()
     const api = await track(fakeGitHub({ jobs: { [RUN_ID]: runJobs() } }))
     const { inputs, env } = withApi(api)
@@ -284,15 +296,44 @@ describe('budget: the run’s job minutes from the GitHub API', () => {
 
     const budget = await originBudget(repo)
     expect(budget).toMatchObject({ macos_minutes_used: 10 + 5, linux_minutes_used: 20 + LINUX, week_start: MONDAY, sampling_active: false })
-    expect([...(budget.counted_job_ids as number[])].sort((a, b) => a - b)).toEqual([1, 3, ...fillers().map((j) => j.id)].sort((a, b) => a - b))
+    expect(budget.counted_jobs).toEqual(Object.fromEntries([[1, 2], [2, 3], [3, 5], ...fillers().map((j) => [j.id, 2])].map(([id, m]) => [String(id), m])))
+    expect(budget).not.toHaveProperty('counted_job_ids')
     expect((await originJson(repo, CONTROL)).custom_field).toEqual({ kept: true })
     const [line] = await newMetricsLines(repo)
     expect((JSON.parse(line!) as Json).minutes).toEqual({ macos: 5, linux: LINUX, windows: 0 })
-    expect(r.summary).toContain(`${COUNTED} finished job(s) of this run`)
+    expect(r.summary).toContain(`${FINISHED} finished and 1 in-progress job(s) of this run`)
     expect(r.summary).toMatch(/\| macOS \| 5 \| 15 \| 1000 \| 1\.5% \|/)
   })
 
-  test('a second record-batch in the same run counts only the jobs not counted yet', async () => {
+  test('a job in progress counts its elapsed time at BATCH_OPS_NOW, rounded up; later, finished, only the difference', async () => {
+    const repo = await repoWith()
+    // Started 4 min 59 s before NOW: 5 minutes so far.
+    const jobs = [runningJob(7, '2026-03-04T09:55:01Z', ['macos-14'])]
+    const api = await track(fakeGitHub({ jobs: { [RUN_ID]: jobs } }))
+    const { inputs, env } = withApi(api)
+    const results = await resultsFile(repo, many(1, 'npm', 'passed'))
+    const first = await record(repo.work, { 'batch-id': '2026-03-04-001', results, ...inputs }, { env })
+    expectExit(first, 0)
+    expect(await originBudget(repo)).toMatchObject({ macos_minutes_used: 10 + 5, linux_minutes_used: 20, counted_jobs: { '7': 5 } })
+    expect(first.summary).toContain('0 finished and 1 in-progress job(s) of this run')
+
+    // Two minutes later it is still running (7 min so far): 2 more. Then it finished after 11 min 30 s
+    // (12): 5 more. Seen finished again: nothing.
+    const second = await record(await repo.clone(), { 'batch-id': '2026-03-04-002', results, ...inputs }, { env: { ...env, BATCH_OPS_NOW: '2026-03-04T10:02:00Z' } })
+    expectExit(second, 0)
+    jobs[0] = job(7, 690, ['macos-14'], '2026-03-04T09:55:01Z')
+    const third = await record(await repo.clone(), { 'batch-id': '2026-03-04-003', results, ...inputs }, { env: { ...env, BATCH_OPS_NOW: '2026-03-04T10:20:00Z' } })
+    expectExit(third, 0)
+    const fourth = await record(await repo.clone(), { 'batch-id': '2026-03-04-004', results, ...inputs }, { env: { ...env, BATCH_OPS_NOW: '2026-03-04T10:30:00Z' } })
+    expectExit(fourth, 0)
+
+    expect((await newMetricsLines(repo)).map((l) => ((JSON.parse(l) as Json).minutes as Json).macos)).toEqual([5, 2, 5, 0])
+    expect(await originBudget(repo)).toMatchObject({ macos_minutes_used: 10 + 12, linux_minutes_used: 20, counted_jobs: { '7': 12 } })
+    expect(third.summary).toContain('1 finished and 0 in-progress job(s) of this run')
+    expect(fourth.summary).toContain('0 finished and 0 in-progress job(s) of this run')
+  })
+
+  test('a second record-batch in the same run counts only what the first did not', async () => {
     const repo = await repoWith()
     const jobs = runJobs()
     const api = await track(fakeGitHub({ jobs: { [RUN_ID]: jobs } }))
@@ -300,20 +341,29 @@ describe('budget: the run’s job minutes from the GitHub API', () => {
     const results = await resultsFile(repo, many(1, 'npm', 'passed'))
     expectExit(await record(repo.work, { 'batch-id': '2026-03-04-001', results, ...inputs }, { env }), 0)
 
-    // Since then: the unfinished job finished (59 s → 1 min), and a new macOS job ran 2 min 1 s → 3 min.
-    jobs[1] = job(2, 59, ['ubuntu-latest'])
+    // Since then: the job in progress finished after 4 min 10 s (5 min, 3 of them counted already),
+    // and a new macOS job ran 2 min 1 s → 3 min.
+    jobs[1] = job(2, 250, ['ubuntu-latest'], '2026-03-04T09:57:30Z')
     jobs.push(job(4, 121, ['macOS', 'self-hosted', 'ARM64']))
     const clone = await repo.clone()
-    const r = await record(clone, { 'batch-id': '2026-03-04-002', results, ...inputs }, { env })
+    const r = await record(clone, { 'batch-id': '2026-03-04-002', results, ...inputs }, { env: { ...env, BATCH_OPS_NOW: '2026-03-04T10:05:00Z' } })
 
     expectExit(r, 0)
-    expect(await originBudget(repo)).toMatchObject({ macos_minutes_used: 10 + 5 + 3, linux_minutes_used: 20 + LINUX + 1 })
+    expect(await originBudget(repo)).toMatchObject({ macos_minutes_used: 10 + 5 + 3, linux_minutes_used: 20 + LINUX + 2 })
     const lines = await newMetricsLines(repo)
     expect(lines.map((l) => (JSON.parse(l) as Json).minutes)).toEqual([
       { macos: 5, linux: LINUX, windows: 0 },
-      { macos: 3, linux: 1, windows: 0 }
+      { macos: 3, linux: 2, windows: 0 }
     ])
-    expect(r.summary).toContain('2 finished job(s) of this run')
+    expect(r.summary).toContain('2 finished and 0 in-progress job(s) of this run')
+  })
+
+  test('a control file written by the earlier version: its counted_job_ids are not counted again and are kept', async () => {
+    const repo = await repoWith({ ...baseFiles(), [CONTROL]: render(control({ macos_minutes_used: 10, linux_minutes_used: 20, week_start: MONDAY, sampling_active: false, counted_job_ids: [1, 3] })) })
+    const api = await track(fakeGitHub({ jobs: { [RUN_ID]: [job(1, 61), job(3, 300, ['macos-14']), job(8, 30)] } }))
+    const { inputs, env } = withApi(api)
+    expectExit(await record(repo.work, { 'batch-id': '2026-03-04-001', results: await resultsFile(repo, many(1, 'npm', 'passed')), ...inputs }, { env }), 0)
+    expect(await originBudget(repo)).toEqual({ macos_minutes_used: 10, linux_minutes_used: 21, week_start: MONDAY, sampling_active: false, counted_job_ids: [1, 3], counted_jobs: { '8': 1 } })
   })
 
   test('explicit macos-minutes / linux-minutes override the job listing: no API request', async () => {
@@ -326,6 +376,7 @@ describe('budget: the run’s job minutes from the GitHub API', () => {
     expect(api.requests).toEqual([])
     expect(await originBudget(repo)).toMatchObject({ macos_minutes_used: 17, linux_minutes_used: 23 })
     expect(await originBudget(repo)).not.toHaveProperty('counted_job_ids')
+    expect(await originBudget(repo)).not.toHaveProperty('counted_jobs')
     expect(r.summary).toContain('Minutes from: explicit inputs')
 
     // One of the two alone also overrides; the other counts as 0.
@@ -333,6 +384,18 @@ describe('budget: the run’s job minutes from the GitHub API', () => {
     expectExit(r2, 0)
     expect(api.requests).toEqual([])
     expect(await originBudget(repo)).toMatchObject({ macos_minutes_used: 17, linux_minutes_used: 27 })
+  })
+
+  test('a jobs API that accepts the connection and never answers: the request gives up, the batch is recorded (issue 12 item 3)', async () => {
+    const repo = await repoWith()
+    const api = await track(fakeServer([{ method: 'GET', pattern: '/repos/:owner/:repo/actions/runs/:run_id/jobs', handler: () => 'hang' }]))
+    const before = await repo.readOrigin(CONTROL)
+    const { inputs, env } = withApi(api)
+    const r = await record(repo.work, { 'batch-id': '2026-03-04-001', results: await resultsFile(repo, many(1, 'npm', 'passed')), ...inputs }, { env: { ...env, BATCH_OPS_API_TIMEOUT_SECONDS: '1' } })
+    expectExit(r, 0)
+    expect(of(r, 'warning').map((a) => a.message)).toEqual([expect.stringMatching(/could not list the jobs of run .*no answer from .* within 1 s/)])
+    expect(await repo.readOrigin(CONTROL)).toBe(before)
+    expect(await newMetricsLines(repo)).toHaveLength(1)
   })
 
   test('the API failing leaves the budget alone, warns, and records the batch anyway', async () => {
@@ -359,9 +422,106 @@ describe('budget: the run’s job minutes from the GitHub API', () => {
   })
 })
 
+describe('mode: account, the last job of a run', () => {
+  const account = (cwd: string, inputs: Record<string, string>, o: RecordOptions = {}) => record(cwd, { mode: 'account', ...inputs }, o)
+
+  test('after everything: counts what finished after the record step and the rest of what it counted in progress; a second accounting adds nothing', async () => {
+    const repo = await repoWith()
+    // 10:00, the record step of job 12: the work (job 11) finished; its own job has run 1 min 30 s.
+    const jobs: FakeJob[] = [job(11, 61, ['macos-14'], '2026-03-04T09:50:00Z'), runningJob(12, '2026-03-04T09:58:30Z')]
+    const api = await track(fakeGitHub({ jobs: { [RUN_ID]: jobs } }))
+    const env = { GITHUB_API_URL: api.url }
+    expectExit(await record(repo.work, { 'batch-id': '2026-03-04-001', results: await resultsFile(repo, many(2, 'npm', 'failed')), 'github-token': GH_TOKEN }, { env }), 0)
+    expect(await originBudget(repo)).toMatchObject({ macos_minutes_used: 10 + 2, linux_minutes_used: 20 + 2, counted_jobs: { '11': 2, '12': 2 } })
+    const metricsBefore = await repo.readOrigin(METRICS)
+    const filesBefore = await originFiles(repo)
+
+    // 10:10, the accounting job (14): job 12 took 4 min 50 s in all (5, 2 counted), a breaker record
+    // after it (13) 45 s (1), and the accounting job itself has run 40 s (1).
+    jobs[1] = job(12, 290, ['ubuntu-latest'], '2026-03-04T09:58:30Z')
+    jobs.push(job(13, 45, ['ubuntu-latest'], '2026-03-04T10:03:20Z'), runningJob(14, '2026-03-04T10:09:20Z'))
+    const head = await repo.originHead()
+    const r = await account(await repo.clone(), { 'batch-id': '2026-03-04-001', 'github-token': GH_TOKEN }, { env: { ...env, BATCH_OPS_NOW: '2026-03-04T10:10:00Z' } })
+
+    expectExit(r, 0)
+    expect(await originBudget(repo)).toMatchObject({ macos_minutes_used: 12, linux_minutes_used: 22 + 3 + 1 + 1, counted_jobs: { '11': 2, '12': 5, '13': 1, '14': 1 } })
+    // The budget only: no metrics line, no failure records, no manifest; one commit of the control file.
+    expect(await repo.readOrigin(METRICS)).toBe(metricsBefore)
+    expect(await originFiles(repo)).toEqual(filesBefore)
+    const [commit] = await repo.originCommits()
+    expect(commit!.sha).not.toBe(head)
+    expect(await commitFiles(repo, commit!.sha)).toEqual([CONTROL])
+    expect(commit!.subject).toBe('chore(batch): count the CI minutes of batch 2026-03-04-001 [skip ci]')
+    expect(commit!.trailers).toEqual([
+      ['Batch-Id', '2026-03-04-001'],
+      ['Batch-Ops-Action', 'record-batch'],
+      ['Run-Url', RUN_URL]
+    ])
+    expect(r.summary).toContain('5 more minute(s) counted')
+    expect(r.summary).toContain('2 finished and 1 in-progress job(s) of this run')
+    expect(r.summary).toMatch(/\| Linux \+ Windows \| 5 \| 27 \| 5000 \|/)
+    expect(r.outputs).toEqual({})
+
+    // Another accounting run once the accounting job finished (50 s: the 1 minute it counted): nothing to add.
+    jobs[3] = job(14, 50, ['ubuntu-latest'], '2026-03-04T10:09:20Z')
+    const after = await repo.originHead()
+    const again = await account(await repo.clone(), { 'github-token': GH_TOKEN }, { env: { ...env, BATCH_OPS_NOW: '2026-03-04T10:30:00Z' } })
+    expectExit(again, 0)
+    expect(await repo.originHead()).toBe(after)
+    expect(again.summary).toContain('nothing left to count')
+    expect(again.summary).toContain('- the budget in the control file: nothing to write')
+  })
+
+  test('without a batch ID (the batch did not proceed) it still counts, and names the run', async () => {
+    const repo = await repoWith()
+    const api = await track(fakeGitHub({ jobs: { [RUN_ID]: [job(21, 30)] } }))
+    const r = await account(repo.work, { 'github-token': GH_TOKEN }, { env: { GITHUB_API_URL: api.url } })
+    expectExit(r, 0)
+    expect(await originBudget(repo)).toMatchObject({ linux_minutes_used: 21, counted_jobs: { '21': 1 } })
+    const [commit] = await repo.originCommits()
+    expect(commit!.subject).toBe(`chore(batch): count the CI minutes of run ${RUN_ID} [skip ci]`)
+    expect(commit!.trailers.map(([k]) => k)).toEqual(['Batch-Ops-Action', 'Run-Url'])
+  })
+
+  test.each<[string, Record<string, string>, RegExp]>([
+    ['results', { results: 'out/results.jsonl' }, /'results' belong to mode: record/],
+    ['explicit minutes', { 'macos-minutes': '3', 'linux-minutes': '1' }, /'macos-minutes', 'linux-minutes' belong to mode: record/],
+    ['a batch ID that is not one', { 'batch-id': '../x' }, /input 'batch-id' must look like YYYY-MM-DD-NNN/],
+    ['an unknown mode', { mode: 'accounts' }, /input 'mode' must be 'record' or 'account'/]
+  ])('refuses %s, writes nothing', async (_name, extra, message) => {
+    const repo = await repoWith()
+    const head = await repo.originHead()
+    const r = await account(repo.work, { 'github-token': GH_TOKEN, ...extra })
+    expectExit(r, 1)
+    expect(of(r, 'error').map((a) => a.message).join('\n')).toMatch(message)
+    expect(await repo.originHead()).toBe(head)
+  })
+
+  test('without a github-token: a warning, exit 0, nothing written', async () => {
+    const repo = await repoWith()
+    const head = await repo.originHead()
+    const r = await account(repo.work, { 'batch-id': '2026-03-04-001' })
+    expectExit(r, 0)
+    expect(of(r, 'warning').map((a) => a.message)).toEqual([expect.stringContaining('no github-token')])
+    expect(r.summary).toContain('not counted')
+    expect(await repo.originHead()).toBe(head)
+  })
+
+  test('an invalid control file fails closed', async () => {
+    const repo = await repoWith({ ...baseFiles(), [CONTROL]: '{"budget": {"counted_jobs": {"x": 1}}}\n' })
+    const api = await track(fakeGitHub({ jobs: { [RUN_ID]: [job(21, 30)] } }))
+    const head = await repo.originHead()
+    const r = await account(repo.work, { 'github-token': GH_TOKEN }, { env: { GITHUB_API_URL: api.url } })
+    expectExit(r, 1)
+    expect(of(r, 'error').some((a) => a.props.file === CONTROL && /counted_jobs/.test(a.message))).toBe(true)
+    expect(await repo.originHead()).toBe(head)
+  })
+})
+
 describe('metrics upload (advisory)', () => {
   const D1_COLUMNS = ['batch_id', 'completed_at', 'ecosystem', 'failed', 'linux_minutes', 'macos_minutes', 'passed', 'results', 'skipped', 'started_at', 'success_rate', 'total_recipes']
-  const RESULT_COLUMNS = ['duration_seconds', 'ecosystem', 'error_category', 'error_message', 'recipe_name', 'result']
+  // The D1 columns, and the platform (the Worker allows a recipe once per platform; it is not stored).
+  const RESULT_COLUMNS = ['duration_seconds', 'ecosystem', 'error_category', 'error_message', 'platform', 'recipe_name', 'result']
 
   test('a 500 is retried, then 201: uploaded, one body per ecosystem in the D1 shape', async () => {
     const repo = await repoWith()
@@ -410,7 +570,7 @@ describe('metrics upload (advisory)', () => {
     const rows = homebrew.results as Json[]
     expect(rows).toHaveLength(3)
     for (const row of rows) expect(Object.keys(row).sort()).toEqual(RESULT_COLUMNS)
-    expect(rows[1]).toEqual({ recipe_name: 'fd', ecosystem: 'homebrew', result: 'failed', error_category: 'checksum', error_message: 'sha256 mismatch', duration_seconds: 0 })
+    expect(rows[1]).toEqual({ recipe_name: 'fd', ecosystem: 'homebrew', result: 'failed', error_category: 'checksum', error_message: 'sha256 mismatch', duration_seconds: 0, platform: null })
     expect(rows[0]).toMatchObject({ recipe_name: 'ripgrep', duration_seconds: 12.5, error_category: null })
     expect(npm).toMatchObject({ ecosystem: 'npm', total_recipes: 1, passed: 1, success_rate: 1, macos_minutes: 1, linux_minutes: 1.5 })
     expect(of(r, 'warning').filter((a) => a.props.title === 'record-batch upload')).toEqual([])
@@ -772,7 +932,7 @@ describe('concurrency', () => {
     expect(api.jobRequests()).toHaveLength(2)
     const budget = await originBudget(repo)
     expect(budget).toMatchObject({ macos_minutes_used: 10 + 10, linux_minutes_used: 20 + 2, windows_minutes_used: 1 })
-    expect([...(budget.counted_job_ids as number[])].sort()).toEqual([1, 2, 3])
+    expect(budget.counted_jobs).toEqual({ '1': 2, '2': 10, '3': 1 })
     const minutes = (await newMetricsLines(repo)).map((l) => (JSON.parse(l) as Json).minutes as Json)
     expect(minutes).toHaveLength(2)
     expect(minutes.reduce((n, x) => n + (x.macos as number) + (x.linux as number) + (x.windows as number), 0)).toBe(13)

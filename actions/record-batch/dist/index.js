@@ -30264,7 +30264,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6143);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3800);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -30273,7 +30273,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6143:
+/***/ 3800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30282,7 +30282,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: ACTION, readInputs
+// UNUSED EXPORTS: ACTION, jobsNote, readAccountInputs, readInputs, readMode
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -30301,7 +30301,7 @@ var main = __nccwpck_require__(7415);
 // commas), words its errors, and refuses input nested deep enough to
 // overflow its recursive parser.
 
-class JsonSyntaxError extends Error {
+class parse_JsonSyntaxError extends Error {
     problem;
     offset;
     position;
@@ -30331,14 +30331,14 @@ const MAX_JSON_DEPTH = 256;
 function withoutBom(text) {
     return text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
 }
-function parseJson(text) {
+function parse_parseJson(text) {
     const body = withoutBom(text);
     const open = [];
     let root;
     let closed;
     let key;
     const fail = (problem, at) => {
-        throw new JsonSyntaxError(problem, at, positionAt(text, at));
+        throw new parse_JsonSyntaxError(problem, at, positionAt(text, at));
     };
     const found = (at, length) => {
         if (at >= body.length)
@@ -30610,7 +30610,7 @@ function collect(text, node, next, path, style, edits) {
  * `text` must be valid JSON without duplicate keys (which occurrence to change
  * would be a guess); `root` may be passed when it is already parsed.
  */
-function editJson(text, next, root = parseJson(text)) {
+function editJson(text, next, root = parse_parseJson(text)) {
     const [duplicate] = duplicateKeys(root);
     if (duplicate)
         throw new Error(`cannot edit JSON with a duplicate key: ${describeDuplicate(text, duplicate)}`);
@@ -30643,7 +30643,7 @@ function time_formatTimestamp(ms) {
     return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 /** A calendar date `YYYY-MM-DD`; returns epoch ms of its UTC midnight, or null. */
-function parseDate(s) {
+function time_parseDate(s) {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
     if (!m)
         return null;
@@ -30670,12 +30670,14 @@ const time_MINUTE = 60_000;
 
 const validate = (/* unused pure expression or super */ null && (validate10));
 /* harmony default export */ const schema_validator_generated = (validate10);
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://batch-ops.dev/schema/batch-control.schema.json","title":"batch-ops control file (batch-control.json)","description":"The repository-primary control plane of an auto-merging batch pipeline. Unknown fields are allowed and kept by every batch-ops rewrite.","type":"object","definitions":{"ecosystem":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."},"timestampOrEmpty":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."},"breaker":{"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}}},"properties":{"enabled":{"type":"boolean","description":"Master switch. Missing means true; false stops every batch."},"disabled_ecosystems":{"type":"array","items":{"$ref":"#/definitions/ecosystem"},"description":"Ecosystems paused by an operator."},"reason":{"type":"string"},"incident_url":{"type":"string"},"disabled_by":{"type":"string"},"disabled_at":{"$ref":"#/definitions/timestampOrEmpty"},"expected_resume":{"$ref":"#/definitions/timestampOrEmpty"},"circuit_breaker":{"type":"object","propertyNames":{"$ref":"#/definitions/ecosystem"},"additionalProperties":{"$ref":"#/definitions/breaker"}},"budget":{"type":"object","properties":{"macos_minutes_used":{"type":"number","minimum":0},"linux_minutes_used":{"type":"number","minimum":0},"windows_minutes_used":{"type":"number","minimum":0},"week_start":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}$"},{"$ref":"#/definitions/timestampOrEmpty"}],"description":"Monday 00:00 UTC of the budget week (a date or a timestamp), or \"\"."},"sampling_active":{"type":"boolean"},"counted_job_ids":{"type":"array","items":{"type":"integer"},"description":"Workflow job IDs whose minutes record-batch has already added this week (so that a job is never counted twice)."}}},"batch_sequence":{"type":"object","required":["date","last"],"properties":{"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"last":{"type":"integer","minimum":0,"maximum":999}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://batch-ops.dev/schema/batch-control.schema.json","title":"batch-ops control file (batch-control.json)","description":"The repository-primary control plane of an auto-merging batch pipeline. Unknown fields are allowed and kept by every batch-ops rewrite.","type":"object","definitions":{"ecosystem":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."},"timestampOrEmpty":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."},"breaker":{"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}}},"properties":{"enabled":{"type":"boolean","description":"Master switch. Missing means true; false stops every batch."},"disabled_ecosystems":{"type":"array","items":{"$ref":"#/definitions/ecosystem"},"description":"Ecosystems paused by an operator."},"reason":{"type":"string"},"incident_url":{"type":"string"},"disabled_by":{"type":"string"},"disabled_at":{"$ref":"#/definitions/timestampOrEmpty"},"expected_resume":{"$ref":"#/definitions/timestampOrEmpty"},"circuit_breaker":{"type":"object","propertyNames":{"$ref":"#/definitions/ecosystem"},"additionalProperties":{"$ref":"#/definitions/breaker"}},"budget":{"type":"object","properties":{"macos_minutes_used":{"type":"number","minimum":0},"linux_minutes_used":{"type":"number","minimum":0},"windows_minutes_used":{"type":"number","minimum":0},"week_start":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}$"},{"$ref":"#/definitions/timestampOrEmpty"}],"description":"Monday 00:00 UTC of the budget week (a date or a timestamp), or \"\"."},"sampling_active":{"type":"boolean"},"counted_job_ids":{"type":"array","items":{"type":"integer"},"description":"Written by versions before counted_jobs: workflow job IDs whose minutes record-batch has fully added (read, never written now)."},"counted_jobs":{"type":"object","patternProperties":{"^[0-9]+$":{"type":"integer","minimum":0}},"additionalProperties":false,"description":"Workflow job ID -> the whole minutes record-batch has added for it so far (a job still running is counted by its elapsed time, later only by the difference), so that no minute is counted twice. The most recent 1,000 jobs."}}},"batch_sequence":{"type":"object","required":["date","last"],"properties":{"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"last":{"type":"integer","minimum":0,"maximum":999}}},"acknowledged":{"type":"object","required":["by","at","reason","through"],"properties":{"by":{"type":"string","description":"The operator who acknowledged the hand edits."},"at":{"$ref":"#/definitions/timestampOrEmpty"},"reason":{"type":"string"},"through":{"type":"string","pattern":"^[0-9a-f]{7,64}$","description":"The commit of the newest flagged hand edit acknowledged."}},"description":"The last acknowledgement of flagged hand edits (batch-control acknowledge)."}}};
 const schema12 = {"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."};
 const schema13 = {"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."};
 const pattern0 = new RegExp("^[a-z0-9][a-z0-9._-]{0,63}$", "u");
 const pattern1 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
 const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+const pattern10 = new RegExp("^[0-9]+$", "u");
+const pattern14 = new RegExp("^[0-9a-f]{7,64}$", "u");
 const schema16 = {"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}};
 const pattern6 = new RegExp("^[SF]*$", "u");
 
@@ -31579,9 +31581,12 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.counted_jobs !== undefined){
+let data18 = data10.counted_jobs;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key2 in data18){
+if(!(pattern10.test(key2))){
+const err36 = {instancePath:instancePath+"/budget/counted_jobs",schemaPath:"#/properties/budget/properties/counted_jobs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -31591,11 +31596,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.batch_sequence !== undefined){
-let data18 = data.batch_sequence;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.date === undefined){
-const err37 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
+for(const key3 in data18){
+if(pattern10.test(key3)){
+let data19 = data18[key3];
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err37 = {instancePath:instancePath+"/budget/counted_jobs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/counted_jobs/patternProperties/%5E%5B0-9%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -31604,8 +31609,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data18.last === undefined){
-const err38 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "last"},message:"must have required property '"+"last"+"'"};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err38 = {instancePath:instancePath+"/budget/counted_jobs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/counted_jobs/patternProperties/%5E%5B0-9%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -31614,11 +31620,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data18.date !== undefined){
-let data19 = data18.date;
-if(typeof data19 === "string"){
-if(!pattern8.test(data19)){
-const err39 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+}
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/budget/counted_jobs",schemaPath:"#/properties/budget/properties/counted_jobs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -31628,8 +31635,9 @@ vErrors.push(err39);
 errors++;
 }
 }
+}
 else {
-const err40 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err40 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -31639,10 +31647,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data18.last !== undefined){
-let data20 = data18.last;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err41 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.batch_sequence !== undefined){
+let data20 = data.batch_sequence;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.date === undefined){
+const err41 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -31651,9 +31660,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 999 || isNaN(data20)){
-const err42 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(data20.last === undefined){
+const err42 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "last"},message:"must have required property '"+"last"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -31662,8 +31670,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data20 < 0 || isNaN(data20)){
-const err43 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data20.date !== undefined){
+let data21 = data20.date;
+if(typeof data21 === "string"){
+if(!pattern8.test(data21)){
+const err43 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -31673,10 +31684,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-}
-}
 else {
-const err44 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err44 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -31686,14 +31695,231 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data20.last !== undefined){
+let data22 = data20.last;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err45 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
 }
 else {
 vErrors.push(err45);
+}
+errors++;
+}
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 999 || isNaN(data22)){
+const err46 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data22 < 0 || isNaN(data22)){
+const err47 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.acknowledged !== undefined){
+let data23 = data.acknowledged;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.by === undefined){
+const err49 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "by"},message:"must have required property '"+"by"+"'"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data23.at === undefined){
+const err50 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data23.reason === undefined){
+const err51 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data23.through === undefined){
+const err52 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "through"},message:"must have required property '"+"through"+"'"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(data23.by !== undefined){
+if(typeof data23.by !== "string"){
+const err53 = {instancePath:instancePath+"/acknowledged/by",schemaPath:"#/properties/acknowledged/properties/by/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data23.at !== undefined){
+let data25 = data23.at;
+if(typeof data25 !== "string"){
+const err54 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+const _errs76 = errors;
+let valid21 = false;
+const _errs77 = errors;
+if("" !== data25){
+const err55 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf/0/const",keyword:"const",params:{allowedValue: ""},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+var _valid4 = _errs77 === errors;
+valid21 = valid21 || _valid4;
+if(!valid21){
+const _errs78 = errors;
+if(typeof data25 === "string"){
+if(!pattern1.test(data25)){
+const err56 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"+"\""};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+var _valid4 = _errs78 === errors;
+valid21 = valid21 || _valid4;
+}
+if(!valid21){
+const err57 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+else {
+errors = _errs76;
+if(vErrors !== null){
+if(_errs76){
+vErrors.length = _errs76;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data23.reason !== undefined){
+if(typeof data23.reason !== "string"){
+const err58 = {instancePath:instancePath+"/acknowledged/reason",schemaPath:"#/properties/acknowledged/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data23.through !== undefined){
+let data27 = data23.through;
+if(typeof data27 === "string"){
+if(!pattern14.test(data27)){
+const err59 = {instancePath:instancePath+"/acknowledged/through",schemaPath:"#/properties/acknowledged/properties/through/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/acknowledged/through",schemaPath:"#/properties/acknowledged/properties/through/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }
@@ -31820,7 +32046,7 @@ function semanticProblems(doc, text, root) {
         const v = valueAtPointer(doc, segments);
         if (typeof v !== 'string' || v === '')
             return;
-        if (time_parseTimestamp(v) !== null || (allowDate && parseDate(v) !== null))
+        if (time_parseTimestamp(v) !== null || (allowDate && time_parseDate(v) !== null))
             return;
         problems.push({
             path: parse_formatJsonPath(segments),
@@ -31837,7 +32063,7 @@ function semanticProblems(doc, text, root) {
         checkTime(['circuit_breaker', eco, 'probe', 'claimed_at']);
     }
     const seq = doc.batch_sequence;
-    if (seq && typeof seq.date === 'string' && parseDate(seq.date) === null) {
+    if (seq && typeof seq.date === 'string' && time_parseDate(seq.date) === null) {
         problems.push({
             path: '$.batch_sequence.date',
             message: `must be a real date YYYY-MM-DD (found ${describeFound(seq.date)})`,
@@ -31855,10 +32081,10 @@ function model_loadControl(text) {
         return { ok: true, exists: false, doc: defaultControl(), text: null, root: null };
     let root;
     try {
-        root = parseJson(text);
+        root = parse_parseJson(text);
     }
     catch (err) {
-        if (err instanceof JsonSyntaxError) {
+        if (err instanceof parse_JsonSyntaxError) {
             return {
                 ok: false,
                 problems: [{ path: '$', line: err.position.line, column: err.position.column, message: `not valid JSON: ${err.problem}` }]
@@ -31898,14 +32124,36 @@ function controlProblems(doc) {
     const p = schemaProblems(doc, null, null);
     return p.length > 0 ? p : semanticProblems(doc, null, null);
 }
+/** A change would leave a control file that fails its own schema: nothing may be written. */
+class ControlWriteError extends Error {
+    problems;
+    constructor(problems) {
+        super(`the change would make the control file invalid, so nothing was written: ` +
+            problems
+                .slice(0, 5)
+                .map((p) => `${p.path} ${p.message}`)
+                .join('; ') +
+            `. This is a value out of range or a bug in batch-ops; the control file is as it was.`);
+        this.problems = problems;
+        this.name = 'ControlWriteError';
+    }
+}
 /**
  * The text to write for `next`: the original text with only the changed
- * values replaced, or the canonical 2-space form for a new file.
+ * values replaced, or the canonical 2-space form for a new file. The text is
+ * read back and validated as the next run will read it (a number that is not
+ * finite becomes null in JSON, a state nobody knows fails the schema): if it
+ * would not load, ControlWriteError, and nothing is written.
  */
 function renderControl(original, next) {
-    if (original.text === null)
-        return stringifyJson(next);
-    return editJson(original.text, next, original.root ?? undefined);
+    const before = controlProblems(next);
+    if (before.length > 0)
+        throw new ControlWriteError(before);
+    const text = original.text === null ? stringifyJson(next) : editJson(original.text, next, original.root ?? undefined);
+    const back = model_loadControl(text);
+    if (!back.ok)
+        throw new ControlWriteError(back.problems);
+    return text;
 }
 /** A deep copy to change; the loaded document itself is never mutated. */
 function model_cloneControl(doc) {
@@ -31917,6 +32165,14 @@ function model_isEnabled(doc) {
 function model_breakerEntries(doc) {
     return doc.circuit_breaker ?? {};
 }
+/**
+ * The breaker entry of one ecosystem, by own key only: an ecosystem named `constructor` must not
+ * find Object.prototype's, nor `toString` a function.
+ */
+function model_breakerEntry(doc, ecosystem) {
+    const all = model_breakerEntries(doc);
+    return Object.hasOwn(all, ecosystem) ? all[ecosystem] : undefined;
+}
 /** The ecosystems the control file knows: a breaker entry or a pause. */
 function model_knownEcosystems(doc) {
     return [...new Set([...Object.keys(model_breakerEntries(doc)), ...(doc.disabled_ecosystems ?? [])])];
@@ -31926,7 +32182,7 @@ function locateInControl(load, segments) {
     return { path: formatJsonPath(segments), ...locate(load.text, load.root, segments, true) };
 }
 /** A copy of `doc` with the breaker entry of `ecosystem` replaced (created when missing). */
-function withBreaker(doc, ecosystem, entry) {
+function model_withBreaker(doc, ecosystem, entry) {
     const next = model_cloneControl(doc);
     next.circuit_breaker = { ...(next.circuit_breaker ?? {}), [ecosystem]: entry };
     return next;
@@ -31938,7 +32194,7 @@ function withBreaker(doc, ecosystem, entry) {
 function weekStartOf(s) {
     if (!s)
         return null;
-    return time_parseTimestamp(s) ?? parseDate(s);
+    return time_parseTimestamp(s) ?? time_parseDate(s);
 }
 /**
  * The budget as it stands at `now`: a `week_start` before this week's Monday
@@ -32054,12 +32310,14 @@ function ecosystems_checkEcosystemNames(names, known) {
 ;// CONCATENATED MODULE: ../../packages/core/src/operator.ts
 // Operator commands over the control file (batch-control), pure:
 // (control file, command, now) -> new control file, or a refusal that says why.
+// Also the other decisions batch-control makes: who may run which command, and
+// which workflow runs a stop cancels.
 
 
 
 
 
-const OPERATOR_COMMANDS = (/* unused pure expression or super */ null && (['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget']));
+const OPERATOR_COMMANDS = (/* unused pure expression or super */ null && (['stop', 'resume', 'pause-ecosystem', 'resume-ecosystem', 'reset-breaker', 'reset-budget', 'acknowledge']));
 const refuse = (error) => ({ ok: false, error });
 function needEcosystems(cmd, known) {
     if (cmd.ecosystems.length === 0)
@@ -32133,10 +32391,10 @@ function applyOperatorCommand(input, cmd, now) {
             const bad = needEcosystems(cmd, known);
             if (bad)
                 return refuse(bad);
-            const notOpen = cmd.ecosystems.filter((e) => breakers[e]?.state !== 'open');
+            const notOpen = cmd.ecosystems.filter((e) => breakerEntry(doc, e)?.state !== 'open');
             if (notOpen.length > 0) {
                 return refuse(`only an open breaker can be reset (open → half-open, probed by the next run): ` +
-                    notOpen.map((e) => `${e} is ${breakers[e]?.state ?? 'absent (closed)'}`).join(', '));
+                    notOpen.map((e) => `${e} is ${breakerEntry(doc, e)?.state ?? 'absent (closed)'}`).join(', '));
             }
             const next = { ...breakers };
             for (const e of cmd.ecosystems) {
@@ -32154,6 +32412,24 @@ function applyOperatorCommand(input, cmd, now) {
             doc.budget = b;
             return { ok: true, doc, changed: true, summary: 'reset this week\'s budget use to 0' };
         }
+        case 'acknowledge': {
+            const edits = cmd.handEdits ?? [];
+            if (edits.length === 0) {
+                return refuse(`there is no flagged hand edit to acknowledge: no commit since batch-ops last wrote the control file moves a breaker ` +
+                    `in a way docs/contract.md §5 forbids, so preflight-check flags nothing and on-tamper: block stops nothing`);
+            }
+            // The newest flagged commit: everything up to it has been looked at.
+            const through = edits[0].commit;
+            doc.acknowledged = { by: cmd.operator, at: formatTimestamp(now), reason: cmd.reason, through };
+            const commits = new Set(edits.map((e) => e.commit)).size;
+            const moves = edits.map((e) => `${e.ecosystem} ${e.from} → ${e.to}`).join(', ');
+            return {
+                ok: true,
+                doc,
+                changed: true,
+                summary: `acknowledged ${commits === 1 ? 'the hand edit' : `${commits} hand edits`} through commit ${through.slice(0, 7)} (${moves})`
+            };
+        }
     }
 }
 /** Whether `name` is a command; for input validation. */
@@ -32168,15 +32444,109 @@ function operator_forbiddenBreakerMoves(before, after) {
     const b = breakerEntries(after);
     const out = [];
     for (const eco of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        const from = a[eco]?.state ?? 'absent';
-        const to = b[eco]?.state ?? 'absent';
+        const from = breakerEntry(before, eco)?.state ?? 'absent';
+        const to = breakerEntry(after, eco)?.state ?? 'absent';
         if (from !== to && !ALLOWED.has(`${from}>${to}`))
             out.push({ ecosystem: eco, from, to });
     }
     return out;
 }
+/**
+ * Whether a commit is batch-ops' own: exactly one `Batch-Ops-Action:` trailer, in the trailer
+ * block; the configured author; and only files batch-ops writes (the control file, and its state
+ * under data/). Anything else is a hand edit, whatever its message says. Anyone who can push can
+ * still forge all three: branch protection is the real guard (docs/contract.md §4 rule 6).
+ */
+function operator_isBatchOpsCommit(c, rules) {
+    return (c.actions.length === 1 &&
+        c.actions[0] !== '' &&
+        c.authorName === rules.authorName &&
+        c.authorEmail === rules.authorEmail &&
+        c.files.every((f) => f === rules.controlFile || f.startsWith('data/')));
+}
+/**
+ * Whether a commit acknowledges the hand edits before it: only batch-control's own commits do
+ * (an operator ran a command, `acknowledge` or another, after looking). A routine commit of another
+ * action (a breaker record, a batch ID) acknowledges nothing.
+ */
+function operator_acknowledgesHandEdits(c, rules) {
+    return operator_isBatchOpsCommit(c, rules) && c.actions[0] === 'batch-control';
+}
 function operator_describeTamper(t) {
     return `breaker ${t.ecosystem} moved ${t.from} → ${t.to} in commit ${t.commit.slice(0, 7)} by ${t.author} ("${t.subject}"), without batch-ops`;
+}
+/** The default of batch-control's input admin-commands. */
+const DEFAULT_ADMIN_COMMANDS = (/* unused pure expression or super */ null && (['stop', 'resume']));
+/** How the API's legacy `permission` field names each role (maintain → write, triage → read). */
+const BASE_PERMISSION = {
+    admin: 'admin',
+    maintain: 'write',
+    write: 'write',
+    triage: 'read',
+    read: 'read',
+    none: 'none'
+};
+/**
+ * The role from the API's answer. `permission` (admin, write, read, none) is the base of access
+ * and decides; `role_name` only tells maintain from write and triage from read, when it is one of
+ * the standard roles and agrees with `permission`. A custom role is judged by its base permission;
+ * anything unknown is `none`, so that an answer we do not understand grants nothing.
+ */
+function repoRole(permission, roleName = '') {
+    const base = ['admin', 'write', 'read', 'none'].find((p) => p === permission) ?? 'none';
+    const role = ['admin', 'maintain', 'write', 'triage', 'read'].find((r) => r === roleName);
+    return role !== undefined && BASE_PERMISSION[role] === base ? role : base;
+}
+/** The access `command` needs: admin for the commands in `adminCommands`, write for every other one. */
+function requiredAccess(command, adminCommands) {
+    return adminCommands.includes(command) ? 'admin' : 'write';
+}
+/** Whether a user with `role` may run `command`, and what it needs. */
+function mayRun(command, role, adminCommands) {
+    const need = requiredAccess(command, adminCommands);
+    const allowed = need === 'admin' ? role === 'admin' : role === 'admin' || role === 'maintain' || role === 'write';
+    return { allowed, need };
+}
+/**
+ * The input admin-commands: command names, or `none` alone for no admin-only command. Anything
+ * else is an error naming it, so that a typo never silently lowers what a command needs.
+ */
+function parseAdminCommands(names) {
+    if (names.length === 1 && names[0] === 'none')
+        return { ok: true, commands: [] };
+    const unknown = names.filter((n) => !isOperatorCommand(n));
+    if (unknown.length > 0) {
+        return { ok: false, error: `${unknown.map((n) => JSON.stringify(n)).join(', ')} ${unknown.length === 1 ? 'is not a command' : 'are not commands'}; use names from ${OPERATOR_COMMANDS.join(', ')}, or none` };
+    }
+    return { ok: true, commands: [...new Set(names)] };
+}
+// ---------------------------------------------------------------------------
+// which workflow runs a stop cancels
+/** The statuses of a run that has not finished: each is listed, and cancelled. */
+const ACTIVE_RUN_STATUSES = (/* unused pure expression or super */ null && (['queued', 'in_progress', 'waiting', 'requested', 'pending']));
+/**
+ * The runs to cancel: each run once (a run can be listed under two statuses while it moves), not
+ * the run doing the stop, and only runs that have not finished; by workflow, then oldest first.
+ */
+function planCancellation(runs, ownRunId) {
+    const seen = new Set();
+    const plan = { cancel: [], skip: [] };
+    const active = ACTIVE_RUN_STATUSES;
+    for (const r of runs) {
+        if (seen.has(r.id))
+            continue;
+        seen.add(r.id);
+        if (r.id === ownRunId)
+            plan.skip.push({ ...r, why: 'this run, which is doing the stop' });
+        else if (!active.includes(r.status))
+            plan.skip.push({ ...r, why: `already ${r.status.replace(/_/g, ' ')}` });
+        else
+            plan.cancel.push(r);
+    }
+    const order = (a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : a.id - b.id);
+    plan.cancel.sort(order);
+    plan.skip.sort(order);
+    return plan;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/preflight.ts
@@ -32187,6 +32557,54 @@ function operator_describeTamper(t) {
 
 
 
+const EVENT_NAME = /^[a-z][a-z_]*$/;
+/** Problems with an allowed-events list, as input errors. */
+function allowedEventProblems(allowed) {
+    if (allowed.length === 0)
+        return [`input 'allowed-events' names no event; give at least one, e.g. schedule`];
+    const problems = [];
+    for (const e of allowed) {
+        if (!EVENT_NAME.test(e)) {
+            problems.push(`input 'allowed-events': ${JSON.stringify(e)} is not a GitHub event name (lower case letters and '_', e.g. schedule, workflow_dispatch)`);
+        }
+        else if (e === 'workflow_call') {
+            problems.push(`input 'allowed-events': "workflow_call" never starts a batch: a called reusable workflow runs with the event of the workflow that called it; ` +
+                `list that event instead (e.g. schedule, workflow_dispatch)`);
+        }
+    }
+    return problems;
+}
+/**
+ * May a run started by `t.event` be a batch? Only the events in `t.allowed` (scheduled runs, unless
+ * a workflow lists more). With no event: on GitHub Actions the runner always sets one, so a missing
+ * one is refused (fail closed); outside Actions (a local run, a test) there is no event, and the
+ * check does not apply.
+ */
+function checkTrigger(t) {
+    const verdict = { event: t.event, allowed: t.allowed };
+    const list = t.allowed.join(', ');
+    if (t.event === '') {
+        if (t.onActions) {
+            return {
+                ...verdict,
+                ok: false,
+                reason: `GITHUB_EVENT_NAME is not set, although this runs on GitHub Actions (GITHUB_ACTIONS is 'true'), so the event that started the run is unknown; ` +
+                    `a batch runs only on allowed-events (${list}). Check that no env: of the workflow, job or step overrides GITHUB_EVENT_NAME`,
+                note: ''
+            };
+        }
+        return { ...verdict, ok: true, reason: '', note: 'not on GitHub Actions, a local run or a test: the check does not apply' };
+    }
+    if (t.allowed.includes(t.event))
+        return { ...verdict, ok: true, reason: '', note: '' };
+    return {
+        ...verdict,
+        ok: false,
+        reason: `this run was started by the event '${t.event}', which is not in allowed-events (${list}); batches run only on those events. ` +
+            `To run batches on ${t.event} deliberately, add ${t.event} to the allowed-events input of preflight-check (e.g. allowed-events: ${[...t.allowed, t.event].join(', ')})`,
+        note: ''
+    };
+}
 function stopWarnings(doc, now) {
     const who = doc.disabled_by || 'an unnamed operator';
     const since = doc.disabled_at ? ` since ${doc.disabled_at}` : '';
@@ -32203,7 +32621,7 @@ function stopWarnings(doc, now) {
 }
 /** Why an ecosystem's breaker keeps it out of this batch, or undefined when it may run. */
 function breakerHold(doc, ecosystem, now) {
-    const entry = breakerEntries(doc)[ecosystem];
+    const entry = breakerEntry(doc, ecosystem);
     if (!entry || entry.state !== 'open')
         return undefined;
     const failures = entry.failures ? ` after ${entry.failures} consecutive failures` : '';
@@ -32236,11 +32654,17 @@ function preflight(input, opts, now) {
     const tampered = opts.tampering?.findings ?? [];
     for (const t of tampered) {
         warnings.push(`Hand edit of the control file: ${describeTamper(t)}. The circuit breaker never makes this move on its own (docs/contract.md §5: open never goes to closed directly, and only batch-control reset-breaker moves open to half-open); ` +
-            `use the batch-control action instead; a batch-control command that changes the control file (e.g. pause-ecosystem) acknowledges the edit.`);
+            `use the batch-control action instead; once the edit is reviewed, its acknowledge command (the emergency form) records that and clears this warning.`);
     }
-    let reason = '';
-    if (!isEnabled(doc)) {
+    // The event comes first: a run that should not be a batch at all does nothing, whatever the file says.
+    const trigger = opts.trigger ? checkTrigger(opts.trigger) : undefined;
+    if (!isEnabled(doc))
         warnings.push(...stopWarnings(doc, now));
+    let reason = '';
+    if (trigger && !trigger.ok) {
+        reason = trigger.reason;
+    }
+    else if (!isEnabled(doc)) {
         reason = doc.reason || 'batch processing is stopped (enabled: false)';
     }
     else if (ecosystems.length === 0) {
@@ -32252,7 +32676,7 @@ function preflight(input, opts, now) {
     else if (tampered.length > 0 && opts.tampering?.block) {
         reason =
             `the control file was hand-edited in a way the circuit breaker forbids (${tampered.map(describeTamper).join('; ')}); ` +
-                `on-tamper is 'block': an operator must acknowledge the edit with a batch-control command that changes the control file (e.g. pause-ecosystem for that ecosystem)`;
+                `on-tamper is 'block': an operator must review the edit and acknowledge it with batch-control's acknowledge command (the emergency form)`;
     }
     else if (budget.pause) {
         reason =
@@ -32279,7 +32703,7 @@ function preflight(input, opts, now) {
     const canProceed = reason === '';
     if (!canProceed) {
         for (const eco of ecosystems)
-            skipped[eco] = isEnabled(doc) ? reason : `batch processing is stopped: ${reason}`;
+            skipped[eco] = isEnabled(doc) || (trigger && !trigger.ok) ? reason : `batch processing is stopped: ${reason}`;
     }
     return {
         decision: {
@@ -32292,12 +32716,17 @@ function preflight(input, opts, now) {
             budget,
             budgetReset: rolled.reset,
             warnings,
-            tampering: tampered
+            tampering: tampered,
+            trigger
         },
         doc,
         // Blocked by a hand edit: nothing is written, or that commit (with its Batch-Ops-Action trailer)
         // would become the tamper check's boundary and acknowledge an edit no operator has looked at.
-        write: !jsonEqual(input, doc) && (opts.exists || batchId !== '') && !(tampered.length > 0 && opts.tampering?.block)
+        // Refused for its event: nothing is written either (not even a new budget week).
+        write: !jsonEqual(input, doc) &&
+            (opts.exists || batchId !== '') &&
+            !(tampered.length > 0 && opts.tampering?.block) &&
+            trigger?.ok !== false
     };
 }
 
@@ -32404,6 +32833,16 @@ function code(text) {
     return `${fence}${pad}${body}${pad}${fence}`;
 }
 /**
+ * Where a state change went, for a summary: `pushed to origin/<branch> as <commit>`, and how
+ * many attempts it took when the branch moved under it. Every writer names the branch, so a
+ * change that landed somewhere the batches do not read is visible (docs/contract.md §3).
+ */
+function pushedNote(commit, branch, attempts) {
+    const where = branch ? `pushed to ${code(`origin/${branch}`)}` : 'pushed';
+    const retried = attempts > 1 ? ` after ${attempts} attempts (the branch moved; the change was re-applied to the new state)` : '';
+    return `${where} as ${code(commit.slice(0, 12))}${retried}`;
+}
+/**
  * A fenced code block. The fence is backticks, one longer than the longest run of backticks in
  * the body (at least three), so no line of the body can close it; a tilde run cannot close a
  * backtick fence at all. `lang` is reduced to the characters an info string needs.
@@ -32450,6 +32889,110 @@ function details(summary, body) {
 function mention(login) {
     return /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(login) ? `@${login}` : md(`@${login}`);
 }
+// ---------------------------------------------------------------------------
+// Budgets: GitHub refuses a pull request, issue or comment body over 65,536 characters, and
+// cuts a step's job summary at 1 MiB. A long list is shortened to fit, and the reader is told
+// how much was left out and where the whole of it is.
+/** The most characters GitHub accepts in a pull request, issue or comment body. */
+const markdown_BODY_LIMIT = 65_536;
+/** The most bytes of job summary GitHub shows for one step. */
+const SUMMARY_LIMIT = 1024 * 1024;
+const characters = (text) => text.length;
+const utf8Bytes = (text) => {
+    let n = 0;
+    for (const ch of text) {
+        const c = ch.codePointAt(0);
+        n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    return n;
+};
+/** Room kept for the note that says what was left out. */
+const NOTE_ROOM = 400;
+/**
+ * Joins `sections` (Markdown text, or tables) into one document of at most
+ * `limit` (by `measure`). When they do not fit, tables lose rows from the end
+ * and later sections are left out; a final note says how much was left out and
+ * `where` the whole of it is.
+ */
+function fitMarkdown(sections, limit, where, measure = characters) {
+    const room = limit - NOTE_ROOM;
+    let out = '';
+    let used = 0;
+    const left = [];
+    let sectionsLeft = 0;
+    const add = (text) => {
+        const n = measure(text);
+        if (used + n > room)
+            return false;
+        out += text;
+        used += n;
+        return true;
+    };
+    for (const s of sections) {
+        if (left.length > 0 || sectionsLeft > 0) {
+            if (typeof s === 'string')
+                sectionsLeft++;
+            else
+                left.push(`${s.rows.length.toLocaleString('en')} ${s.noun}`);
+            continue;
+        }
+        if (typeof s === 'string') {
+            if (!add(s.endsWith('\n') ? s : s + '\n'))
+                sectionsLeft++;
+            continue;
+        }
+        const lines = table(s.head, s.rows).split('\n');
+        // A blank line before the table, so that it never continues a paragraph; then header and separator, then as many rows as fit.
+        const gap = out === '' || out.endsWith('\n\n') ? '' : out.endsWith('\n') ? '\n' : '\n\n';
+        if (!add(gap + lines.slice(0, 2).join('\n') + '\n')) {
+            left.push(`${s.rows.length.toLocaleString('en')} ${s.noun}`);
+            continue;
+        }
+        let shown = 0;
+        for (const line of lines.slice(2, 2 + s.rows.length)) {
+            if (!add(line + '\n'))
+                break;
+            shown++;
+        }
+        if (shown < s.rows.length)
+            left.push(`${(s.rows.length - shown).toLocaleString('en')} of ${s.rows.length.toLocaleString('en')} ${s.noun}`);
+    }
+    if (left.length === 0 && sectionsLeft === 0)
+        return out;
+    const parts = [...left, ...(sectionsLeft > 0 ? [`${sectionsLeft} later section${sectionsLeft === 1 ? '' : 's'}`] : [])];
+    return `${out}\n_Left out to stay within GitHub's limit of ${limit.toLocaleString('en')}${measure === utf8Bytes ? ' bytes' : ' characters'}: ${parts.join(', ')}. ${where}_\n`;
+}
+/**
+ * The last resort for a document built without sections: cut at a line
+ * boundary within `limit`, close a code fence left open, and say so.
+ */
+function markdown_truncateMarkdown(text, limit, where, measure = characters) {
+    if (measure(text) <= limit)
+        return text;
+    const lines = text.split('\n');
+    let out = '';
+    let used = 0;
+    let fence = '';
+    let kept = 0;
+    for (const line of lines) {
+        const n = measure(line + '\n');
+        if (used + n > limit - NOTE_ROOM)
+            break;
+        out += line + '\n';
+        used += n;
+        kept++;
+        const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+        if (m) {
+            if (fence === '')
+                fence = m[1];
+            else if (m[1][0] === fence[0] && m[1].length >= fence.length && line.trim() === m[1])
+                fence = '';
+        }
+    }
+    if (fence !== '')
+        out += fence + '\n';
+    return `${out}\n_Cut to stay within GitHub's limit of ${limit.toLocaleString('en')}${measure === utf8Bytes ? ' bytes' : ' characters'}: ${(lines.length - kept).toLocaleString('en')} more lines. ${where}_\n`;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/breaker.ts
 // The circuit breaker (docs/contract.md §5) as a pure reducer: (entry, event, now) -> entry + verdict.
@@ -32458,8 +33001,13 @@ function mention(login) {
 // open --(check at/after opens_at: claims the probe)--> half-open
 // half-open --(probe succeeds)--> closed      half-open --(probe fails)--> open, trips+1
 // open never goes to closed directly; a result that arrives while open changes nothing.
+//
+// Before any of that, the operators' controls: while batch processing is stopped (enabled: false)
+// or the ecosystem is paused (disabled_ecosystems), a check skips, claims nothing and writes
+// nothing (operatorHold); a record still records, so that no result is lost.
 
-const DEFAULT_BREAKER_PARAMS = {
+
+const breaker_DEFAULT_BREAKER_PARAMS = {
     failureThreshold: 50,
     windowSize: 10,
     minimumAttempts: 5,
@@ -32496,7 +33044,7 @@ function failureRate(window, p) {
  * When an open breaker may be probed: `opens_at`, or derived from `last_failure`
  * (entries from the shell tooling may lack one). null: no usable time, fail closed.
  */
-function dueTime(entry, p) {
+function breaker_dueTime(entry, p) {
     const opensAt = entry.opens_at ? parseTimestamp(entry.opens_at) : null;
     if (opensAt !== null)
         return opensAt;
@@ -32513,7 +33061,7 @@ function viewBreaker(entry, p) {
         failures: entry?.failures ?? 0,
         trips: entry?.trips ?? 0,
         failureRate: failureRate(window, p),
-        opensAt: entry?.state === 'open' ? dueTime(entry, p) : null
+        opensAt: entry?.state === 'open' ? breaker_dueTime(entry, p) : null
     };
 }
 function probeLive(probe, now, p) {
@@ -32532,7 +33080,7 @@ function checkBreaker(entry, p, now, runId) {
         return { ok: true, entry, write: false, skip: false, probe: false, reason: entry ? 'breaker closed' : 'no breaker entry yet (closed)' };
     }
     if (entry.state === 'open') {
-        const due = dueTime(entry, p);
+        const due = breaker_dueTime(entry, p);
         if (due === null) {
             return {
                 ok: false,
@@ -32655,12 +33203,45 @@ function formatRate(rate) {
         return '';
     return `${Math.round(rate * 10) / 10}%`;
 }
-/** What circuit-breaker does with the entry in either mode: check (skip, or claim the probe) or record. */
-function breakerStep(entry, event, p, now, runId) {
-    if (event.mode === 'check')
-        return checkBreaker(entry, p, now, runId);
+/**
+ * The operators' gate: whether the kill switch or the pause list keeps `ecosystem`'s work from
+ * starting, or undefined when neither does. A stop wins over a pause. Every gate in front of an
+ * ecosystem's work asks this first (circuit-breaker's check does, through breakerStep), so that
+ * jobs already queued or running when an operator acts do no more work.
+ */
+function operatorHold(doc, ecosystem) {
+    if (!isEnabled(doc)) {
+        const who = doc.disabled_by || 'an unnamed operator';
+        const since = doc.disabled_at ? ` since ${doc.disabled_at}` : '';
+        const parts = [`batch processing is stopped (enabled: false) by ${who}${since}: ${doc.reason || 'no reason given'}`];
+        parts.push(doc.incident_url ? `incident ${doc.incident_url}` : 'no incident URL recorded');
+        if (doc.expected_resume)
+            parts.push(`expected resume ${doc.expected_resume}`);
+        return { kind: 'stopped', reason: parts.join('; '), incidentUrl: doc.incident_url ?? '' };
+    }
+    if ((doc.disabled_ecosystems ?? []).includes(ecosystem)) {
+        return { kind: 'paused', reason: `${ecosystem} is paused by an operator (disabled_ecosystems)`, incidentUrl: '' };
+    }
+    return undefined;
+}
+/**
+ * What circuit-breaker does with the control document in either mode. check: the operators' gate
+ * first (stopped or paused: skip, no probe, nothing written), then the breaker (skip, or claim
+ * the probe). record: the attempts go into the breaker whatever the operators did, so that no
+ * result is dropped.
+ */
+function breakerStep(doc, ecosystem, event, p, now, runId) {
+    const entry = breakerEntry(doc, ecosystem);
+    const changed = (next, write) => (write && next ? withBreaker(doc, ecosystem, next) : doc);
+    if (event.mode === 'check') {
+        const hold = operatorHold(doc, ecosystem);
+        if (hold)
+            return { ok: true, entry, doc, write: false, skip: true, probe: false, reason: hold.reason, hold };
+        const c = checkBreaker(entry, p, now, runId);
+        return c.ok ? { ...c, doc: changed(c.entry, c.write) } : c;
+    }
     const r = recordBreaker(entry, event.attempts, p, now, runId);
-    return { ok: true, entry: r.entry, write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning };
+    return { ok: true, entry: r.entry, doc: changed(r.entry, r.write), write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/results.ts
@@ -32738,11 +33319,11 @@ function read(text, usual) {
         // parseJson says what is wrong.
     }
     try {
-        const root = parseJson(text);
+        const root = parse_parseJson(text);
         return { value: root.value, root };
     }
     catch (e) {
-        if (e instanceof JsonSyntaxError)
+        if (e instanceof parse_JsonSyntaxError)
             return { problem: e.problem, line: e.position.line };
         throw e;
     }
@@ -32764,7 +33345,7 @@ function parseResults(text, defaultEcosystem = '') {
         // Element lines are only needed for problems; find them lazily.
         let starts;
         const lineOf = (i) => {
-            starts ??= ((array.root ?? parseJson(body)).items ?? []).map((n) => n.start);
+            starts ??= ((array.root ?? parse_parseJson(body)).items ?? []).map((n) => n.start);
             return starts[i] === undefined ? 1 : positionAt(body, starts[i]).line;
         };
         items.forEach((raw, i) => {
@@ -32812,14 +33393,14 @@ function parseResults(text, defaultEcosystem = '') {
 // else info when the mean duration is over the latency threshold, else ok.
 const SEVERITY_ORDER = ['ok', 'info', 'warning', 'critical'];
 const DEFAULT_SLO = { homebrew: 0.85, cask: 0.95, default: 0.98 };
-function worst(severities) {
+function slo_worst(severities) {
     let w = 'ok';
     for (const s of severities)
         if (SEVERITY_ORDER.indexOf(s) > SEVERITY_ORDER.indexOf(w))
             w = s;
     return w;
 }
-function sloFor(ecosystem, slo) {
+function slo_sloFor(ecosystem, slo) {
     // Own keys only: an ecosystem named `constructor` must not find Object.prototype's.
     return (Object.hasOwn(slo, ecosystem) ? slo[ecosystem] : undefined) ?? (Object.hasOwn(slo, 'default') ? slo.default : undefined) ?? DEFAULT_SLO.default;
 }
@@ -32859,7 +33440,7 @@ function evaluateBatch(results, o) {
     const ecosystems = [...acc].map(([ecosystem, a]) => {
         const attempts = a.passed + a.failed;
         const rate = attempts > 0 ? a.passed / attempts : null;
-        const slo = sloFor(ecosystem, o.slo);
+        const slo = slo_sloFor(ecosystem, o.slo);
         const meanDurationSeconds = a.durationCount > 0 ? a.durations / a.durationCount : null;
         return {
             ecosystem,
@@ -32885,7 +33466,7 @@ function evaluateBatch(results, o) {
         blocked: sum('blocked'),
         total: results.length,
         rate: passed + failed > 0 ? passed / (passed + failed) : null,
-        severity: worst(ecosystems.map((e) => e.severity))
+        severity: slo_worst(ecosystems.map((e) => e.severity))
     };
 }
 /** The most common failure categories, each with a few example recipes. */
@@ -32916,7 +33497,7 @@ function topFailureCategories(results, limit = 5, examples = 3) {
 
 const RECORD_SCHEMA_VERSION = 1;
 /** Batch IDs as file names: `YYYY-MM-DD` or `YYYY-MM-DD-NNN`, nothing else. */
-const BATCH_ID_PATTERN = /^\d{4}-\d{2}-\d{2}(-\d{3})?$/;
+const batch_record_BATCH_ID_PATTERN = /^\d{4}-\d{2}-\d{2}(-\d{3})?$/;
 const round4 = (x) => (x === null ? null : Math.round(x * 10000) / 10000);
 /** One compact JSON line for the metrics file. */
 function metricsLine(report, ctx) {
@@ -33038,43 +33619,82 @@ function runnerOs(labels) {
         return 'windows';
     return 'linux';
 }
-/** Whole minutes of a finished job, rounded up (61 s → 2); null for a job that has not finished. */
-function jobMinutes(job) {
-    if (job.status !== 'completed' || !job.started_at || !job.completed_at)
+/**
+ * Whole minutes of a job, rounded up (61 s → 2): a finished job's duration, or
+ * with `now`, a running job's elapsed time so far. Null for a job that has not
+ * started (queued, waiting), a running one without `now`, or unusable times.
+ */
+function jobMinutes(job, now) {
+    const start = job.started_at ? time_parseTimestamp(job.started_at) : null;
+    if (start === null)
         return null;
-    const start = time_parseTimestamp(job.started_at);
-    const end = time_parseTimestamp(job.completed_at);
-    if (start === null || end === null || end < start)
+    let end = null;
+    if (job.status === 'completed')
+        end = job.completed_at ? time_parseTimestamp(job.completed_at) : null;
+    else if (job.status === 'in_progress' && now !== undefined)
+        end = Math.max(now, start); // a clock behind GitHub's: nothing yet
+    if (end === null || end < start)
         return null;
     return Math.ceil((end - start) / 60_000);
 }
-/** Minutes by OS over the finished jobs not already counted. */
-function minutesFromJobs(jobs, alreadyCounted) {
+/**
+ * Minutes by OS that this record adds: for each job of the run, its minutes now
+ * (finished: its duration; running: its elapsed time at `now`; each rounded up)
+ * less what is already counted for it. A job is never counted down, and a job
+ * fully counted before is never counted again.
+ */
+function minutesFromJobs(jobs, alreadyCounted, now) {
     const minutes = { macos: 0, linux: 0, windows: 0 };
     const counted = [];
+    const seen = new Set();
     for (const job of jobs) {
-        if (alreadyCounted.has(job.id))
+        // The same ID listed twice (a job moving between pages while they are read) is one job.
+        if (seen.has(job.id))
             continue;
-        const m = jobMinutes(job);
+        seen.add(job.id);
+        const m = jobMinutes(job, now);
         if (m === null)
             continue;
-        minutes[runnerOs(job.labels)] += m;
-        counted.push(job.id);
+        const added = m - (alreadyCounted.get(job.id) ?? 0);
+        if (added <= 0)
+            continue;
+        minutes[runnerOs(job.labels)] += added;
+        counted.push({ id: job.id, minutes: m, added, finished: job.status === 'completed' });
     }
     return { minutes, counted };
 }
-/** How many counted job IDs the budget remembers (several weeks of batches). */
+/** How many jobs the budget's ledger remembers (several weeks of batches). */
 const MAX_COUNTED_JOBS = 1000;
-/** Job IDs already added to the budget (kept in the budget so that two record-batch steps of one run do not count a job twice). */
+/**
+ * What the budget has counted per job: `counted_jobs` (job ID → minutes so far),
+ * and the IDs in `counted_job_ids`, which versions before `counted_jobs` wrote
+ * for finished jobs only, as counted in full (Infinity). Malformed entries are left out.
+ */
 function countedJobs(budget) {
+    const out = new Map();
+    const ledger = budget?.counted_jobs;
+    if (ledger && typeof ledger === 'object' && !Array.isArray(ledger)) {
+        for (const [key, value] of Object.entries(ledger)) {
+            if (/^[0-9]+$/.test(key) && typeof value === 'number' && Number.isFinite(value) && value >= 0)
+                out.set(Number(key), value);
+        }
+    }
     const ids = budget?.counted_job_ids;
-    return new Set(Array.isArray(ids) ? ids.filter((x) => typeof x === 'number') : []);
+    if (Array.isArray(ids))
+        for (const id of ids)
+            if (typeof id === 'number')
+                out.set(id, Infinity);
+    return out;
 }
 /**
- * Adds minutes to the week's budget (rolling the week first). With `jobIds`,
- * remembers them so that the same jobs are never counted again this week.
+ * Adds minutes to the week's budget (rolling the week first). With `jobs`, the
+ * ledger `counted_jobs` records each one's minutes counted so far, so that the
+ * same minutes are never added again: kept across the week boundary (a run that
+ * spans Sunday midnight must not count a job twice) and bounded to the
+ * MAX_COUNTED_JOBS highest job IDs (GitHub hands them out in increasing order),
+ * written in increasing order. `counted_job_ids` is left as it is.
  */
-function addBudgetMinutes(doc, minutes, now, jobIds) {
+function addBudgetMinutes(doc, minutes, now, jobs) {
     const next = model_cloneControl(doc);
     const { budget: rolled } = budget_rollBudgetWeek(next.budget, now);
     const b = { ...rolled };
@@ -33082,10 +33702,15 @@ function addBudgetMinutes(doc, minutes, now, jobIds) {
     b.linux_minutes_used = (b.linux_minutes_used ?? 0) + minutes.linux;
     if (minutes.windows > 0 || b.windows_minutes_used !== undefined)
         b.windows_minutes_used = (b.windows_minutes_used ?? 0) + minutes.windows;
-    // Kept across the week boundary (a run that spans Sunday midnight must not count a job twice),
-    // and bounded: the most recent MAX_COUNTED_JOBS.
-    if (jobIds && jobIds.length > 0)
-        b.counted_job_ids = [...countedJobs(b), ...jobIds].slice(-MAX_COUNTED_JOBS);
+    if (jobs && jobs.length > 0) {
+        const ledger = new Map();
+        for (const [id, m] of countedJobs({ counted_jobs: b.counted_jobs }))
+            ledger.set(id, m);
+        for (const j of jobs)
+            ledger.set(j.id, Math.max(j.minutes, ledger.get(j.id) ?? 0));
+        const kept = [...ledger].sort(([x], [y]) => x - y).slice(-MAX_COUNTED_JOBS);
+        b.counted_jobs = Object.fromEntries(kept.map(([id, m]) => [String(id), m]));
+    }
     next.budget = b;
     return next;
 }
@@ -33146,14 +33771,16 @@ function uploadBodies(results, report, ctx) {
             result: r.result,
             error_category: r.error_category === undefined ? null : clip(r.error_category, MAX_UPLOAD_CATEGORY),
             error_message: r.error_message === undefined ? null : clip(r.error_message, MAX_UPLOAD_MESSAGE),
-            duration_seconds: r.duration_seconds ?? 0
+            duration_seconds: r.duration_seconds ?? 0,
+            platform: r.platform ?? null
         }))
     }));
 }
 /**
- * The budget after this batch: explicit minutes when given, else the run's
- * finished jobs not counted yet (another record-batch of the same run may have
- * counted some). The document is returned unchanged when there is nothing to add.
+ * The budget after this record: explicit minutes when given, else what the
+ * run's jobs add at `now` beyond what is already counted for them (another
+ * record-batch of the same run may have counted some, or counted a job while it
+ * was still running). The document is returned unchanged when there is nothing to add.
  */
 function recordBudget(doc, source, now) {
     if (source.explicit) {
@@ -33162,8 +33789,1198 @@ function recordBudget(doc, source, now) {
     }
     if (!source.jobs)
         return { doc, minutes: { macos: 0, linux: 0, windows: 0 }, counted: [] };
-    const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget));
+    const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget), now);
     return { doc: counted.length > 0 ? addBudgetMinutes(doc, minutes, now, counted) : doc, minutes, counted };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/burn-rate.ts
+// Multi-window, multi-burn-rate SLO alerts over the metrics history (the SRE
+// workbook's scheme), pure.
+//
+// Attempts of an ecosystem in a window: passed + failed over the metrics lines
+// whose completed_at lies in (now − hours, now]; skipped and blocked do not count.
+// Burn rate: (failed / attempts) / (1 − SLO). A rule fires when both of its
+// windows hold at least `minimumAttempts` attempts and both burn rates are at or
+// above its `burn`. An ecosystem's severity is that of the first rule that fires
+// (rules are ordered from the most severe).
+
+const DEFAULT_BURN_RULES = [
+    { severity: 'page', longHours: 24, shortHours: 6, burn: 6 },
+    { severity: 'ticket', longHours: 168, shortHours: 24, burn: 1 }
+];
+/** Longest window a rule may have: the history is read no further back than that. */
+const MAX_WINDOW_HOURS = (/* unused pure expression or super */ null && (24 * 90));
+const SEVERITY_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** The `rules` input: a JSON array of {severity, long-hours, short-hours, burn}; every problem named. */
+function parseBurnRules(text) {
+    let v;
+    try {
+        v = JSON.parse(text);
+    }
+    catch (e) {
+        return { ok: false, problem: `not valid JSON (${e.message})` };
+    }
+    if (!Array.isArray(v) || v.length === 0)
+        return { ok: false, problem: 'must be a non-empty JSON array of rules' };
+    if (v.length > 10)
+        return { ok: false, problem: `at most 10 rules (got ${v.length})` };
+    const rules = [];
+    const seen = new Set();
+    for (const [i, r] of v.entries()) {
+        const at = `rule ${i + 1}`;
+        if (typeof r !== 'object' || r === null || Array.isArray(r))
+            return { ok: false, problem: `${at} must be an object` };
+        const o = r;
+        const unknown = Object.keys(o).filter((k) => !['severity', 'long-hours', 'short-hours', 'burn'].includes(k));
+        if (unknown.length > 0)
+            return { ok: false, problem: `${at} has unknown field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the fields are severity, long-hours, short-hours, burn` };
+        if (typeof o.severity !== 'string' || !SEVERITY_NAME.test(o.severity)) {
+            return { ok: false, problem: `${at}: "severity" must be a short lower-case name such as "page" (letters, digits, '-')` };
+        }
+        if (seen.has(o.severity))
+            return { ok: false, problem: `${at}: severity ${JSON.stringify(o.severity)} appears twice` };
+        seen.add(o.severity);
+        const hours = (key) => {
+            const h = o[key];
+            return typeof h === 'number' && Number.isFinite(h) && h > 0 && h <= MAX_WINDOW_HOURS ? h : `${at}: "${key}" must be a number of hours > 0 and <= ${MAX_WINDOW_HOURS}`;
+        };
+        const longHours = hours('long-hours');
+        const shortHours = hours('short-hours');
+        if (typeof longHours === 'string')
+            return { ok: false, problem: longHours };
+        if (typeof shortHours === 'string')
+            return { ok: false, problem: shortHours };
+        if (shortHours > longHours)
+            return { ok: false, problem: `${at}: "short-hours" (${shortHours}) must not be longer than "long-hours" (${longHours})` };
+        if (typeof o.burn !== 'number' || !Number.isFinite(o.burn) || o.burn <= 0 || o.burn > 1000)
+            return { ok: false, problem: `${at}: "burn" must be a number > 0 and <= 1000` };
+        rules.push({ severity: o.severity, longHours, shortHours, burn: o.burn });
+    }
+    return { ok: true, rules };
+}
+const HOUR = 3_600_000;
+/** Burn rates are compared with this much room for floating point: (1 − 0.9) is 0.09999999999999998. */
+const EPSILON = 1e-9;
+/** Attempts and failures of `ecosystem` over the records completed in (now − hours, now]. */
+function windowStats(records, ecosystem, hours, now, slo) {
+    const from = now - hours * HOUR;
+    let attempts = 0;
+    let failed = 0;
+    for (const r of records) {
+        if (r.completedAt <= from || r.completedAt > now)
+            continue;
+        const c = Object.hasOwn(r.ecosystems, ecosystem) ? r.ecosystems[ecosystem] : undefined;
+        if (!c)
+            continue;
+        attempts += c.passed + c.failed;
+        failed += c.failed;
+    }
+    const failureRate = attempts > 0 ? failed / attempts : null;
+    return { hours, attempts, failed, failureRate, burn: failureRate === null ? null : failureRate / (1 - slo) };
+}
+/** Each rule's verdict for one ecosystem, and its severity. */
+function evaluateBurn(records, ecosystem, o, now) {
+    const slo = sloFor(ecosystem, o.slo);
+    const rules = o.rules.map((rule) => {
+        const long = windowStats(records, ecosystem, rule.longHours, now, slo);
+        const short = windowStats(records, ecosystem, rule.shortHours, now, slo);
+        const enough = long.attempts >= o.minimumAttempts && short.attempts >= o.minimumAttempts;
+        const fires = enough && long.burn !== null && short.burn !== null && long.burn >= rule.burn - EPSILON && short.burn >= rule.burn - EPSILON;
+        return { rule, long, short, fires };
+    });
+    const shortestHours = Math.min(...o.rules.map((r) => r.shortHours));
+    return {
+        ecosystem,
+        slo,
+        severity: rules.find((r) => r.fires)?.rule.severity ?? null,
+        rules,
+        shortest: windowStats(records, ecosystem, shortestHours, now, slo)
+    };
+}
+/** The ecosystems the history shows within the longest window of any rule, sorted. */
+function ecosystemsInHistory(records, rules, now) {
+    const from = now - Math.max(...rules.map((r) => r.longHours)) * HOUR;
+    const names = new Set();
+    for (const r of records)
+        if (r.completedAt > from && r.completedAt <= now)
+            for (const e of Object.keys(r.ecosystems))
+                names.add(e);
+    return [...names].sort();
+}
+/**
+ * Firing with no issue: open one. Firing with an issue of the same severity:
+ * update its body quietly; of another severity: change it, with one comment.
+ * Not firing with an issue: close it with a comment once the burn over the
+ * shortest window of all rules is below 1; until then keep it open, updated.
+ * No attempts in that window is no evidence of recovery: the issue stays open.
+ */
+function alertStep(b, open) {
+    if (b.severity !== null) {
+        if (!open)
+            return { kind: 'open', severity: b.severity };
+        if (open.severity === b.severity)
+            return { kind: 'update', severity: b.severity };
+        return { kind: 'severity-changed', from: open.severity ?? 'unknown', to: b.severity };
+    }
+    if (!open)
+        return { kind: 'nothing' };
+    return b.shortest.burn !== null && b.shortest.burn < 1 - EPSILON ? { kind: 'recover' } : { kind: 'keep-open' };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/drift.ts
+// checksum-drift (docs/contract.md §9), pure: the artifacts list and the baseline (parse,
+// merge, render), which artifacts a shard checks, one verdict per artifact from what its
+// download gave, the pause of drifted ecosystems, and the issue decision per artifact.
+// The downloads, the clock, git and the API are the action's; nothing here does I/O.
+
+
+const drift_MAX_PROBLEMS = 20;
+/** An id is a key, a title and a marker: one line of printable text, not too long. */
+const MAX_ID_LENGTH = 256;
+const MAX_URL_LENGTH = 4096;
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: none belongs in a one-line value.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Half of a surrogate pair alone: not text (it has no UTF-8), so it cannot be a key that is found again. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+function drift_describe(v) {
+    const s = JSON.stringify(v);
+    return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+/** A problem with a one-line text field, or undefined. */
+function textProblem(name, v, required, max) {
+    if (v === undefined || v === null)
+        return required ? `needs "${name}": a non-empty string` : undefined;
+    if (typeof v !== 'string')
+        return `"${name}" must be a string (found ${drift_describe(v)})`;
+    if (required && v.trim() === '')
+        return `"${name}" must not be empty`;
+    if (CONTROL.test(v))
+        return `"${name}" must be one line of text without control characters (found ${drift_describe(v)})`;
+    if (LONE_SURROGATE.test(v))
+        return `"${name}" is not valid Unicode text (a lone surrogate \\u escape)`;
+    if (v.length > max)
+        return `"${name}" is ${v.length} characters long; at most ${max}`;
+    return undefined;
+}
+/** A URL may carry credentials: its problems never quote it. */
+function urlProblem(v) {
+    if (v === undefined || v === null)
+        return `needs "url": an absolute URL`;
+    if (typeof v !== 'string')
+        return `"url" must be a string`;
+    if (CONTROL.test(v))
+        return `"url" must be one line of text without control characters`;
+    if (v.length > MAX_URL_LENGTH)
+        return `"url" is ${v.length} characters long; at most ${MAX_URL_LENGTH}`;
+    try {
+        new URL(v);
+    }
+    catch {
+        return `"url" is not an absolute URL (scheme://host/path)`;
+    }
+    return undefined;
+}
+/**
+ * Why a line is not JSON, and where, without quoting it (a line may hold a URL with credentials):
+ * JSON.parse's message quotes the text, so the core's parser names the problem, with tokens
+ * longer than one character left out.
+ */
+function jsonProblem(record) {
+    try {
+        parseJson(record);
+    }
+    catch (e) {
+        if (e instanceof JsonSyntaxError) {
+            return `not valid JSON: ${e.problem.replace(/'[^']*'/g, (m) => (m.length <= 3 ? m : 'a token'))} at column ${e.position.column}`;
+        }
+    }
+    return 'not valid JSON';
+}
+/** Each non-blank line of `text` as JSON, with its line number; a line that is not JSON is a problem. */
+function jsonLines(text, onLine, problems) {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    let start = 0;
+    let line = 0;
+    while (start <= body.length && problems.length < drift_MAX_PROBLEMS) {
+        let end = body.indexOf('\n', start);
+        if (end < 0)
+            end = body.length;
+        line++;
+        const record = body.slice(start, end).trim();
+        start = end + 1;
+        if (record === '')
+            continue;
+        let value;
+        try {
+            value = JSON.parse(record);
+        }
+        catch {
+            problems.push({ line, where: `line ${line}`, message: jsonProblem(record) });
+            continue;
+        }
+        onLine(value, line);
+    }
+}
+const isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * Parses an artifacts file: JSON Lines of `{id, url, sha256?, ecosystem?, recipe?, batch_id?}`,
+ * blank lines ignored, unknown fields ignored. Every problem names its line; an id that appears
+ * twice with a different url or sha256 is one too (the same line twice is read once).
+ */
+function parseArtifacts(text) {
+    const problems = [];
+    const items = [];
+    const lines = [];
+    const seen = new Map();
+    jsonLines(text, (v, line) => {
+        const where = `line ${line}`;
+        if (!isRecord(v)) {
+            problems.push({ line, where, message: `must be a JSON object (found ${drift_describe(v)})` });
+            return;
+        }
+        const errors = [
+            textProblem('id', v.id, true, MAX_ID_LENGTH),
+            urlProblem(v.url),
+            v.sha256 === undefined || v.sha256 === null || (typeof v.sha256 === 'string' && SHA256.test(v.sha256))
+                ? undefined
+                : `"sha256" must be 64 hexadecimal characters (found ${drift_describe(v.sha256)})`,
+            v.ecosystem === undefined || v.ecosystem === null || (typeof v.ecosystem === 'string' && ECOSYSTEM_PATTERN.test(v.ecosystem))
+                ? undefined
+                : `"ecosystem" ${drift_describe(v.ecosystem)} is not a valid ecosystem name (lower case letters, digits, '.', '_' or '-')`,
+            textProblem('recipe', v.recipe, false, 512),
+            textProblem('batch_id', v.batch_id, false, 128)
+        ].filter((e) => e !== undefined);
+        for (const message of errors)
+            problems.push({ line, where: typeof v.id === 'string' ? `${where} (${drift_describe(v.id)})` : where, message });
+        if (errors.length > 0)
+            return;
+        const a = { id: v.id, url: v.url };
+        if (typeof v.sha256 === 'string')
+            a.sha256 = v.sha256.toLowerCase();
+        if (typeof v.ecosystem === 'string')
+            a.ecosystem = v.ecosystem;
+        if (typeof v.recipe === 'string' && v.recipe !== '')
+            a.recipe = v.recipe;
+        if (typeof v.batch_id === 'string' && v.batch_id !== '')
+            a.batch_id = v.batch_id;
+        const before = seen.get(a.id);
+        if (before) {
+            if (before.url !== a.url || before.sha256 !== a.sha256) {
+                problems.push({ line, where: `${where} (${drift_describe(a.id)})`, message: `the id is on line ${before.line} too, with a different url or sha256; an id names one artifact` });
+            }
+            return;
+        }
+        seen.set(a.id, { line, url: a.url, sha256: a.sha256 });
+        items.push(a);
+        lines.push(line);
+    }, problems);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, items, lines };
+}
+/**
+ * The artifacts of several files as one list, in file order. The same id in two files must be
+ * the same artifact (url and sha256); otherwise a problem names both places.
+ */
+function combineArtifacts(files) {
+    const seen = new Map();
+    const items = [];
+    for (const f of files) {
+        const problems = [];
+        f.items.forEach((a, i) => {
+            const line = f.lines[i] ?? 1;
+            const before = seen.get(a.id);
+            if (!before) {
+                seen.set(a.id, { file: f.file, line, a });
+                items.push(a);
+            }
+            else if (before.a.url !== a.url || before.a.sha256 !== a.sha256) {
+                problems.push({ line, where: `line ${line} (${drift_describe(a.id)})`, message: `the id is in ${before.file} (line ${before.line}) too, with a different url or sha256; an id names one artifact` });
+            }
+        });
+        if (problems.length > 0)
+            return { ok: false, file: f.file, problems: problems.slice(0, drift_MAX_PROBLEMS) };
+    }
+    return { ok: true, items };
+}
+// ---------------------------------------------------------------------------
+// URLs as they may be shown: no credentials, no query values, no fragment
+/**
+ * The URL as logs, summaries, issues, outputs and the baseline show it: user name and password
+ * removed, every query value replaced by `***` (signed URLs carry tokens there), no fragment.
+ * Not a URL at all → `(not a URL)`.
+ */
+function safeUrl(raw) {
+    let u;
+    try {
+        u = new URL(raw);
+    }
+    catch {
+        return '(not a URL)';
+    }
+    u.username = '';
+    u.password = '';
+    u.hash = '';
+    if (u.search !== '') {
+        const names = [...u.searchParams.keys()];
+        u.search = names.map((n) => `${encodeURIComponent(n)}=***`).join('&');
+    }
+    // `***` is not percent-encoded by `search`; the URL stays readable.
+    return u.toString();
+}
+/** The scheme of a URL without the colon (`https`), or '' when it is not a URL. */
+function urlScheme(raw) {
+    try {
+        return new URL(raw).protocol.replace(/:$/, '').toLowerCase();
+    }
+    catch {
+        return '';
+    }
+}
+const BASELINE_KEYS = (/* unused pure expression or super */ null && (['id', 'url', 'sha256', 'first_seen', 'ecosystem', 'recipe', 'batch_id']));
+/** Parses the baseline file; null (no file yet) is an empty baseline. An id twice is a problem. */
+function parseBaseline(text) {
+    if (text === null)
+        return { ok: true, items: [] };
+    const problems = [];
+    const items = [];
+    const seen = new Map();
+    jsonLines(text, (v, line) => {
+        const where = `line ${line}`;
+        if (!isRecord(v)) {
+            problems.push({ line, where, message: `must be a JSON object (found ${drift_describe(v)})` });
+            return;
+        }
+        const errors = [
+            textProblem('id', v.id, true, MAX_ID_LENGTH),
+            urlProblem(v.url),
+            typeof v.sha256 === 'string' && SHA256.test(v.sha256) ? undefined : `"sha256" must be 64 hexadecimal characters (found ${drift_describe(v.sha256)})`,
+            textProblem('first_seen', v.first_seen, true, 64),
+            ...['ecosystem', 'recipe', 'batch_id'].map((k) => textProblem(k, v[k], false, 512))
+        ].filter((e) => e !== undefined);
+        for (const message of errors)
+            problems.push({ line, where, message });
+        if (errors.length > 0)
+            return;
+        const id = v.id;
+        if (seen.has(id)) {
+            problems.push({ line, where, message: `the id ${drift_describe(id)} is on line ${seen.get(id)} too; the baseline holds one line per id` });
+            return;
+        }
+        seen.set(id, line);
+        items.push({ ...v, sha256: v.sha256.toLowerCase() });
+    }, problems);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, items };
+}
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** One compact JSON line: the known fields in their order, then any others as they were. */
+function baselineLine(e) {
+    const out = {};
+    for (const k of BASELINE_KEYS)
+        if (e[k] !== undefined)
+            out[k] = e[k];
+    for (const [k, v] of Object.entries(e))
+        if (!(k in out) && v !== undefined)
+            out[k] = v;
+    return JSON.stringify(out);
+}
+/** The file: one compact line per id, sorted by id (UTF-16 code units, as every run sorts them), a final newline. */
+function renderBaseline(entries) {
+    if (entries.length === 0)
+        return '';
+    return [...entries].sort(byId).map(baselineLine).join('\n') + '\n';
+}
+/**
+ * The baseline with `additions` merged in (trust on first use): an id already in `base` keeps
+ * its entry whatever the addition says, so a checksum once recorded never changes here; a new
+ * id is added once. Sorted by id.
+ */
+function mergeBaseline(base, additions) {
+    const byKey = new Map();
+    for (const e of base)
+        if (!byKey.has(e.id))
+            byKey.set(e.id, e);
+    const added = [];
+    for (const e of additions) {
+        if (byKey.has(e.id))
+            continue;
+        byKey.set(e.id, e);
+        added.push(e.id);
+    }
+    return { entries: [...byKey.values()].sort(byId), added };
+}
+/** `''` → every id; `i/n` (i from 0) → a shard. Returns the problem as a string. */
+function parseShard(text) {
+    const t = text.trim();
+    if (t === '')
+        return { ok: true, shard: null };
+    const m = /^(\d{1,4})\s*\/\s*(\d{1,4})$/.exec(t);
+    if (!m)
+        return { ok: false, error: `input 'shard' must be '' (every id) or 'i/n' such as 0/4 (got ${JSON.stringify(text)})` };
+    const index = Number(m[1]);
+    const count = Number(m[2]);
+    if (count < 1 || count > 1000)
+        return { ok: false, error: `input 'shard': n must be between 1 and 1000 (got ${count})` };
+    if (index >= count)
+        return { ok: false, error: `input 'shard': i counts from 0 and must be below n (got ${index}/${count}; the shards of ${count} are 0/${count} to ${count - 1}/${count})` };
+    return { ok: true, shard: { index, count } };
+}
+/**
+ * Whether an id belongs to the shard: its SHA-256 digest (of the id's UTF-8 bytes, computed by
+ * the caller, as 64 hex digits) read as one 256-bit big-endian unsigned integer, mod n, equals i.
+ */
+function inShard(idDigestHex, shard) {
+    if (shard === null)
+        return true;
+    return BigInt(`0x${idDigestHex}`) % BigInt(shard.count) === BigInt(shard.index);
+}
+/** The checksum an artifact is held to: its own `sha256`, else the baseline's. */
+function expectedChecksum(a, baseline) {
+    if (a.sha256)
+        return { sha256: a.sha256, from: 'artifacts' };
+    if (baseline)
+        return { sha256: baseline.sha256, from: 'baseline' };
+    return undefined;
+}
+/**
+ * The one verdict of an artifact. `ok`: downloaded completely and the hash is the expected one
+ * (or there is none yet: a new id). `drifted`: downloaded completely and the hash differs.
+ * `gone`: 404 or 410. `unreachable`: anything else (timeout, connection error, 429, 5xx, a body
+ * cut short or too large, a scheme not allowed, after the retries). Only `drifted` is a drift.
+ */
+function judgeArtifact(a, baseline, download) {
+    const expected = expectedChecksum(a, baseline);
+    const v = { id: a.id, kind: 'ok', url: safeUrl(a.url), isNew: expected === undefined };
+    if (expected) {
+        v.expected = expected.sha256;
+        v.expectedFrom = expected.from;
+    }
+    if (a.ecosystem !== undefined)
+        v.ecosystem = a.ecosystem;
+    if (a.recipe !== undefined)
+        v.recipe = a.recipe;
+    if (a.batch_id !== undefined)
+        v.batch_id = a.batch_id;
+    if (baseline)
+        v.baseline = baseline;
+    switch (download.kind) {
+        case 'gone':
+            return { ...v, kind: 'gone', reason: `HTTP ${download.status}: the artifact is no longer there` };
+        case 'unreachable':
+            return { ...v, kind: 'unreachable', reason: download.reason };
+        case 'complete': {
+            const actual = download.sha256.toLowerCase();
+            const kind = expected === undefined || expected.sha256 === actual ? 'ok' : 'drifted';
+            return { ...v, kind, actual, bytes: download.bytes };
+        }
+    }
+}
+/** The baseline entries to add: each new id that was downloaded completely (trust on first use). */
+function firstSightings(verdicts, firstSeen) {
+    return verdicts
+        .filter((v) => v.isNew && v.kind === 'ok' && v.actual !== undefined)
+        .map((v) => {
+        const e = { id: v.id, url: v.url, sha256: v.actual, first_seen: firstSeen };
+        if (v.ecosystem !== undefined)
+            e.ecosystem = v.ecosystem;
+        if (v.recipe !== undefined)
+            e.recipe = v.recipe;
+        if (v.batch_id !== undefined)
+            e.batch_id = v.batch_id;
+        return e;
+    });
+}
+function countVerdicts(verdicts) {
+    const c = { checked: verdicts.length, ok: 0, drifted: 0, gone: 0, unreachable: 0, new: 0 };
+    for (const v of verdicts) {
+        c[v.kind]++;
+        if (v.isNew && v.kind === 'ok')
+            c.new++;
+    }
+    return c;
+}
+// ---------------------------------------------------------------------------
+// the pause (on-drift: issue-and-pause)
+/** The ecosystems of the drifted artifacts, in order of first appearance; and the drifted ids that have none. */
+function driftedEcosystems(verdicts) {
+    const ecosystems = [];
+    const withoutEcosystem = [];
+    for (const v of verdicts) {
+        if (v.kind !== 'drifted')
+            continue;
+        if (v.ecosystem === undefined)
+            withoutEcosystem.push(v.id);
+        else if (!ecosystems.includes(v.ecosystem))
+            ecosystems.push(v.ecosystem);
+    }
+    return { ecosystems, withoutEcosystem };
+}
+/**
+ * A security pause: `ecosystems` added to `disabled_ecosystems` (after the ones already there),
+ * whether or not the control file knows them yet. `added` is what was not paused before.
+ */
+function pauseEcosystems(input, ecosystems) {
+    const paused = input.disabled_ecosystems ?? [];
+    const added = ecosystems.filter((e, i) => !paused.includes(e) && ecosystems.indexOf(e) === i);
+    if (added.length === 0)
+        return { doc: input, added };
+    const doc = cloneControl(input);
+    doc.disabled_ecosystems = [...paused, ...added];
+    return { doc, added };
+}
+/**
+ * What to do with the issue of one artifact, from its verdict and its open issue (if any):
+ * drifted with no open issue → open; drifted with the same actual checksum as the issue says →
+ * nothing; drifted with another actual checksum (or an issue that does not say) → comment and
+ * update; ok again with an open issue → close (with a comment); gone or unreachable → nothing,
+ * since nothing was learnt about the bytes.
+ */
+function driftIssueDecision(v, open) {
+    switch (v.kind) {
+        case 'drifted':
+            if (!open)
+                return 'open';
+            return open.state?.actual === v.actual ? 'nothing' : 'comment-and-update';
+        case 'ok':
+            return open ? 'close' : 'nothing';
+        case 'gone':
+        case 'unreachable':
+            return 'nothing';
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/metrics-history.ts
+// Reading the metrics history record-batch appends to (docs/contract.md §6): one
+// compact JSON line per batch and ecosystem job. Readers that look back over it
+// (the SLO alerts, the dashboard) share this: a line that is not a metrics line
+// is skipped and reported with its number, never a reason to stop.
+
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const count = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+const fraction = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1 ? v : null);
+const minutes = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+function counts(v) {
+    if (!isObject(v))
+        return 'an ecosystem entry is not an object';
+    const passed = count(v.passed);
+    const failed = count(v.failed);
+    if (passed === undefined || failed === undefined)
+        return '"passed" and "failed" must be whole numbers >= 0';
+    return {
+        passed,
+        failed,
+        skipped: count(v.skipped) ?? 0,
+        blocked: count(v.blocked) ?? 0,
+        rate: fraction(v.success_rate),
+        slo: fraction(v.slo),
+        severity: typeof v.severity === 'string' ? v.severity : null
+    };
+}
+/** One line, or why it is not a metrics line. */
+function parseHistoryLine(text, line) {
+    let v;
+    try {
+        v = JSON.parse(text);
+    }
+    catch {
+        return 'not valid JSON';
+    }
+    if (!isObject(v))
+        return 'not a JSON object';
+    if (typeof v.batch_id !== 'string' || v.batch_id === '')
+        return 'no "batch_id"';
+    const completedAt = typeof v.completed_at === 'string' ? time_parseTimestamp(v.completed_at) : null;
+    if (completedAt === null)
+        return '"completed_at" is not an RFC 3339 timestamp';
+    if (!isObject(v.ecosystems))
+        return 'no "ecosystems" object';
+    const entries = [];
+    for (const [name, entry] of Object.entries(v.ecosystems)) {
+        const c = counts(entry);
+        if (typeof c === 'string')
+            return `ecosystem ${JSON.stringify(name)}: ${c}`;
+        entries.push([name, c]);
+    }
+    // fromEntries makes own properties only, whatever the names (`__proto__` included).
+    const ecosystems = Object.fromEntries(entries);
+    const m = isObject(v.minutes) ? v.minutes : {};
+    return {
+        line,
+        batchId: v.batch_id,
+        startedAt: typeof v.started_at === 'string' ? time_parseTimestamp(v.started_at) : null,
+        completedAt,
+        ecosystems,
+        minutes: { macos: minutes(m.macos), linux: minutes(m.linux), windows: minutes(m.windows) },
+        runUrl: typeof v.run_url === 'string' ? v.run_url : null,
+        severity: typeof v.severity === 'string' ? v.severity : null
+    };
+}
+/** Every metrics line of `text` (blank lines ignored), in file order; the rest skipped with the reason. */
+function parseMetricsHistory(text) {
+    const records = [];
+    const skipped = [];
+    text.split('\n').forEach((raw, i) => {
+        if (raw.trim() === '')
+            return;
+        const r = parseHistoryLine(raw, i + 1);
+        if (typeof r === 'string')
+            skipped.push({ line: i + 1, why: r });
+        else
+            records.push(r);
+    });
+    return { records, skipped };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/dashboard.ts
+// The batch dashboard (docs/contract.md §10): from what batch-ops keeps in the repository to a
+// page model. All pure: the texts are read by the action, `now` is passed in.
+//
+//   dashboardMetrics      data/metrics/batch-runs.jsonl → records (the shared reader, metrics-history.ts; malformed lines skipped, counted)
+//   parseFailureRecords   data/failures/<batch-id>.jsonl → failures (both formats the tooling wrote)
+//   parseManifestInfo     data/batches/<batch-id>.json → how many files the batch changed
+//   controlEvents         successive versions of the control file → trips, stops, pauses, …
+//   dashboardModel        all of it, at `now` → what the page shows, section by section
+//   sparkline, recentRates  record-batch's one-line trend
+//
+// Every string in the model that came from a file is raw: the renderer escapes it. The only URLs
+// in the model are the ones built here from the repository's coordinates, a run URL that points
+// at this repository's runs, and an incident URL that is plain http(s).
+
+
+
+
+
+
+
+const DAY = 86_400_000;
+const dashboard_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A metrics line as the dashboard needs it, or why it cannot be used (beyond the shared reader's checks). */
+function dashboardRecord(h) {
+    if (!batch_record_BATCH_ID_PATTERN.test(h.batchId))
+        return `batch_id ${JSON.stringify(h.batchId.slice(0, 40))} is not YYYY-MM-DD or YYYY-MM-DD-NNN`;
+    const ecosystems = new Map();
+    for (const [name, c] of Object.entries(h.ecosystems)) {
+        if (!model_ECOSYSTEM_PATTERN.test(name))
+            return `${JSON.stringify(name.slice(0, 64))} is not an ecosystem name`;
+        if (c.severity !== null && !SEVERITY_ORDER.includes(c.severity))
+            return `ecosystem ${name}: severity must be one of ${SEVERITY_ORDER.join(', ')}`;
+        ecosystems.set(name, { passed: c.passed, failed: c.failed, skipped: c.skipped, blocked: c.blocked, slo: c.slo, severity: c.severity ?? 'ok' });
+    }
+    // A start after the end (clocks that disagree: a runner's start time, a pinned BATCH_OPS_NOW) is taken as the end.
+    const startedAt = h.startedAt !== null && h.startedAt <= h.completedAt ? h.startedAt : h.completedAt;
+    return { line: h.line, batchId: h.batchId, startedAt, completedAt: h.completedAt, ecosystems, minutes: h.minutes, runUrl: h.runUrl };
+}
+/** Splits JSON Lines; blank lines are no records. */
+function dashboard_jsonLines(text) {
+    const out = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const l = lines[i].trim();
+        if (l === '')
+            continue;
+        try {
+            out.push({ line: i + 1, value: JSON.parse(l) });
+        }
+        catch {
+            out.push({ line: i + 1, error: 'not valid JSON' });
+        }
+    }
+    return out;
+}
+/**
+ * The metrics file through the shared reader (metrics-history.ts), plus what the dashboard
+ * needs of a line: a batch ID of the pattern (it goes into links and file names), ecosystem
+ * names of the pattern (they label charts) and a known severity. Other lines are skipped with why.
+ */
+function dashboardMetrics(text, file) {
+    const history = parseMetricsHistory(text);
+    const skipped = history.skipped.map((s) => ({ file, line: s.line, message: s.why }));
+    const records = [];
+    for (const h of history.records) {
+        const r = dashboardRecord(h);
+        if (typeof r === 'string')
+            skipped.push({ file, line: h.line, message: r });
+        else
+            records.push(r);
+    }
+    return { records, skipped: skipped.sort((a, b) => a.line - b.line) };
+}
+function failureRecord(raw, batchId, fileTime) {
+    if (!dashboard_isObject(raw))
+        return 'not a JSON object';
+    const str = (v) => (typeof v === 'string' ? v : null);
+    const when = (v) => (typeof v === 'string' ? (parseTimestamp(v) ?? fileTime) : fileTime);
+    // The ecosystem format: {ecosystem, failures: [{package_id: "eco:name", category, timestamp}]}.
+    if (Array.isArray(raw.failures)) {
+        const eco = str(raw.ecosystem) ?? '';
+        const out = [];
+        for (const f of raw.failures) {
+            if (!dashboard_isObject(f))
+                return 'failures[] must hold objects';
+            const id = str(f.package_id) ?? str(f.recipe);
+            if (id === null)
+                return 'a failure has no package_id';
+            const recipe = id.startsWith(`${eco}:`) ? id.slice(eco.length + 1) : id;
+            out.push({ batchId, ecosystem: eco, recipe, category: str(f.category) || 'uncategorized', at: when(f.timestamp) });
+        }
+        return out;
+    }
+    // The batch format, record-batch's and the shell tooling's: one failure per line.
+    const recipe = str(raw.recipe) ?? str(raw.recipe_name);
+    if (recipe === null)
+        return 'recipe must be a string';
+    if (raw.ecosystem !== undefined && raw.ecosystem !== null && typeof raw.ecosystem !== 'string')
+        return 'ecosystem must be a string';
+    return [{ batchId: str(raw.batch_id) ?? batchId, ecosystem: str(raw.ecosystem) ?? '', recipe, category: str(raw.category) || 'uncategorized', at: when(raw.timestamp) }];
+}
+/**
+ * One failures file, `<batch-id>.jsonl`. A record without a timestamp takes the batch's day
+ * (from the file name); a record without an ecosystem keeps '' (the shell tooling's format).
+ */
+function parseFailureRecords(text, file, batchId) {
+    const fileTime = parseDate(batchId.slice(0, 10)) ?? 0;
+    const records = [];
+    const skipped = [];
+    for (const l of dashboard_jsonLines(text)) {
+        const r = 'error' in l ? l.error : failureRecord(l.value, batchId, fileTime);
+        if (typeof r === 'string')
+            skipped.push({ file, line: l.line, message: r });
+        else
+            records.push(...r);
+    }
+    return { records, skipped };
+}
+/** The day a batch ID names (its first 10 characters), or null. */
+function batchDay(batchId) {
+    return BATCH_ID_PATTERN.test(batchId) ? parseDate(batchId.slice(0, 10)) : null;
+}
+/** A batch manifest: how many files it lists; a string says why it is unusable. */
+function parseManifestInfo(text) {
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch {
+        return 'not valid JSON';
+    }
+    if (!dashboard_isObject(raw) || !Array.isArray(raw.files))
+        return 'has no files list';
+    return { files: raw.files.length };
+}
+const EVENT_KINDS = (/* unused pure expression or super */ null && (['trip', 'close', 'stop', 'resume', 'pause', 'unpause']));
+const str = (v) => (typeof v === 'string' ? v : '');
+const stateOf = (doc, eco) => {
+    const cb = doc.circuit_breaker;
+    const e = dashboard_isObject(cb) ? cb[eco] : undefined;
+    return dashboard_isObject(e) && (e.state === 'open' || e.state === 'closed' || e.state === 'half-open') ? e.state : null;
+};
+const entryOf = (doc, eco) => {
+    const cb = doc.circuit_breaker;
+    const e = dashboard_isObject(cb) ? cb[eco] : undefined;
+    return dashboard_isObject(e) ? e : {};
+};
+const breakerNames = (doc) => (dashboard_isObject(doc.circuit_breaker) ? Object.keys(doc.circuit_breaker).filter((k) => ECOSYSTEM_PATTERN.test(k)) : []);
+const pausedOf = (doc) => new Set(Array.isArray(doc.disabled_ecosystems) ? doc.disabled_ecosystems.filter((e) => typeof e === 'string' && ECOSYSTEM_PATTERN.test(e)) : []);
+const stopped = (doc) => doc.enabled === false;
+const timeOr = (v, fallback) => (typeof v === 'string' ? (parseTimestamp(v) ?? fallback) : fallback);
+function stopDetail(doc) {
+    const by = str(doc.disabled_by);
+    const reason = str(doc.reason);
+    return `stopped${by ? ` by ${by}` : ''}${reason ? `: ${reason}` : ''}`;
+}
+/**
+ * What the control file says had already happened when it is first seen: an open breaker's trip
+ * (at its last failure) and a stop (at disabled_at). Changes with no time in the file are unknown.
+ */
+function eventsInState(doc) {
+    const out = [];
+    if (stopped(doc)) {
+        const at = parseTimestamp(str(doc.disabled_at));
+        if (at !== null)
+            out.push({ kind: 'stop', at, detail: stopDetail(doc) });
+    }
+    for (const eco of breakerNames(doc)) {
+        if (stateOf(doc, eco) !== 'open')
+            continue;
+        const at = parseTimestamp(str(entryOf(doc, eco).last_failure));
+        if (at !== null)
+            out.push({ kind: 'trip', at, ecosystem: eco, detail: `${eco} breaker open` });
+    }
+    return out;
+}
+/** The changes from one version of the control file to the next. */
+function eventsBetween(before, after, at) {
+    const out = [];
+    if (!stopped(before) && stopped(after))
+        out.push({ kind: 'stop', at: timeOr(after.disabled_at, at), detail: stopDetail(after) });
+    if (stopped(before) && !stopped(after))
+        out.push({ kind: 'resume', at, detail: 'batches resumed' });
+    const wasPaused = pausedOf(before);
+    const nowPaused = pausedOf(after);
+    for (const eco of nowPaused)
+        if (!wasPaused.has(eco))
+            out.push({ kind: 'pause', at, ecosystem: eco, detail: `${eco} paused` });
+    for (const eco of wasPaused)
+        if (!nowPaused.has(eco))
+            out.push({ kind: 'unpause', at, ecosystem: eco, detail: `${eco} resumed` });
+    for (const eco of breakerNames(after)) {
+        const from = stateOf(before, eco);
+        const to = stateOf(after, eco);
+        if (from === to || to === null)
+            continue;
+        const entry = entryOf(after, eco);
+        if (to === 'open') {
+            const detail = from === 'half-open' ? `${eco} probe failed, breaker re-opened (trips: ${typeof entry.trips === 'number' ? entry.trips : '?'})` : `${eco} breaker tripped`;
+            out.push({ kind: 'trip', at: timeOr(entry.last_failure, at), ecosystem: eco, detail });
+        }
+        else if (to === 'closed' && from !== null) {
+            out.push({ kind: 'close', at, ecosystem: eco, detail: from === 'half-open' ? `${eco} probe passed, breaker closed` : `${eco} breaker closed from ${from}` });
+        }
+    }
+    return out;
+}
+/**
+ * Trips, closes, stops, resumes, pauses and unpauses from successive versions of the control file
+ * (oldest first). A version that did not parse is passed over (the next is compared with the last
+ * good one). Times come from the file where it holds them (a trip's last_failure, a stop's
+ * disabled_at), else from the commit. Only events in [from, to] are kept, oldest first.
+ */
+function controlEvents(versions, from, to) {
+    const out = [];
+    let prev = null;
+    for (const v of versions) {
+        if (!dashboard_isObject(v.doc))
+            continue;
+        out.push(...(prev === null ? eventsInState(v.doc) : eventsBetween(prev, v.doc, v.at)));
+        prev = v.doc;
+    }
+    return dedupe(out.filter((e) => e.at >= from && e.at <= to).sort((a, b) => a.at - b.at));
+}
+/** The same event seen twice (an open breaker's trip, seen again in the state) counts once. */
+function dedupe(events) {
+    const seen = new Set();
+    return events.filter((e) => {
+        const key = `${e.kind} ${e.ecosystem ?? ''} ${e.at}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+// ---------------------------------------------------------------------------
+// the trend line of record-batch's summary
+const BLOCKS = '▁▂▃▄▅▆▇█';
+/**
+ * Success rates (0–1, oldest first) as one line of block characters, on a fixed scale: ▁ is
+ * below 12.5%, █ is 87.5% and more, so the same rate always draws the same block. A batch with
+ * no attempts (null) is a '·'.
+ */
+function sparkline(rates) {
+    let out = '';
+    for (const r of rates) {
+        if (r === null || !Number.isFinite(r))
+            out += '·';
+        else
+            out += BLOCKS[Math.min(BLOCKS.length - 1, Math.max(0, Math.floor(r * BLOCKS.length)))];
+    }
+    return out;
+}
+/**
+ * The success rates of `ecosystem` in its last `n` batches, oldest first, from the metrics
+ * file's text: lines of the same batch are added up; malformed lines are left out.
+ */
+function recentRates(metricsText, ecosystem, n) {
+    const points = ecosystemPoints(dashboardMetrics(metricsText, '').records).get(ecosystem) ?? [];
+    return points.slice(Math.max(0, points.length - n)).map((p) => p.rate);
+}
+/**
+ * Per ecosystem, one point per batch, oldest first. Several lines for the same batch and
+ * ecosystem (a re-run job records again) are added up: counts summed, the rate recomputed from
+ * them, the worst severity, the latest time.
+ */
+function ecosystemPoints(records) {
+    const byKey = new Map();
+    for (const r of records) {
+        for (const [eco, c] of r.ecosystems) {
+            const key = `${eco}\0${r.batchId}`;
+            const had = byKey.get(key);
+            if (!had) {
+                byKey.set(key, { eco, p: { batchId: r.batchId, at: r.completedAt, passed: c.passed, failed: c.failed, skipped: c.skipped, blocked: c.blocked, rate: null, slo: c.slo, severity: c.severity } });
+                continue;
+            }
+            const p = had.p;
+            p.passed += c.passed;
+            p.failed += c.failed;
+            p.skipped += c.skipped;
+            p.blocked += c.blocked;
+            p.severity = slo_worst([p.severity, c.severity]);
+            if (r.completedAt >= p.at) {
+                p.at = r.completedAt;
+                if (c.slo !== null)
+                    p.slo = c.slo;
+            }
+        }
+    }
+    const out = new Map();
+    for (const { eco, p } of byKey.values()) {
+        p.rate = p.passed + p.failed > 0 ? p.passed / (p.passed + p.failed) : null;
+        let list = out.get(eco);
+        if (!list)
+            out.set(eco, (list = []));
+        list.push(p);
+    }
+    for (const list of out.values())
+        list.sort((a, b) => a.at - b.at || (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : 0));
+    return out;
+}
+const DASHBOARD_DEFAULTS = {
+    title: 'batch-ops',
+    days: 28,
+    failureDays: 7,
+    recent: 50,
+    criticalThreshold: 0.5,
+    topCategories: 5,
+    examples: 3
+};
+const HTTP_URL = /^https?:\/\/[^\s<>"'`\\\p{Cc}]+$/iu;
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** The server URL without a trailing slash, when it is plain http(s). */
+function server(links) {
+    const s = links.serverUrl?.replace(/\/+$/, '');
+    return s && /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(s) ? s : null;
+}
+/** `<server>/<owner>/<repo>`, when both are known and well-formed. */
+function repositoryUrl(links) {
+    const s = server(links);
+    return s && links.repository && REPOSITORY.test(links.repository) ? `${s}/${links.repository}` : null;
+}
+/** The rollback form of this repository (rollback.yml's Run workflow page). */
+function rollbackFormUrl(links) {
+    const repo = repositoryUrl(links);
+    return repo ? `${repo}/actions/workflows/rollback.yml` : null;
+}
+/** A run URL from a metrics line, when it is exactly one of this repository's runs. */
+function trustedRunUrl(url, links) {
+    const repo = repositoryUrl(links);
+    if (!url || !repo || !url.startsWith(`${repo}/actions/runs/`))
+        return null;
+    return /^\d+(\/attempts\/\d+)?$/.test(url.slice(repo.length + '/actions/runs/'.length)) ? url : null;
+}
+/** The manifest of a batch on GitHub, at the commit the page was built from. */
+function manifestUrl(batchId, links) {
+    const repo = repositoryUrl(links);
+    if (!repo || !links.commit || !/^[0-9a-f]{40}$/.test(links.commit) || !BATCH_ID_PATTERN.test(batchId))
+        return null;
+    const dir = links.manifestDir
+        .split('/')
+        .filter((s) => s !== '' && s !== '.')
+        .map(encodeURIComponent);
+    if (dir.some((s) => s === '..' || s === '%2E%2E'))
+        return null;
+    return `${repo}/blob/${links.commit}/${[...dir, `${batchId}.json`].join('/')}`;
+}
+/** An operator's incident link: plain http(s) only. */
+function incidentLink(url) {
+    return HTTP_URL.test(url) ? url : null;
+}
+function nowSection(doc, now, o) {
+    const breakers = Object.entries(breakerEntries(doc))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([ecosystem, e]) => {
+        const window = e.window ?? '';
+        const claimed = e.state === 'half-open' && e.probe ? parseTimestamp(e.probe.claimed_at) : null;
+        return {
+            ecosystem,
+            state: e.state,
+            window,
+            windowFailures: [...window].filter((c) => c === 'F').length,
+            trips: e.trips ?? 0,
+            lastFailure: e.last_failure ? parseTimestamp(e.last_failure) : null,
+            nextProbe: e.state === 'open' ? dueTime(e, DEFAULT_BREAKER_PARAMS) : null,
+            probeClaimedAt: claimed,
+            probeRun: e.state === 'half-open' && e.probe ? String(e.probe.run_id) : null
+        };
+    });
+    const { budget } = rollBudgetWeek(doc.budget, now);
+    const verdict = evaluateBudget(budget, o.limits, o.thresholds);
+    const expectedResume = doc.expected_resume ? parseTimestamp(doc.expected_resume) : null;
+    const enabled = isEnabled(doc);
+    return {
+        enabled,
+        reason: doc.reason ?? '',
+        disabledBy: doc.disabled_by ?? '',
+        disabledAt: doc.disabled_at ? parseTimestamp(doc.disabled_at) : null,
+        expectedResume,
+        overdue: !enabled && expectedResume !== null && expectedResume < now,
+        incidentText: doc.incident_url ?? '',
+        incidentUrl: doc.incident_url ? incidentLink(doc.incident_url) : null,
+        paused: [...(doc.disabled_ecosystems ?? [])].sort(),
+        breakers,
+        budget: {
+            weekStart: weekStart(now),
+            usage: verdict.usage.map((u) => ({ os: u.os, used: u.used, limit: u.limit, fraction: u.fraction })),
+            samplingActive: budget.sampling_active === true,
+            sampling: verdict.sampling,
+            pause: verdict.pause,
+            thresholds: o.thresholds
+        }
+    };
+}
+function batchRows(records, input, o) {
+    // Only the lines of the batches shown: a long history has thousands of others.
+    const shown = new Set(recentBatchIds(records, input.now, o.recent));
+    const lines = records.filter((r) => r.completedAt <= input.now && shown.has(r.batchId));
+    const byBatch = new Map();
+    for (const r of lines) {
+        let list = byBatch.get(r.batchId);
+        if (!list)
+            byBatch.set(r.batchId, (list = []));
+        list.push(r);
+    }
+    const perBatch = new Map();
+    for (const [ecosystem, list] of ecosystemPoints(lines)) {
+        for (const p of list) {
+            let e = perBatch.get(p.batchId);
+            if (!e)
+                perBatch.set(p.batchId, (e = []));
+            e.push({ ecosystem, p });
+        }
+    }
+    const rollback = rollbackFormUrl(o.links);
+    const rows = [...byBatch].map(([batchId, batchLines]) => {
+        const ecosystems = (perBatch.get(batchId) ?? []).sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : 1));
+        const sum = (k) => ecosystems.reduce((n, e) => n + e.p[k], 0);
+        const passed = sum('passed');
+        const failed = sum('failed');
+        const raw = batchLines.map((l) => l.runUrl).find((u) => u !== null) ?? null;
+        const runUrl = batchLines.map((l) => trustedRunUrl(l.runUrl, o.links)).find((u) => u !== null) ?? null;
+        const manifest = input.manifests.get(batchId) ?? null;
+        const dir = o.links.manifestDir.replace(/\/+$/, '');
+        return {
+            batchId,
+            startedAt: Math.min(...batchLines.map((l) => l.startedAt)),
+            completedAt: Math.max(...batchLines.map((l) => l.completedAt)),
+            ecosystems: ecosystems.map((e) => ({ ecosystem: e.ecosystem, rate: e.p.rate, severity: e.p.severity })),
+            passed,
+            failed,
+            skipped: sum('skipped'),
+            blocked: sum('blocked'),
+            rate: passed + failed > 0 ? passed / (passed + failed) : null,
+            severity: worst(ecosystems.map((e) => e.p.severity)),
+            runUrl,
+            runText: runUrl === null ? raw : null,
+            manifest,
+            manifestPath: `${dir === '' ? '.' : dir}/${batchId}.json`,
+            manifestUrl: manifest !== null && typeof manifest !== 'string' ? manifestUrl(batchId, o.links) : null,
+            rollbackUrl: rollback
+        };
+    });
+    return rows.sort((a, b) => b.startedAt - a.startedAt || (a.batchId < b.batchId ? 1 : a.batchId > b.batchId ? -1 : 0));
+}
+/** The batch IDs Recent batches shows, so that the action reads only their manifests. */
+function recentBatchIds(records, now, recent) {
+    const started = new Map();
+    for (const r of records)
+        if (r.completedAt <= now)
+            started.set(r.batchId, Math.min(started.get(r.batchId) ?? Infinity, r.startedAt));
+    return [...started]
+        .sort(([a, x], [b, y]) => y - x || (a < b ? 1 : a > b ? -1 : 0))
+        .slice(0, recent)
+        .map(([id]) => id);
+}
+function failureGroups(failures, from, now, o) {
+    const byEco = new Map();
+    let total = 0;
+    for (const f of failures) {
+        if (f.at < from || f.at > now)
+            continue;
+        total++;
+        let g = byEco.get(f.ecosystem);
+        if (!g)
+            byEco.set(f.ecosystem, (g = { total: 0, batches: new Set(), categories: new Map() }));
+        g.total++;
+        g.batches.add(f.batchId);
+        let c = g.categories.get(f.category);
+        if (!c)
+            g.categories.set(f.category, (c = { category: f.category, count: 0, recipes: [] }));
+        c.count++;
+        if (c.recipes.length < o.examples && !c.recipes.includes(f.recipe))
+            c.recipes.push(f.recipe);
+    }
+    const groups = [...byEco]
+        .map(([ecosystem, g]) => ({
+        ecosystem,
+        total: g.total,
+        batches: g.batches.size,
+        categories: [...g.categories.values()].sort((a, b) => b.count - a.count || (a.category < b.category ? -1 : 1)).slice(0, o.topCategories)
+    }))
+        // Ecosystems by name; records that name none last.
+        .sort((a, b) => (a.ecosystem === '' ? 1 : b.ecosystem === '' ? -1 : a.ecosystem < b.ecosystem ? -1 : 1));
+    return { groups, total };
+}
+function minutesSection(records, doc, now, o) {
+    const start = weekStart(now);
+    const lines = records.filter((r) => r.completedAt >= start && r.completedAt <= now).sort((a, b) => a.completedAt - b.completedAt);
+    let macosTotal = 0;
+    let linuxTotal = 0;
+    const points = lines.map((r) => {
+        const linux = r.minutes.linux + r.minutes.windows;
+        macosTotal += r.minutes.macos;
+        linuxTotal += linux;
+        return { at: r.completedAt, batchId: r.batchId, macos: r.minutes.macos, linux, macosTotal, linuxTotal };
+    });
+    const { budget } = rollBudgetWeek(doc.budget, now);
+    return {
+        weekStart: start,
+        points,
+        control: { macos: budget.macos_minutes_used ?? 0, linux: (budget.linux_minutes_used ?? 0) + (budget.windows_minutes_used ?? 0) },
+        limits: o.limits,
+        thresholds: o.thresholds
+    };
+}
+/**
+ * The page at `now`: the Now section from the control file; per ecosystem, the batches of the
+ * last `days` days with the events; this week's CI minutes; the last `recent` batches; the
+ * failures of the last `failureDays` days. Lines completed after `now` are left out.
+ */
+function dashboardModel(input, o) {
+    const { now, control } = input;
+    const from = now - o.days * DAY;
+    const inWindow = input.metrics.filter((r) => r.completedAt > from && r.completedAt <= now);
+    const points = ecosystemPoints(inWindow);
+    const paused = new Set(control.disabled_ecosystems ?? []);
+    const breakers = breakerEntries(control);
+    const names = new Set([...points.keys(), ...Object.keys(breakers).filter((e) => ECOSYSTEM_PATTERN.test(e)), ...[...paused].filter((e) => ECOSYSTEM_PATTERN.test(e))]);
+    const events = input.events.filter((e) => e.at > from && e.at <= now).sort((a, b) => a.at - b.at);
+    const charts = [...names].sort().map((ecosystem) => {
+        const list = points.get(ecosystem) ?? [];
+        const withSlo = [...list].reverse().find((p) => p.slo !== null);
+        return {
+            ecosystem,
+            points: list,
+            slo: withSlo?.slo ?? null,
+            events: events.filter((e) => e.ecosystem === undefined || e.ecosystem === ecosystem),
+            paused: paused.has(ecosystem),
+            state: Object.hasOwn(breakers, ecosystem) ? breakers[ecosystem].state : null
+        };
+    });
+    const failureFrom = now - o.failureDays * DAY;
+    return {
+        title: o.title,
+        now,
+        days: o.days,
+        from,
+        status: nowSection(control, now, o),
+        charts,
+        events,
+        eventsNote: input.eventsNote,
+        criticalThreshold: o.criticalThreshold,
+        minutes: minutesSection(input.metrics, control, now, o),
+        batches: batchRows(input.metrics, input, o),
+        batchesInWindow: new Set(inWindow.map((r) => r.batchId)).size,
+        failures: { days: o.failureDays, from: failureFrom, ...failureGroups(input.failures, failureFrom, now, o) },
+        skipped: [...input.skipped],
+        rollbackUrl: rollbackFormUrl(o.links)
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
@@ -33184,6 +35001,12 @@ function recordBudget(doc, source, now) {
 
 
 
+
+
+
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 // EXTERNAL MODULE: external "string_decoder"
@@ -34329,6 +36152,7 @@ function getExecOutput(commandLine, args, options) {
 // logs), and the action decides what reaches the log.
 
 
+
 class GitError extends Error {
     args;
     code;
@@ -34350,12 +36174,112 @@ function environment(extra) {
             env[k] = v;
     return env;
 }
+/** git ran longer than its `timeoutMs` and was stopped. */
+class git_GitTimeoutError extends GitError {
+    timeoutMs;
+    constructor(args, timeoutMs, stderr) {
+        super(args, 'timeout', stderr);
+        this.timeoutMs = timeoutMs;
+        this.name = 'GitTimeoutError';
+        // The command and its operands: options and `-c name=value` settings before it left out.
+        let i = 0;
+        while (args[i] === '-c')
+            i += 2;
+        const what = args.slice(i, i + 1).concat(args.slice(i + 1).filter((a) => !a.startsWith('-'))).join(' ');
+        this.message =
+            `git ${what} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped` +
+                (stderr.trim() ? ` (it said: ${stderr.trim().split('\n').slice(-3).join(' / ')})` : '') +
+                `. The remote is unreachable or very slow; re-run the job, and if it keeps happening raise ${TIMEOUT_VARIABLE} (seconds).`;
+    }
+}
+/** The environment variable that sets the bound on each git network command, in seconds. */
+const TIMEOUT_VARIABLE = 'BATCH_OPS_GIT_TIMEOUT';
+/** The default bound on one git network command (fetch, ls-remote, push): 5 minutes. */
+const DEFAULT_NETWORK_TIMEOUT_MS = 300_000;
+/** After SIGTERM, how long git gets to clean up (lock files, temporary packs) before SIGKILL. */
+const KILL_GRACE_MS = 5_000;
+/**
+ * The bound on one git command that talks to a remote: BATCH_OPS_GIT_TIMEOUT
+ * seconds when set to a positive number, else 5 minutes.
+ */
+function git_networkTimeoutMs(env = process.env) {
+    const raw = env[TIMEOUT_VARIABLE]?.trim();
+    if (!raw)
+        return DEFAULT_NETWORK_TIMEOUT_MS;
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+        throw new Error(`${TIMEOUT_VARIABLE} must be a positive number of seconds (got ${JSON.stringify(raw)})`);
+    }
+    return Math.round(seconds * 1000);
+}
+/** gitStream with a timeout or an abort signal: git as a child process this code can stop. */
+function stoppableGit(args, opts, onStdout) {
+    return new Promise((resolve, reject) => {
+        if (opts.signal?.aborted) {
+            resolve(0);
+            return;
+        }
+        const out = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const err = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        let stderr = '';
+        let stopped;
+        let settled = false;
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', [...args], { cwd: opts.cwd, env: environment(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+        let killer;
+        const stop = (why) => {
+            if (stopped || settled)
+                return;
+            stopped = why;
+            child.kill('SIGTERM');
+            killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        };
+        const timer = opts.timeoutMs !== undefined ? setTimeout(() => stop('timeout'), opts.timeoutMs) : undefined;
+        const onAbort = () => stop('aborted');
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = () => {
+            settled = true;
+            clearTimeout(timer);
+            clearTimeout(killer);
+            opts.signal?.removeEventListener('abort', onAbort);
+        };
+        child.stdout.on('data', (data) => {
+            if (stopped !== 'aborted')
+                onStdout(out.write(data));
+        });
+        child.stderr.on('data', (data) => void (stderr += err.write(data)));
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input !== undefined ? Buffer.from(opts.input, 'utf8') : undefined);
+        child.on('error', (e) => {
+            finish();
+            // git could not be started at all (not on PATH, or the directory is gone).
+            reject(new GitError(args, null, e.message));
+        });
+        child.on('close', (code, signal) => {
+            finish();
+            stderr += err.end();
+            if (stopped === 'aborted')
+                return resolve(0);
+            const rest = out.end();
+            if (rest !== '')
+                onStdout(rest);
+            if (stopped === 'timeout')
+                return reject(new git_GitTimeoutError(args, opts.timeoutMs, stderr));
+            if (code === null)
+                return reject(new GitError(args, signal, stderr));
+            if (code !== 0 && !opts.okCodes?.includes(code))
+                return reject(new GitError(args, code, stderr));
+            resolve(code);
+        });
+    });
+}
 /**
  * Runs git and hands its stdout to `onStdout` as it arrives (decoded as UTF-8,
  * never split inside a character). Resolves with the exit code; rejects with a
  * GitError for any other code than 0 or `okCodes`.
  */
 async function git_gitStream(args, opts, onStdout) {
+    if (opts.timeoutMs !== undefined || opts.signal !== undefined)
+        return stoppableGit(args, opts, onStdout);
     const out = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     const err = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     let stderr = '';
@@ -34393,47 +36317,416 @@ async function git_git(args, opts) {
         return { stdout, code };
     }
     catch (e) {
+        if (e instanceof git_GitTimeoutError)
+            throw e;
         if (e instanceof GitError)
             throw new GitError(e.args, e.code, e.stderr, stdout);
         throw e;
+    }
+}
+/**
+ * A git command that stays up and answers on stdout what it is asked on stdin
+ * (`cat-file --batch`, `mktree --batch`, `hash-object --stdin-paths`): many
+ * questions for one process start, where starting git is what costs. Requests
+ * are answered one at a time, in order; each reads its own answer. Output is
+ * bytes (file contents and tree objects are not text). If git exits, every
+ * waiting and later request rejects with a GitError carrying its stderr.
+ * close() must be called, or the open process keeps Node running.
+ */
+class GitProcess {
+    args;
+    child;
+    chunks = [];
+    available = 0;
+    wake;
+    failure;
+    stderr = '';
+    queue = Promise.resolve();
+    exited;
+    constructor(args, opts) {
+        this.args = args;
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', [...args], { cwd: opts.cwd, env: environment(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+        this.child = child;
+        const err = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        child.stdout.on('data', (data) => {
+            this.chunks.push(data);
+            this.available += data.length;
+            this.poke();
+        });
+        child.stderr.on('data', (data) => void (this.stderr += err.write(data)));
+        // Writing to a git that has died: the exit below says why.
+        child.stdin.on('error', () => undefined);
+        this.exited = new Promise((resolve) => {
+            child.on('error', (e) => {
+                // git could not be started at all (not on PATH, or the directory is gone).
+                this.failure ??= new GitError(args, null, e.message);
+                this.poke();
+                resolve();
+            });
+            child.on('close', (code, signal) => {
+                this.stderr += err.end();
+                this.failure ??= new GitError(args, code ?? signal, this.stderr.trim() ? this.stderr : 'it exited before answering');
+                this.poke();
+                resolve();
+            });
+        });
+    }
+    poke() {
+        const wake = this.wake;
+        this.wake = undefined;
+        wake?.();
+    }
+    /** Waits for more output; rejects once git has exited and nothing more can come. */
+    more() {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        return new Promise((resolve) => (this.wake = resolve));
+    }
+    take(n) {
+        const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+        this.chunks = all.length > n ? [all.subarray(n)] : [];
+        this.available -= n;
+        return all.subarray(0, n);
+    }
+    async bytes(n) {
+        while (this.available < n)
+            await this.more();
+        return this.take(n);
+    }
+    async line() {
+        for (;;) {
+            let offset = 0;
+            for (const chunk of this.chunks) {
+                const at = chunk.indexOf(0x0a);
+                if (at >= 0)
+                    return this.take(offset + at + 1).subarray(0, offset + at);
+                offset += chunk.length;
+            }
+            await this.more();
+        }
+    }
+    /** Sends `input` (a string is sent as UTF-8) and reads the answer with `read`, after the requests before it. */
+    request(input, read) {
+        const run = async () => {
+            if (this.failure)
+                throw this.failure;
+            this.child.stdin.write(input);
+            try {
+                return await read(this);
+            }
+            catch (e) {
+                if (!this.failure) {
+                    // An answer read wrongly leaves the rest of it in the way of the next: this process is done.
+                    this.failure = new GitError(this.args, null, `an answer could not be read: ${e.message}`);
+                    this.child.kill();
+                }
+                throw e;
+            }
+        };
+        const answer = this.queue.then(run, run);
+        this.queue = answer.catch(() => undefined);
+        return answer;
+    }
+    /** Ends the input and waits for git to exit. Never rejects: the answers that mattered have been read. */
+    async close() {
+        this.child.stdin.end();
+        await this.exited;
     }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ../../packages/runtime/src/git-tree.ts
-// Commits built with git's plumbing in a private index: the working tree and
+// Commits built from git objects, never from a checkout: the working tree and
 // the real index are never touched, and only the named paths change.
+//
+// Objects go through long-running git processes (cat-file --batch to read,
+// hash-object --stdin-paths for blobs, mktree --batch for trees) instead of one
+// git process per object: under load, starting git is what takes the time, and
+// the store runs this between its fetch and its push, where every millisecond
+// is a chance for another writer to move the branch (docs/contract.md §3).
 
 
 
 
 const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
-const ZERO = '0000000000000000000000000000000000000000';
-/** Writes `content` as a blob and returns its ID. */
+/** Writes `content` as a blob and returns its ID (one git process; a GitObjects session writes many through one). */
 async function writeBlob(root, content) {
-    return (await git_git(['hash-object', '-w', '--stdin'], { cwd: root, input: content })).stdout.trim();
+    return (await git(['hash-object', '-w', '--stdin'], { cwd: root, input: content })).stdout.trim();
+}
+function kindOf(mode) {
+    const type = parseInt(mode, 8) & 0o170000;
+    return type === 0o040000 ? 'tree' : type === 0o160000 ? 'commit' : 'blob';
+}
+/** A path's bytes as latin1 chars, the form tree names are kept in here: names that are not UTF-8 survive a rewrite byte for byte. */
+function asBytes(text) {
+    return Buffer.from(text, 'utf8').toString('latin1');
+}
+const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const MODE = /^[0-7]{5,6}$/;
+/** The components of a repository-relative path; refuses what git would not store. */
+/** The tree mode of a symbolic link. */
+const SYMLINK = '120000';
+/** A committed symbolic link where a state file, or a directory on the way to it, should be. */
+function symlinkError(file, parts, commit) {
+    const shown = Buffer.from(parts.join('/'), 'latin1').toString('utf8');
+    const isFile = shown === file;
+    return new Error(`${shown} is a symbolic link in commit ${commit.slice(0, 12)}${isFile ? '' : ` (on the way to ${file})`}; batch-ops does not follow symbolic links for its state files. ` +
+        `Replace it with a regular ${isFile ? 'file' : 'directory'} (git rm ${shown}, commit, push), or point the input at another path.`);
+}
+function components(file) {
+    const parts = file.split('/');
+    for (const p of parts) {
+        if (p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git' || p.includes('\0')) {
+            throw new Error(`invalid path ${JSON.stringify(file)}: git cannot store it`);
+        }
+    }
+    return parts.map(asBytes);
+}
+/**
+ * Reads and writes objects of the repository at `root` through long-running
+ * git processes, started when first needed. close() ends them.
+ */
+class GitObjects {
+    root;
+    cat;
+    hasher;
+    treeMaker;
+    trees = new Map();
+    rootTrees = new Map();
+    tmp;
+    blobs = 0;
+    constructor(root) {
+        this.root = root;
+    }
+    /** Starts the processes now (before a race window, say) rather than at their first use. */
+    prepare() {
+        this.reader();
+        this.blobWriter();
+        this.treeWriter();
+    }
+    reader() {
+        return (this.cat ??= new GitProcess(['cat-file', '--batch'], { cwd: this.root }));
+    }
+    blobWriter() {
+        // --no-filters: the content as given, as `hash-object --stdin` writes it (no attributes, no EOL conversion).
+        return (this.hasher ??= new GitProcess(['hash-object', '-w', '--no-filters', '--stdin-paths'], { cwd: this.root }));
+    }
+    treeWriter() {
+        // --missing: do not look up every entry of every tree written (the untouched ones come from a tree
+        // git wrote; in a partial clone, looking them up would fetch them one by one). commit() checks what it adds.
+        return (this.treeMaker ??= new GitProcess(['mktree', '-z', '--missing', '--batch'], { cwd: this.root }));
+    }
+    /** An object by name (an object ID, or `<commit>^{tree}`): its ID, type and content; null when there is none. */
+    object(name) {
+        return this.reader().request(`${name}\n`, async (reply) => {
+            const header = (await reply.line()).toString('latin1').split(' ');
+            if (header.length === 2 && header[1] === 'missing')
+                return null;
+            const [oid = '', type = '', size = ''] = header;
+            if (header.length !== 3 || !OID.test(oid) || !/^\d+$/.test(size))
+                throw new Error(`git cat-file --batch answered ${JSON.stringify(header.join(' '))} for ${name}`);
+            const data = await reply.bytes(Number(size));
+            await reply.bytes(1); // the newline after the content
+            return { oid, type, data };
+        });
+    }
+    async tree(oid) {
+        const known = this.trees.get(oid);
+        if (known)
+            return known;
+        const obj = await this.object(oid);
+        if (!obj || obj.type !== 'tree')
+            throw new Error(`tree ${oid} is not in the repository at ${this.root}`);
+        const tree = parseTree(obj.data, oid.length / 2, oid);
+        this.trees.set(oid, tree);
+        return tree;
+    }
+    /** The ID of `commit`'s tree. */
+    async rootTree(commit) {
+        const known = this.rootTrees.get(commit);
+        if (known)
+            return known;
+        if (!OID.test(commit))
+            throw new Error(`not a full commit ID: ${JSON.stringify(commit)}`);
+        const obj = await this.object(`${commit}^{tree}`);
+        if (!obj)
+            throw new Error(`commit ${commit} is not in the repository at ${this.root}`);
+        this.trees.set(obj.oid, parseTree(obj.data, obj.oid.length / 2, obj.oid));
+        this.rootTrees.set(commit, obj.oid);
+        return obj.oid;
+    }
+    /**
+     * The file at `file` (repository-relative) in `commit`, as UTF-8 text; null when
+     * there is none. Throws when the path is a directory or a submodule.
+     */
+    async readFile(commit, file) {
+        const parts = components(file);
+        let tree = await this.tree(await this.rootTree(commit));
+        for (const [i, name] of parts.slice(0, -1).entries()) {
+            const e = tree.get(name);
+            if (e?.mode === SYMLINK)
+                throw symlinkError(file, parts.slice(0, i + 1), commit);
+            if (!e || kindOf(e.mode) !== 'tree')
+                return null;
+            tree = await this.tree(e.oid);
+        }
+        const e = tree.get(parts[parts.length - 1]);
+        if (!e)
+            return null;
+        if (e.mode === SYMLINK)
+            throw symlinkError(file, parts, commit);
+        const kind = kindOf(e.mode);
+        if (kind !== 'blob')
+            throw new Error(`${file} is ${kind === 'tree' ? 'a directory' : 'a git commit (a submodule)'} in commit ${commit.slice(0, 12)}, not a file`);
+        const blob = await this.object(e.oid);
+        if (!blob || blob.type !== 'blob')
+            throw new Error(`${file} in commit ${commit.slice(0, 12)} names blob ${e.oid}, which is not in the repository at ${this.root}`);
+        return blob.data.toString('utf8');
+    }
+    /** Writes `content` as a blob; returns its ID. */
+    async writeBlob(content) {
+        this.tmp ??= (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'batch-ops-blobs-'));
+        const file = external_node_path_default().join(await this.tmp, `blob-${++this.blobs}`);
+        await (0,promises_namespaceObject.writeFile)(file, content);
+        try {
+            return (await this.blobWriter().request(`${file}\n`, (reply) => reply.line())).toString('latin1');
+        }
+        finally {
+            await (0,promises_namespaceObject.unlink)(file).catch(() => undefined);
+        }
+    }
+    async writeTree(tree) {
+        let input = '';
+        for (const [name, e] of tree)
+            input += `${e.mode} ${kindOf(e.mode)} ${e.oid}\t${name}\0`;
+        const oid = (await this.treeWriter().request(Buffer.from(`${input}\0`, 'latin1'), (reply) => reply.line())).toString('latin1');
+        this.trees.set(oid, tree);
+        return oid;
+    }
+    /**
+     * The tree `oid` (null: none) with the edits below `depth` applied; null when
+     * that leaves it empty (git stores no empty directories). Unchanged trees are
+     * not written again. Like the index: a removal takes out a file or a
+     * submodule, never a directory; a file replaces a directory and the other way round.
+     */
+    async rewrite(oid, edits, depth) {
+        const tree = new Map(oid === null ? [] : await this.tree(oid));
+        let changed = false;
+        const below = new Map();
+        for (const edit of edits) {
+            const name = edit.parts[depth];
+            if (edit.parts.length > depth + 1) {
+                const list = below.get(name);
+                if (list)
+                    list.push(edit);
+                else
+                    below.set(name, [edit]);
+                continue;
+            }
+            const old = tree.get(name);
+            if (edit.item === null) {
+                if (old && kindOf(old.mode) !== 'tree') {
+                    tree.delete(name);
+                    changed = true;
+                }
+            }
+            else if (!old || old.mode !== edit.item.mode || old.oid !== edit.item.oid) {
+                tree.set(name, edit.item);
+                changed = true;
+            }
+        }
+        for (const [name, inner] of below) {
+            const old = tree.get(name);
+            const dir = old !== undefined && kindOf(old.mode) === 'tree' ? old.oid : null;
+            const sub = await this.rewrite(dir, inner, depth + 1);
+            if (sub === dir)
+                continue;
+            if (sub === null)
+                tree.delete(name);
+            else
+                tree.set(name, { mode: '40000', oid: sub });
+            changed = true;
+        }
+        if (!changed)
+            return oid;
+        return tree.size === 0 ? null : this.writeTree(tree);
+    }
+    /**
+     * A commit on top of `base` (its tree with `entries` applied), with `message`,
+     * authored and committed by `who`. Returns the commit and its tree.
+     */
+    async commit(base, entries, message, who = BOT) {
+        const byPath = new Map();
+        for (const e of entries) {
+            if (!('remove' in e) && (!MODE.test(e.mode) || !OID.test(e.blob)))
+                throw new Error(`invalid entry for ${e.path}: mode ${JSON.stringify(e.mode)}, object ${JSON.stringify(e.blob)}`);
+            // A later entry for the same path wins, as with update-index.
+            byPath.set(e.path, { parts: components(e.path), item: 'remove' in e ? null : { mode: e.mode, oid: e.blob } });
+        }
+        // Two files where one would be the other's directory; a removal beside them takes out a file only.
+        for (const [p, edit] of byPath) {
+            if (edit.item === null)
+                continue;
+            for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+                if (byPath.get(p.slice(0, i))?.item)
+                    throw new Error(`${p.slice(0, i)} cannot be both a file and the directory of ${p} in one commit`);
+            }
+        }
+        const tree = (await this.rewrite(await this.rootTree(base), [...byPath.values()], 0)) ?? (await this.writeTree(new Map()));
+        const ident = { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
+        const commit = (await git_git(['commit-tree', tree, '-p', base, '-F', '-'], { cwd: this.root, env: ident, input: message })).stdout.trim();
+        return { commit, tree };
+    }
+    /** Ends the git processes and removes the temporary files. */
+    async close() {
+        await Promise.all([this.cat?.close(), this.hasher?.close(), this.treeMaker?.close()]);
+        if (this.tmp)
+            await (0,promises_namespaceObject.rm)(await this.tmp, { recursive: true, force: true });
+    }
+}
+/** A tree object's entries: `<mode> SP <name> NUL <raw object ID>`, repeated. */
+function parseTree(data, rawLength, oid) {
+    const tree = new Map();
+    let i = 0;
+    while (i < data.length) {
+        const space = data.indexOf(0x20, i);
+        const nul = space < 0 ? -1 : data.indexOf(0, space + 1);
+        if (nul < 0 || nul + 1 + rawLength > data.length)
+            throw new Error(`tree ${oid} cannot be read: it is malformed`);
+        tree.set(data.toString('latin1', space + 1, nul), { mode: data.toString('latin1', i, space), oid: data.toString('hex', nul + 1, nul + 1 + rawLength) });
+        i = nul + 1 + rawLength;
+    }
+    return tree;
+}
+/** Refuses entries whose object is not in the repository, or is not what their mode says (submodule commits may be absent). */
+async function checkObjects(root, entries) {
+    const wanted = entries.filter((e) => !('remove' in e) && kindOf(e.mode) !== 'commit');
+    if (wanted.length === 0)
+        return;
+    const { stdout } = await git(['cat-file', '--batch-check'], { cwd: root, input: wanted.map((e) => `${e.blob}\n`).join('') });
+    const answers = stdout.split('\n');
+    for (const [i, e] of wanted.entries()) {
+        const [oid, type] = (answers[i] ?? '').split(' ');
+        if (oid !== e.blob || type !== kindOf(e.mode)) {
+            throw new Error(`cannot commit ${e.path}: object ${e.blob} is ${type === 'missing' || !type ? 'not in the repository' : `a ${type}`}, and mode ${e.mode} needs a ${kindOf(e.mode)}`);
+        }
+    }
 }
 /**
  * A commit on top of `base` (its tree with `entries` applied), with `message`,
- * authored and committed by `who`. Returns the commit and its tree.
+ * authored and committed by `who`. Returns the commit and its tree. Every object
+ * an entry names must be in the repository.
  */
 async function commitEntries(root, base, entries, message, who = BOT) {
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'batch-ops-index-'));
-    const env = { GIT_INDEX_FILE: external_node_path_default().join(dir, 'index') };
+    await checkObjects(root, entries);
+    const commit = OID.test(base) ? base : (await git(['rev-parse', '--verify', '--end-of-options', `${base}^{commit}`], { cwd: root })).stdout.trim();
+    const objects = new GitObjects(root);
     try {
-        await git_git(['read-tree', base], { cwd: root, env });
-        // One update-index for every entry: "mode SP blob TAB path", mode 0 removes.
-        const info = entries.map((e) => ('remove' in e ? `0 ${ZERO}\t${e.path}` : `${e.mode} ${e.blob}\t${e.path}`)).join('\0');
-        if (info !== '')
-            await git_git(['update-index', '-z', '--index-info'], { cwd: root, env, input: info + '\0' });
-        const tree = (await git_git(['write-tree'], { cwd: root, env })).stdout.trim();
-        const ident = { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
-        const commit = (await git_git(['commit-tree', tree, '-p', base, '-F', '-'], { cwd: root, env: ident, input: message })).stdout.trim();
-        return { commit, tree };
+        return await objects.commit(commit, entries, message, who);
     }
     finally {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await objects.close();
     }
 }
 
@@ -34465,7 +36758,32 @@ const RETRYABLE = /non-fast-forward|fetch first|cannot lock ref|failed to update
 function delay(ms) {
     return new Promise((r) => setTimeout(r, ms));
 }
-async function readWorktree(abs) {
+/**
+ * Refuses a symbolic link at `abs` or at any directory between `root` and it: a state file is
+ * read and written where it is, never where a committed link points (outside the repository,
+ * into .git). Missing parts are fine: they are created as plain directories.
+ */
+async function refuseSymlinks(root, abs, file = external_node_path_default().relative(root, abs)) {
+    const rel = external_node_path_default().relative(root, abs);
+    let at = root;
+    for (const part of rel.split((external_node_path_default()).sep)) {
+        at = external_node_path_default().join(at, part);
+        const stat = await (0,promises_namespaceObject.lstat)(at).catch((e) => {
+            if (e.code === 'ENOENT' || e.code === 'ENOTDIR')
+                return undefined;
+            throw e;
+        });
+        if (!stat)
+            return;
+        if (stat.isSymbolicLink()) {
+            const shown = external_node_path_default().relative(root, at).split((external_node_path_default()).sep).join('/');
+            throw new Error(`${shown} is a symbolic link${shown === file ? '' : ` (on the way to ${file})`}; batch-ops does not follow symbolic links for its state files. ` +
+                `Replace it with a regular ${shown === file ? 'file' : 'directory'} (git rm ${shown}, commit, push), or point the input at another path.`);
+        }
+    }
+}
+async function readWorktree(root, abs) {
+    await refuseSymlinks(root, abs);
     try {
         return await (0,promises_namespaceObject.readFile)(abs, 'utf8');
     }
@@ -34475,7 +36793,8 @@ async function readWorktree(abs) {
         throw e;
     }
 }
-async function writeWorktree(abs, content) {
+async function writeWorktree(root, abs, content) {
+    await refuseSymlinks(root, abs);
     if (content === null) {
         await (0,promises_namespaceObject.unlink)(abs).catch((e) => {
             if (e.code !== 'ENOENT')
@@ -34493,6 +36812,9 @@ function confine(root, cwd, file) {
     if (rel === '' || rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
         throw new Error(`path ${JSON.stringify(file)} is outside the repository at ${root}`);
     }
+    if (rel.split((external_node_path_default()).sep).some((part) => part.toLowerCase() === '.git')) {
+        throw new Error(`path ${JSON.stringify(file)} is inside git's own directory (a .git segment); batch-ops never reads or writes state there. Choose a path in the working tree.`);
+    }
     return { abs, rel: rel.split((external_node_path_default()).sep).join('/') };
 }
 async function changedFiles(files, snapshot) {
@@ -34506,12 +36828,28 @@ async function changedFiles(files, snapshot) {
 /** Applies `apply` to the working tree only (persist: 'false'). */
 async function applyToWorktree(opts, apply) {
     const where = (f) => confine(opts.cwd, opts.cwd, f).abs;
-    const snapshot = { read: (f) => readWorktree(where(f)) };
+    const snapshot = { read: (f) => readWorktree(opts.cwd, where(f)) };
     const change = await apply(snapshot, 1);
     const changed = await changedFiles(change.files, snapshot);
     for (const f of changed)
-        await writeWorktree(where(f), change.files[f]);
+        await writeWorktree(opts.cwd, where(f), change.files[f]);
     return { result: change.result, changed, attempts: 1 };
+}
+/**
+ * How long to wait after the `attempt`-th rejected push before fetching again:
+ * 1 to 4 slots after the first rejection, 2 to 8 after the second, 4 to 16 after
+ * the third … (at most `cap`), `random` in [0, 1) placing it in that range.
+ *
+ * A slot is how long an attempt takes from its fetch to the push's answer: the
+ * window in which another writer's push makes this one fail. Writers rejected
+ * together re-apply spread over several windows instead of at the same moment
+ * again, and not sooner than one window (the writer that just won needs about
+ * that long to be out of the way). Measured rather than fixed, the slot follows
+ * what the window costs where the action runs: the network to the remote, and the
+ * load on the machine, which grows with the number of writers started together.
+ */
+function backoffWait(attempt, slot, random, cap) {
+    return Math.round(Math.min(cap, slot * 2 ** (attempt - 1) * (1 + 3 * random)));
 }
 /**
  * Applies `apply` to `initial`, commits and pushes; when the push is rejected,
@@ -34523,7 +36861,10 @@ async function reapplyUntilPushed(remote, initial, apply, opts) {
     const max = Math.max(1, opts.maxAttempts);
     const random = opts.random ?? Math.random;
     const sleep = opts.sleep ?? delay;
-    const backoff = opts.backoffMs ?? 250;
+    const now = opts.now ?? (() => performance.now());
+    const cap = opts.maxBackoffMs ?? 30_000;
+    let slot = opts.backoffMs ?? 100;
+    let fetchedAt = opts.startedAt ?? now();
     const where = opts.where ?? 'the remote';
     let base = initial;
     let intended = {};
@@ -34546,29 +36887,43 @@ async function reapplyUntilPushed(remote, initial, apply, opts) {
         if (pushed.ok)
             return { result: change.result, changed, commit, attempts: attempt, written: intended };
         lastReason = pushed.reason;
+        slot = Math.max(slot, now() - fetchedAt);
         if (attempt === max)
             break;
-        const wait = Math.round(random() * Math.min(backoff * 30, backoff * 2 ** (attempt - 1)));
+        const wait = backoffWait(attempt, slot, random(), cap);
         opts.log?.(`Push to ${where} rejected (attempt ${attempt}/${max}): the branch moved. Re-applying the change to the new state in ${wait} ms.`);
         await sleep(wait);
+        fetchedAt = now();
+        const previous = base;
         base = await remote.refetch();
+        // A rejection with the branch where it was is not a race another writer won (a hook, a
+        // protection rule, a full disk): trying again cannot help, and the remote's words say why.
+        if (Object.is(base, previous)) {
+            throw new StoreError(`The push to ${where} was rejected and the branch has not moved since (still at ${String(base).slice(0, 12)}), so no other writer got there first: ` +
+                `the remote refused the change. It said: ${lastReason}. Nothing was pushed. Fix what the remote objects to (a hook, a branch protection rule) and re-run the job.`, intended, attempt);
+        }
     }
     throw new StoreError(`Could not push to ${where} after ${max} attempts: every push was rejected because the branch kept moving ` +
         `(last: ${lastReason}). Nothing was pushed. Re-run the job, or raise max-attempts.`, intended, max);
 }
-class GitStore {
+class store_GitStore {
     opts;
     root;
-    constructor(opts, root) {
+    fetchHead;
+    constructor(opts, root, 
+    /** Where `git fetch` writes the tip it fetched. */
+    fetchHead) {
         this.opts = opts;
         this.root = root;
+        this.fetchHead = fetchHead;
     }
     static async open(opts) {
-        const { stdout } = await git_git(['rev-parse', '--show-toplevel'], { cwd: opts.cwd }).catch((e) => {
+        const { stdout } = await git_git(['rev-parse', '--show-toplevel', '--git-path', 'FETCH_HEAD'], { cwd: opts.cwd }).catch((e) => {
             throw new Error(`${opts.cwd} is not inside a git repository, so the change cannot be committed and pushed ` +
                 `(run actions/checkout first, or set persist: 'false'): ${e.message}`);
         });
-        return new GitStore(opts, stdout.trim());
+        const [root = '', fetchHead = ''] = stdout.split('\n');
+        return new store_GitStore(opts, root, external_node_path_default().resolve(opts.cwd, fetchHead));
     }
     run(args, extra = {}) {
         return git_git(args, { cwd: this.root, ...extra });
@@ -34584,7 +36939,7 @@ class GitStore {
         throw new Error(`HEAD is detached and GITHUB_REF (${ref || 'unset'}) does not name a branch, so there is no branch to push the change to. ` +
             `Check out a branch (actions/checkout with ref: <branch>) or set persist: 'false'.`);
     }
-    snapshotAt(base) {
+    snapshotAt(objects, base) {
         const cache = new Map();
         return {
             commit: base,
@@ -34593,31 +36948,27 @@ class GitStore {
                 const { rel } = confine(this.root, this.opts.cwd, file);
                 let p = cache.get(rel);
                 if (!p) {
-                    p = (async () => {
-                        const found = await this.run(['rev-parse', '--verify', '--quiet', `${base}:${rel}`], { okCodes: [1, 128] });
-                        if (found.code !== 0)
-                            return null;
-                        const object = found.stdout.trim();
-                        const blob = await this.run(['cat-file', 'blob', object], { okCodes: [128] });
-                        if (blob.code === 0)
-                            return blob.stdout;
-                        const type = (await this.run(['cat-file', '-t', object])).stdout.trim();
-                        throw new Error(`${rel} is ${type === 'tree' ? 'a directory' : `a git ${type}`} in commit ${base.slice(0, 12)}, not a file`);
-                    })();
+                    p = objects.readFile(base, rel);
                     cache.set(rel, p);
                 }
                 return p;
             }
         };
     }
-    /** A commit with `files` on top of `base`, built in a private index (the real one is not touched). */
-    async commitOnto(base, files, message) {
-        const entries = [];
-        for (const [file, content] of Object.entries(files)) {
+    /** A commit with `files` on top of `base`, made of objects only (the checkout and its index are not touched). */
+    async commitOnto(objects, base, files, message) {
+        const entries = await Promise.all(Object.entries(files).map(async ([file, content]) => {
             const { rel } = confine(this.root, this.opts.cwd, file);
-            entries.push(content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await writeBlob(this.root, content) });
-        }
-        return (await commitEntries(this.root, base, entries, message, this.opts.author ?? BOT)).commit;
+            return content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await objects.writeBlob(content) };
+        }));
+        return (await objects.commit(base, entries, message, this.opts.author ?? BOT)).commit;
+    }
+    /** Fetches the branch and returns its tip, read from FETCH_HEAD without another git process. */
+    async fetchTip(branch) {
+        // No automatic maintenance after the fetch: it would run between this fetch and the push.
+        await this.run(['-c', 'maintenance.auto=false', 'fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`], { timeoutMs: git_networkTimeoutMs() });
+        const head = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)\t/.exec(await (0,promises_namespaceObject.readFile)(this.fetchHead, 'utf8').catch(() => ''));
+        return head ? head[1] : (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim();
     }
     /** Moves the local checkout to `commit` when that is a fast-forward; otherwise writes the files only. */
     async syncCheckout(oldHead, commit, files) {
@@ -34633,17 +36984,20 @@ class GitStore {
             }
         }
         for (const [file, content] of Object.entries(files))
-            await writeWorktree(external_node_path_default().resolve(this.opts.cwd, file), content);
+            await writeWorktree(this.root, external_node_path_default().resolve(this.opts.cwd, file), content);
     }
     async update(apply) {
         const branch = await this.branch();
         const head = (await this.run(['rev-parse', 'HEAD'])).stdout.trim();
+        // git cat-file, hash-object and mktree, started before the race window rather than in it.
+        const objects = new GitObjects(this.root);
+        objects.prepare();
         const remote = {
-            snapshot: (base) => this.snapshotAt(base),
-            commit: (base, files, message) => this.commitOnto(base, files, message),
+            snapshot: (base) => this.snapshotAt(objects, base),
+            commit: (base, files, message) => this.commitOnto(objects, base, files, message),
             push: async (commit) => {
                 try {
-                    const { stdout } = await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`]);
+                    const { stdout } = await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`], { timeoutMs: git_networkTimeoutMs() });
                     // '=' (up to date): the branch already is this very commit. Another run made the same
                     // change on the same base in the same second (commits are deterministic) and pushed it
                     // first; ours added nothing, so it must be re-applied on top of theirs.
@@ -34652,6 +37006,9 @@ class GitStore {
                     return { ok: true };
                 }
                 catch (e) {
+                    // A remote that stops answering is not a race another writer won: no retry.
+                    if (e instanceof git_GitTimeoutError)
+                        throw e;
                     // With --porcelain, git reports the rejection ("[rejected] (fetch first)") on stdout.
                     if (e instanceof GitError && RETRYABLE.test(`${e.stdout}\n${e.stderr}\n${e.message}`)) {
                         const rejected = e.stdout.split('\n').find((l) => l.startsWith('!'));
@@ -34660,26 +37017,37 @@ class GitStore {
                     throw new Error(`git push to origin ${branch} failed and is not retryable: ${e.message}`);
                 }
             },
-            refetch: async () => {
-                await this.run(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`]);
-                return (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim();
-            }
+            refetch: () => this.fetchTip(branch)
         };
-        // Decide on the remote's current state, not on the checkout, which may be minutes old:
-        // a decision that writes nothing (skip, ignore) is never checked by a push.
-        const tip = await remote.refetch();
-        const outcome = await reapplyUntilPushed(remote, tip, apply, { ...this.opts, where: `origin ${branch}` });
+        let outcome;
+        try {
+            // Decide on the remote's current state, not on the checkout, which may be minutes old:
+            // a decision that writes nothing (skip, ignore) is never checked by a push.
+            const started = performance.now();
+            const tip = await remote.refetch();
+            outcome = await reapplyUntilPushed(remote, tip, apply, { ...this.opts, where: `origin ${branch}`, startedAt: started });
+        }
+        finally {
+            await objects.close();
+        }
         if (outcome.commit)
             await this.syncCheckout(head, outcome.commit, outcome.written);
-        return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, attempts: outcome.attempts };
+        return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, branch, attempts: outcome.attempts };
     }
 }
 /** Applies a change through git (persist) or to the working tree only. */
 async function applyChange(opts, apply) {
     if (!opts.persist)
         return applyToWorktree(opts, apply);
-    const store = await GitStore.open(opts);
+    const store = await store_GitStore.open(opts);
     return store.update(apply);
+}
+/**
+ * A state file in the working tree, read as batch-ops reads every state file: inside `cwd`,
+ * never through a symbolic link or a .git segment; null when it does not exist.
+ */
+async function readWorkspaceFile(cwd, file) {
+    return readWorktree(cwd, confine(cwd, cwd, file).abs);
 }
 
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -36502,7 +38870,7 @@ function getIDToken(aud) {
 
 
 /** A problem with how the action was called: the message says which input and what to do. */
-class InputError extends Error {
+class runner_InputError extends Error {
     constructor(message) {
         super(message);
         this.name = 'InputError';
@@ -36519,7 +38887,7 @@ function stringInput(name, fallback = '') {
 function requiredInput(name) {
     const v = raw(name);
     if (v === '')
-        throw new InputError(`input '${name}' is required; set it in the step's with: block`);
+        throw new runner_InputError(`input '${name}' is required; set it in the step's with: block`);
     return v;
 }
 function booleanInput(name, fallback) {
@@ -36530,9 +38898,9 @@ function booleanInput(name, fallback) {
         return true;
     if (v === 'false' || v === 'False' || v === 'FALSE')
         return false;
-    throw new InputError(`input '${name}' must be 'true' or 'false' (got ${JSON.stringify(v)})`);
+    throw new runner_InputError(`input '${name}' must be 'true' or 'false' (got ${JSON.stringify(v)})`);
 }
-function numberInput(name, fallback, rule = {}) {
+function numberInput(name, fallback, rule) {
     const v = raw(name);
     if (v === '')
         return fallback;
@@ -36550,13 +38918,41 @@ function numberInput(name, fallback, rule = {}) {
         (rule.min !== undefined && (rule.exclusiveMin ? n <= rule.min : n < rule.min)) ||
         (rule.max !== undefined && n > rule.max);
     if (bad)
-        throw new InputError(`input '${name}' must be ${wanted} (got ${JSON.stringify(v)})`);
+        throw new runner_InputError(`input '${name}' must be ${wanted} (got ${JSON.stringify(v)})`);
     return n;
 }
 function listInput(name) {
     const v = raw(name);
     return v === '' ? null : parseList(v);
 }
+/** DEFAULT_SLO as the actions' metadata writes it (a test holds the two together). */
+const DEFAULT_SLO_TEXT = '{"homebrew":0.85,"cask":0.95,"default":0.98}';
+/**
+ * The `slo` input (record-batch, slo-alerts): a JSON object ecosystem → target success rate,
+ * `default` for the rest; blank means DEFAULT_SLO. With `open`, a target of exactly 0 or 1 is
+ * refused too (a burn rate divides by 1 − SLO).
+ */
+function sloInput(open = false) {
+    const raw = stringInput('slo', DEFAULT_SLO_TEXT);
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch (e) {
+        throw new runner_InputError(`input 'slo' is not valid JSON: ${e.message}; give an object such as {"homebrew":0.85,"default":0.98}`);
+    }
+    const problems = sloProblems(value);
+    if (problems.length === 0 && open) {
+        for (const [k, v] of Object.entries(value))
+            if (v === 0 || v === 1)
+                problems.push(`target for ${JSON.stringify(k)} must lie strictly between 0 and 1 (found ${v})`);
+    }
+    if (problems.length > 0)
+        throw new runner_InputError(`input 'slo': ${problems.join('; ')}`);
+    return value;
+}
+/** The most CI minutes a week's budget or one batch can name: 1,000 runners busy all week. */
+const MAX_WEEK_MINUTES = 10_080_000;
 /** Masks a secret input before anything can log it; returns its value. */
 function secretInput(name) {
     const v = raw(name);
@@ -36588,7 +38984,7 @@ const annotate = {
     warning: (message, where = {}) => warning(message, props(where)),
     notice: (message, where = {}) => notice(message, props(where))
 };
-const log = {
+const runner_log = {
     info: (m) => info(m),
     debug: (m) => core_debug(m)
 };
@@ -36603,7 +38999,7 @@ function now(env = process.env) {
         return Date.now();
     const ms = time_parseTimestamp(pinned);
     if (ms === null)
-        throw new InputError(`BATCH_OPS_NOW must be an RFC 3339 timestamp such as 2026-01-05T12:00:00Z (got ${JSON.stringify(pinned)})`);
+        throw new runner_InputError(`BATCH_OPS_NOW must be an RFC 3339 timestamp such as 2026-01-05T12:00:00Z (got ${JSON.stringify(pinned)})`);
     return ms;
 }
 /** Paths in inputs are relative to GITHUB_WORKSPACE (the current directory when unset). */
@@ -36623,10 +39019,12 @@ function runUrl(env = process.env) {
  */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        log.debug('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).');
+        runner_log.debug('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).');
         return;
     }
-    await summary.addRaw(markdown, true).write();
+    // GitHub shows 1 MiB of summary per step; a longer one is cut at a line, with a note (the actions keep theirs shorter).
+    const fitted = markdown_truncateMarkdown(markdown, SUMMARY_LIMIT, "The step's outputs and log have the rest.", utf8Bytes);
+    await summary.addRaw(fitted, true).write();
 }
 /** Fails the step: an error annotation and exit code 1. */
 function fail(message) {
@@ -36696,7 +39094,7 @@ function failureSummary(title, error) {
         lines.push(`${code(error.file)} is not a valid ${md(error.what)}, so nothing was recorded or written.\n`);
         lines.push(table(['line', 'record', 'problem'], error.problems.map((p) => [String(p.line), md(p.where), md(p.message)])));
     }
-    else if (error instanceof InputError) {
+    else if (error instanceof runner_InputError) {
         lines.push(`The step was called with an invalid input, so it did nothing:\n\n> ${md(error.message)}\n`);
     }
     else if (error instanceof StoreError) {
@@ -36743,21 +39141,88 @@ function currentRun(env = process.env) {
         return undefined;
     return { owner, repo, runId };
 }
-/** An Octokit for the REST API at GITHUB_API_URL (GitHub Enterprise, or a local fake in tests). */
-async function octokit(token) {
+/** Every API request ends within this, whatever the caller asks (its own signal may end it sooner). */
+const API_TIMEOUT_MS = 30_000;
+/** API_TIMEOUT_MS, or BATCH_OPS_API_TIMEOUT_SECONDS (1 to 300) when set: tests and slow Enterprise servers. */
+function apiTimeoutMs(env = process.env) {
+    const s = Number(env.BATCH_OPS_API_TIMEOUT_SECONDS);
+    return Number.isFinite(s) && s >= 1 && s <= 300 ? s * 1000 : API_TIMEOUT_MS;
+}
+/** No API answer batch-ops reads is larger than this (a page of 100 jobs is about 1 MB). */
+const API_MAX_BYTES = 16 * 1024 * 1024;
+/** The body of `res`, at most `maxBytes`; a longer one is an error (its stream is cancelled). */
+async function boundedBody(res, maxBytes, url) {
+    const declared = Number(res.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new Error(`the answer to ${url} announces ${declared} bytes, more than the ${maxBytes} batch-ops reads`);
+    }
+    const chunks = [];
+    let size = 0;
+    const reader = res.body?.getReader();
+    if (!reader)
+        return new Uint8Array();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new Error(`the answer to ${url} is longer than the ${maxBytes} bytes batch-ops reads`);
+        }
+        chunks.push(value);
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+        out.set(c, at);
+        at += c.byteLength;
+    }
+    return out;
+}
+/**
+ * fetch bounded in time (the whole answer, body included, within `timeoutMs`) and in size
+ * (`maxBytes`), for every request the client makes: an API that accepts the connection and never
+ * answers, or answers without end, cannot hold a step until the job's timeout.
+ */
+function boundedFetch(timeoutMs = API_TIMEOUT_MS, maxBytes = API_MAX_BYTES, inner = fetch) {
+    return async (input, init) => {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        const shown = url.replace(/\?.*$/, '');
+        try {
+            const res = await inner(input, { ...init, signal });
+            const body = await boundedBody(res, maxBytes, shown);
+            const bounded = new Response(res.status === 204 || res.status === 304 ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+            // A constructed Response has no url; the client reads it (pagination builds the next page's URL from it).
+            Object.defineProperty(bounded, 'url', { value: res.url || url });
+            return bounded;
+        }
+        catch (e) {
+            if (timeout.aborted)
+                throw new Error(`no answer from ${shown} within ${timeoutMs / 1000} s`);
+            throw e;
+        }
+    };
+}
+/** An Octokit for the REST API at GITHUB_API_URL (GitHub Enterprise, or a local fake in tests), every request bounded (boundedFetch). */
+async function github_octokit(token, bounds = {}) {
     // Loaded on first use: most runs never call the API, and the client is most of the bundle.
     const github = await __nccwpck_require__.e(/* import() */ 329).then(__nccwpck_require__.bind(__nccwpck_require__, 1329));
-    return github.getOctokit(token, { baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com' });
+    return github.getOctokit(token, { baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com', request: { fetch: boundedFetch(bounds.timeoutMs ?? apiTimeoutMs(), bounds.maxBytes) } });
 }
-/** Every job of a run, all attempts (`filter=all`), following pagination. */
+/** The most pages of 100 jobs read for one run: a run has at most 256 jobs per attempt. */
+const MAX_JOB_PAGES = 50;
+/** Every job of a run, all attempts (`filter=all`), following pagination (at most MAX_JOB_PAGES pages). */
 async function listRunJobs(token, run) {
-    const client = await octokit(token);
-    const jobs = await client.paginate(client.rest.actions.listJobsForWorkflowRun, {
-        owner: run.owner,
-        repo: run.repo,
-        run_id: run.runId,
-        filter: 'all',
-        per_page: 100
+    const client = await github_octokit(token);
+    let pages = 0;
+    const jobs = await client.paginate(client.rest.actions.listJobsForWorkflowRun, { owner: run.owner, repo: run.repo, run_id: run.runId, filter: 'all', per_page: 100 }, (response, done) => {
+        if (++pages >= MAX_JOB_PAGES)
+            done();
+        return response.data;
     });
     return jobs.map((j) => ({
         id: j.id,
@@ -36776,7 +39241,7 @@ function currentRepo(env = process.env) {
  * that branch (title and body), so that running twice leaves one.
  */
 async function upsertPullRequest(token, r, pr) {
-    const client = await octokit(token);
+    const client = await github_octokit(token);
     const open = await client.rest.pulls.list({ owner: r.owner, repo: r.repo, head: `${r.owner}:${pr.head}`, state: 'open', per_page: 10 });
     const existing = open.data.find((p) => p.head.ref === pr.head);
     if (existing) {
@@ -36789,7 +39254,7 @@ async function upsertPullRequest(token, r, pr) {
 async function addLabels(token, r, issue, labels) {
     if (labels.length === 0)
         return;
-    const client = await octokit(token);
+    const client = await github_octokit(token);
     await client.rest.issues.addLabels({ owner: r.owner, repo: r.repo, issue_number: issue, labels: [...labels] });
 }
 /** Requests reviews; `org/team` entries are team reviewers, the rest users. */
@@ -36798,8 +39263,85 @@ async function requestReviewers(token, r, pull, reviewers) {
     const users = reviewers.filter((x) => !x.includes('/'));
     if (teams.length + users.length === 0)
         return;
-    const client = await octokit(token);
+    const client = await github_octokit(token);
     await client.rest.pulls.requestReviewers({ owner: r.owner, repo: r.repo, pull_number: pull, reviewers: users, team_reviewers: teams });
+}
+// ---------------------------------------------------------------------------
+// batch-control: the actor's permission, and cancelling workflow runs. Every
+// request is bounded in time, so that a hanging API cannot hold the step.
+/** A failed request, said so that an operator can act on it: the HTTP status, or no answer in time. */
+class github_ApiError extends Error {
+    status;
+    timedOut;
+    constructor(message, 
+    /** The HTTP status; undefined for a timeout or a network error. */
+    status, 
+    /** No answer within the timeout. */
+    timedOut = false) {
+        super(message);
+        this.status = status;
+        this.timedOut = timedOut;
+        this.name = 'ApiError';
+    }
+}
+/** Runs one API call with a timeout and turns its failure into an ApiError. */
+async function bounded(what, timeoutMs, call) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+        return await call(signal);
+    }
+    catch (e) {
+        if (signal.aborted)
+            throw new github_ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined, true);
+        const status = e.status;
+        const message = e?.message ?? String(e);
+        // octokit reports a network failure as status 500 without a response.
+        const response = e.response;
+        if (typeof status === 'number' && response !== undefined)
+            throw new github_ApiError(`${what}: HTTP ${status}: ${message}`, status);
+        throw new github_ApiError(`${what}: network error: ${message}`, undefined);
+    }
+}
+/** GET /repos/{owner}/{repo}/collaborators/{username}/permission. */
+async function getCollaboratorPermission(token, r, username, timeoutMs) {
+    const client = await github_octokit(token);
+    const res = await bounded(`GET the permission of ${username} on ${r.owner}/${r.repo}`, timeoutMs, (signal) => client.rest.repos.getCollaboratorPermissionLevel({ owner: r.owner, repo: r.repo, username, request: { signal } }));
+    const data = res.data;
+    return { permission: typeof data.permission === 'string' ? data.permission : '', roleName: typeof data.role_name === 'string' ? data.role_name : '' };
+}
+/** How many pages of runs one listing follows at most (100 runs a page). */
+const MAX_RUN_PAGES = 20;
+/**
+ * The runs of one workflow (a file name such as batch.yml, or its ID) with `status`, following
+ * the Link headers page by page (octokit's paginate drops the request's abort signal, so it would
+ * not be bounded in time); the timeout bounds the whole listing.
+ */
+async function listWorkflowRuns(token, r, workflow, status, timeoutMs) {
+    const client = await github_octokit(token);
+    return bounded(`list the ${status} runs of ${workflow}`, timeoutMs, async (signal) => {
+        const out = [];
+        for (let page = 1; page <= MAX_RUN_PAGES; page++) {
+            const res = await client.rest.actions.listWorkflowRuns({
+                owner: r.owner,
+                repo: r.repo,
+                workflow_id: workflow,
+                status: status,
+                per_page: 100,
+                page,
+                request: { signal }
+            });
+            for (const run of res.data.workflow_runs)
+                out.push({ id: run.id, status: run.status ?? status, url: run.html_url });
+            if (!/\brel="next"/.test(res.headers.link ?? ''))
+                break;
+        }
+        return out;
+    });
+}
+/** POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel (needs actions: write). */
+async function cancelWorkflowRun(token, r, runId, timeoutMs) {
+    const client = await github_octokit(token);
+    await bounded(`cancel run ${runId}`, timeoutMs, (signal) => client.rest.actions.cancelWorkflowRun({ owner: r.owner, repo: r.repo, run_id: runId, request: { signal } }));
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/metrics-sink.ts
@@ -36846,6 +39388,16 @@ async function uploadMetrics(url, token, bodies, o) {
     const backoff = o.backoffMs ?? 500;
     let requests = 0;
     let sent = 0;
+    const refused = [];
+    const notes = [];
+    const label = (body) => {
+        const eco = body?.ecosystem;
+        return typeof eco === 'string' ? eco : `body ${bodies.indexOf(body) + 1}`;
+    };
+    const outcome = () => {
+        const out = refused.length === 0 ? { ok: true, sent, requests } : { ok: false, sent, requests, error: refused.join('; ') };
+        return notes.length > 0 ? { ...out, notes } : out;
+    };
     for (const body of bodies) {
         const payload = JSON.stringify(body);
         let lastError = '';
@@ -36854,7 +39406,7 @@ async function uploadMetrics(url, token, bodies, o) {
             const left = deadline - clock();
             // Too little time left for a request to mean anything: stop with the last real answer.
             if (left < MIN_ATTEMPT_MS)
-                return { ok: false, sent, requests, error: `gave up: the upload deadline of ${o.deadlineMs} ms passed (${lastError || 'no answer'})` };
+                return { ...outcome(), ok: false, error: [...refused, `gave up: the upload deadline of ${o.deadlineMs} ms passed (${lastError || 'no answer'})`].join('; ') };
             requests++;
             let retryWait;
             try {
@@ -36871,9 +39423,21 @@ async function uploadMetrics(url, token, bodies, o) {
                     continue;
                 }
                 lastError = redact(`HTTP ${res.status} ${res.statusText}`.trim(), token);
+                if (res.status === 409) {
+                    // The Worker keeps the newest version of a run: a newer one of this body is stored. Not an error.
+                    notes.push(`${label(body)}: the Worker keeps a newer version of this run (409)`);
+                    done = true;
+                    sent++;
+                    continue;
+                }
                 if (res.status !== 429 && res.status < 500) {
-                    const hint = res.status === 401 || res.status === 403 ? ' (check metrics-token)' : '';
-                    return { ok: false, sent, requests, error: `${lastError}${hint}; not retried` };
+                    // The token is the same for every body: no point in sending the rest.
+                    if (res.status === 401 || res.status === 403)
+                        return { ...outcome(), ok: false, error: [...refused, `${lastError} (check metrics-token); not retried`].join('; ') };
+                    // This body is refused; the others may still be stored.
+                    refused.push(`${label(body)}: ${lastError}; not retried`);
+                    done = true;
+                    continue;
                 }
                 retryWait = retryAfterMs(res.headers.get('retry-after'));
             }
@@ -36890,9 +39454,9 @@ async function uploadMetrics(url, token, bodies, o) {
             }
         }
         if (!done)
-            return { ok: false, sent, requests, error: `gave up after ${o.maxAttempts} attempts (${lastError})` };
+            return { ...outcome(), ok: false, error: [...refused, `gave up after ${o.maxAttempts} attempts (${lastError})`].join('; ') };
     }
-    return { ok: true, sent, requests };
+    return outcome();
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/changes.ts
@@ -36908,7 +39472,7 @@ async function uploadMetrics(url, token, bodies, o) {
  */
 async function batchChanges(cwd, baseRef, paths) {
     const top = (await git_git(['rev-parse', '--show-toplevel'], { cwd }).catch(() => {
-        throw new InputError(`${cwd} is not a git repository, so the batch manifest cannot be computed; run actions/checkout first`);
+        throw new runner_InputError(`${cwd} is not a git repository, so the batch manifest cannot be computed; run actions/checkout first`);
     })).stdout.trim();
     const run = (args, okCodes) => git_git(args, { cwd: top, ...(okCodes ? { okCodes } : {}) });
     const head = (await run(['rev-parse', 'HEAD'])).stdout.trim();
@@ -36916,7 +39480,7 @@ async function batchChanges(cwd, baseRef, paths) {
     if (baseRef !== '') {
         const resolved = await run(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`], [1, 128]);
         if (resolved.code !== 0) {
-            throw new InputError(`input 'base-ref' ${JSON.stringify(baseRef)} is not a commit in this checkout; fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin <branch>)`);
+            throw new runner_InputError(`input 'base-ref' ${JSON.stringify(baseRef)} is not a commit in this checkout; fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin <branch>)`);
         }
         const mb = await run(['merge-base', resolved.stdout.trim(), head], [1, 128]);
         base = mb.code === 0 ? mb.stdout.trim() : resolved.stdout.trim();
@@ -36939,57 +39503,166 @@ async function batchChanges(cwd, baseRef, paths) {
 // Reading a branch's first-parent history for rollback-batch (docs/contract.md §7).
 
 
+
 /** The remote's default branch (`git ls-remote --symref origin HEAD`), without the API. */
-async function remoteDefaultBranch(root) {
-    const { stdout } = await git(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: root });
+async function history_remoteDefaultBranch(root) {
+    const { stdout } = await git(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: root, timeoutMs: networkTimeoutMs() });
     const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(stdout);
     if (!m)
         throw new Error(`could not tell origin's default branch (git ls-remote --symref origin HEAD said ${JSON.stringify(stdout.trim())}); set the input 'base'`);
     return m[1];
 }
-/**
- * Fetches `branch` from origin into refs/remotes/origin/<branch>. A shallow
- * clone is deepened to the full history, since the batch may be any age.
- */
-async function fetchBase(root, branch) {
-    const ref = `refs/remotes/origin/${branch}`;
-    const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
-    const args = ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--unshallow'] : []), 'origin', `+refs/heads/${branch}:${ref}`];
-    await git(args, { cwd: root }).catch((e) => {
-        throw new Error(`could not fetch the base branch ${JSON.stringify(branch)} from origin: ${e.message}`);
-    });
-    const tip = (await git(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root })).stdout.trim();
-    return { name: branch, tip, ref };
+const isShallow = async (root) => (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
+/** `git fetch` of `branch` into its remote-tracking ref, bounded in time. */
+async function fetchBranch(root, branch, options) {
+    await git(['fetch', '--no-tags', '--quiet', ...options, 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], { cwd: root, timeoutMs: networkTimeoutMs() });
 }
+/** Git's own date form, which every git reads the same way: `2026-02-15 00:00:00 +0000`. */
+const gitDate = (ms) => formatTimestamp(ms).replace('T', ' ').replace('Z', ' +0000');
 /**
- * First-parent history of `tip`, newest first, each commit with its changes to
+ * Fetches `branch` from origin into refs/remotes/origin/<branch>. A full clone
+ * fetches what is new; a shallow one only the history since `since` (or all of
+ * it, without `since`).
+ */
+async function fetchBase(root, branch, o = {}) {
+    const ref = `refs/remotes/origin/${branch}`;
+    const shallow = await isShallow(root);
+    const cannot = (e) => {
+        throw new Error(`could not fetch the base branch ${JSON.stringify(branch)} from origin: ${e.message}`);
+    };
+    if (!shallow)
+        await fetchBranch(root, branch, []).catch(cannot);
+    else if (o.since === undefined)
+        await fetchBranch(root, branch, ['--unshallow']).catch(cannot);
+    else {
+        await fetchBranch(root, branch, [`--shallow-since=${gitDate(o.since)}`]).catch(async (e) => {
+            // Every commit of the branch is older than that: there is nothing to select; take the tip as it is.
+            if (!/no commits selected for shallow requests/.test(e.message))
+                cannot(e);
+            await fetchBranch(root, branch, []).catch(cannot);
+        });
+    }
+    const tip = (await git(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root })).stdout.trim();
+    const base = { name: branch, tip, ref, shallow: shallow && (await isShallow(root)) };
+    if (shallow && o.since !== undefined)
+        base.shallowSince = o.since;
+    return base;
+}
+const LOG_FORMAT = '--format=%x1e%H %ct%x00%P%x00%B%x00';
+/** One `git log --first-parent` pass from `start`, until `ends` accepts a commit (then git is stopped) or the history runs out. */
+async function readSegment(root, start, keep, keepMessage, ends) {
+    const seg = { kept: [], read: 0, oldest: undefined, end: undefined };
+    const stop = new AbortController();
+    const take = (text) => {
+        for (const c of parseLog(text)) {
+            if (seg.end)
+                return;
+            if (ends?.(c)) {
+                seg.end = c;
+                stop.abort();
+                return;
+            }
+            seg.read++;
+            seg.oldest = c;
+            const k = keptChanges(c, keep, keepMessage);
+            if (k)
+                seg.kept.push(k);
+        }
+    };
+    // Parsed as it streams, so that the parsing overlaps git's walk instead of following it.
+    let pending = '';
+    await gitStream(['log', '--first-parent', '--no-renames', '-z', '--name-status', LOG_FORMAT, start], { cwd: root, signal: stop.signal }, (chunk) => {
+        pending += chunk;
+        const complete = pending.lastIndexOf('\x1e');
+        if (complete > 0) {
+            take(pending.slice(0, complete));
+            pending = pending.slice(complete);
+        }
+    });
+    take(pending);
+    return seg;
+}
+/** The first parent as the commit object records it (a shallow clone's boundary hides it from git log); '' for a root. */
+async function recordedParent(root, sha) {
+    const { stdout } = await git(['cat-file', 'commit', sha], { cwd: root });
+    return /^parent ([0-9a-f]+)$/m.exec(stdout.split('\n\n')[0] ?? '')?.[1] ?? '';
+}
+const hasCommit = async (root, sha) => (await git(['cat-file', '-e', `${sha}^{commit}`], { cwd: root, okCodes: [1, 128] })).code === 0;
+/** Deepening steps (commits) for a shallow clone whose fetched history is not yet enough; then --unshallow. */
+const DEEPEN_STEPS = (/* unused pure expression or super */ null && ([1, 10, 100, 1_000, 10_000]));
+/**
+ * The first-parent history of `base`'s tip, each commit with its changes to
  * files under `paths` (or exactly `files`); commits with none are left out.
+ * Read from the tip back to where `ends` says the search may stop, and no further.
+ *
+ * A shallow clone holds only what fetchBase fetched: when the search has not
+ * ended at its boundary (or a needed commit is missing), it is deepened by
+ * DEEPEN_STEPS (`git fetch --deepen=N`, each step reading only the newly fetched
+ * commits), and unshallowed as the last resort.
  *
  * The filtering is done here rather than with a git pathspec: with a pathspec,
  * `git log --first-parent` walks the trees twice and takes about twice as long
  * over a long history (measured: 3.7 s against 1.9 s for 20,000 commits).
  */
-async function firstParentHistory(root, tip, paths, files = [], 
-/** Also keep commits with no such change whose message this accepts (to say what they did). */
-keepMessage) {
-    const exact = new Set(files);
-    const keep = (file) => exact.has(file) || underPaths(file, paths);
-    const args = ['log', '--first-parent', '--no-renames', '-z', '--name-status', '--format=%x1e%H%x00%P%x00%B%x00', tip];
-    // Parsed as it streams, so that the parsing overlaps git's walk instead of following it.
-    const commits = [];
-    let pending = '';
-    await gitStream(args, { cwd: root }, (chunk) => {
-        pending += chunk;
-        const complete = pending.lastIndexOf('\x1e');
-        if (complete > 0) {
-            for (const c of parseLog(pending.slice(0, complete), keep, keepMessage))
-                commits.push(c);
-            pending = pending.slice(complete);
+async function readHistory(root, base, o) {
+    const exact = new Set(o.files ?? []);
+    const keep = (file) => exact.has(file) || underPaths(file, o.paths);
+    const out = { commits: [], read: 0, end: 'root', deepened: [], unshallowed: false, missing: [] };
+    let start = base.tip;
+    let ended = false;
+    let shallow = base.shallow;
+    let steps = 0;
+    const cannot = (e) => {
+        throw new Error(`could not fetch more of the base branch ${JSON.stringify(base.name)} from origin (the history fetched so far does not reach back far enough for the batch): ${e.message}`);
+    };
+    for (;;) {
+        if (!ended) {
+            const seg = await readSegment(root, start, keep, o.keepMessage, o.ends);
+            const oldest = seg.oldest;
+            if (seg.end) {
+                out.end = seg.end;
+                ended = true;
+            }
+            else if (oldest && oldest.parent === '' && (await recordedParent(root, oldest.sha)) !== '') {
+                // The boundary of a shallow clone: git log shows it as a first commit, its changes as
+                // against nothing. It is read again, from here, once its parent has been fetched.
+                if (seg.kept[seg.kept.length - 1]?.sha === oldest.sha)
+                    seg.kept.pop();
+                seg.read--;
+                start = oldest.sha;
+            }
+            else
+                ended = true;
+            out.commits.push(...seg.kept);
+            out.read += seg.read;
         }
-    });
-    for (const c of parseLog(pending, keep, keepMessage))
-        commits.push(c);
-    return commits;
+        if (ended) {
+            out.missing = [];
+            for (const sha of (await o.needs?.(out.commits)) ?? [])
+                if (!(await hasCommit(root, sha)))
+                    out.missing.push(sha);
+            if (out.missing.length === 0 || !shallow)
+                break;
+        }
+        else if (!shallow) {
+            // Unshallowed, and still a boundary: nothing more can be fetched.
+            break;
+        }
+        const n = DEEPEN_STEPS[steps++];
+        const why = ended ? `${out.missing.join(', ')} not in the clone yet` : `the search has not reached a commit from before the batch yet (${out.read} read)`;
+        if (n !== undefined) {
+            log.info(`Deepening ${base.name} by ${n} commit${n === 1 ? '' : 's'}: ${why}`);
+            await fetchBranch(root, base.name, [`--deepen=${n}`]).catch(cannot);
+            out.deepened.push(n);
+        }
+        else {
+            log.info(`Unshallowing ${base.name} (${why}): ${out.deepened.reduce((a, b) => a + b, 0)} commits of deepening were not enough`);
+            await fetchBranch(root, base.name, ['--unshallow']).catch(cannot);
+            out.unshallowed = true;
+            shallow = false;
+        }
+    }
+    return out;
 }
 /** The manifest as the commit that added it holds it; null when it is not valid JSON of the right shape. */
 async function readManifestAt(root, commit, file) {
@@ -37022,15 +39695,28 @@ async function treeEntries(root, commit, paths) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/tamper.ts
-// Hand edits of the control file: commits without a Batch-Ops-Action trailer
-// since the last commit batch-ops made, that move a breaker in a way docs/contract.md §5 forbids.
+// Hand edits of the control file: commits that are not batch-ops' own (core isBatchOpsCommit: the
+// trailer in the trailer block, the configured author, only batch-ops' files), since the last
+// batch-control command, that move a breaker in a way docs/contract.md §5 forbids.
 
 
 const MAX_COMMITS = 100;
-const TRAILER = /^Batch-Ops-Action: \S/m;
-/** Commits that changed `file`, newest first, up to and including the last batch-ops one. */
-async function commitsSinceBatchOps(root, tip, file) {
-    const args = ['log', `--max-count=${MAX_COMMITS}`, '--format=%x1e%H%x00%P%x00%an <%ae>%x00%B', tip, '--', `:(literal)${file}`];
+/**
+ * Deepening a shallow clone towards the last batch-control commit: 10 commits, then
+ * 30, then 60 more — at most 100 in all, as much as one `--deepen=100` fetched
+ * before — stopping as soon as that commit is in the clone.
+ */
+const tamper_DEEPEN_STEPS = (/* unused pure expression or super */ null && ([10, 30, 60]));
+/**
+ * Commits that changed `file`, newest first, up to and including the last one of batch-control's
+ * (which acknowledged what came before). The trailer is read from the trailer block only, the
+ * files from the whole commit (--full-diff), so a message that merely quotes a trailer, or a
+ * commit that also changes other files, is not taken for batch-ops'.
+ */
+async function commitsSinceAcknowledged(root, tip, file, opts) {
+    const format = '%x1e%H%x00%P%x00%an%x00%ae%x00%(trailers:key=Batch-Ops-Action,valueonly,separator=%x1f)%x00%s%x00';
+    const args = ['log', `--max-count=${MAX_COMMITS}`, '--full-diff', '--name-only', '-z', `--format=${format}`, tip, '--', `:(literal)${file}`];
+    const rules = { authorName: opts.author.name, authorEmail: opts.author.email, controlFile: file };
     const out = [];
     let pending = '';
     let done = false;
@@ -37038,11 +39724,21 @@ async function commitsSinceBatchOps(root, tip, file) {
         for (const record of text.split('\x1e')) {
             if (done || record.trim() === '')
                 continue;
-            const [sha = '', parents = '', author = '', message = ''] = record.split('\0');
-            const c = { sha: sha.trim(), parent: parents.split(' ')[0] ?? '', author, subject: message.split('\n')[0] ?? '', batchOps: TRAILER.test(message) };
+            const [sha = '', parents = '', name = '', email = '', trailers = '', subject = '', ...rest] = record.split('\0');
+            const files = rest.map((f) => f.replace(/^\n+/, '')).filter((f) => f !== '');
+            const actions = trailers.trim() === '' ? [] : trailers.trim().split('\x1f').map((a) => a.trim());
+            const facts = { actions, authorName: name, authorEmail: email, files };
+            const c = {
+                sha: sha.trim(),
+                parent: parents.split(' ')[0] ?? '',
+                author: `${name} <${email}>`,
+                subject,
+                own: isBatchOpsCommit(facts, rules),
+                acknowledges: acknowledgesHandEdits(facts, rules)
+            };
             out.push(c);
-            // Far enough: everything older was there when batch-ops last wrote the file.
-            if (c.batchOps)
+            // Far enough: an operator acted through batch-control after everything older.
+            if (c.acknowledges)
                 done = true;
         }
     };
@@ -37057,25 +39753,55 @@ async function commitsSinceBatchOps(root, tip, file) {
     take(pending);
     return out;
 }
+const tamper_isShallow = async (root) => (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
+/**
+ * Deepens a shallow clone by DEEPEN_STEPS until the last batch-ops commit that
+ * changed `file` is in it, the history is whole, or the steps are used up. Each
+ * fetch is bounded in time; a failed one ends the deepening and says why.
+ */
+async function deepenToAcknowledged(root, tip, file, commits, opts) {
+    // Only the history being checked (the tip's), not every branch origin has.
+    const sha = (await git(['rev-parse', '--verify', `${tip}^{commit}`], { cwd: root })).stdout.trim();
+    let deepened = 0;
+    for (const n of tamper_DEEPEN_STEPS) {
+        if (commits.some((c) => c.acknowledges) || commits.length >= MAX_COMMITS || !(await tamper_isShallow(root)))
+            break;
+        const fetch = (want) => git(['fetch', '--no-tags', '--quiet', `--deepen=${n}`, 'origin', ...want], { cwd: root, timeoutMs: networkTimeoutMs() });
+        try {
+            // A server that refuses a commit it does not advertise gets the remote's default refspec instead.
+            await fetch([sha]).catch((e) => (e instanceof GitTimeoutError ? Promise.reject(e) : fetch([])));
+        }
+        catch (e) {
+            return { commits, problem: `deepening the shallow clone after ${deepened} commits failed: ${e.message}` };
+        }
+        deepened += n;
+        commits = await commitsSinceAcknowledged(root, tip, file, opts);
+    }
+    return { commits };
+}
 async function fileAt(root, commit, file) {
     const r = await git(['cat-file', 'blob', `${commit}:${file}`], { cwd: root, okCodes: [128] });
     return r.code === 0 ? r.stdout : null;
 }
 /** Checks the control file's history at `tip` for forbidden hand edits; never throws for a shallow history. */
-async function detectTampering(root, tip, file) {
-    let commits = await commitsSinceBatchOps(root, tip, file);
-    const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
-    if (shallow && !commits.some((c) => c.batchOps)) {
-        // actions/checkout clones one commit deep: fetch enough history to see the last batch-ops commit.
-        await git(['fetch', '--no-tags', '--quiet', '--deepen=100', 'origin'], { cwd: root }).catch(() => undefined);
-        commits = await commitsSinceBatchOps(root, tip, file);
+async function detectTampering(root, tip, file, opts) {
+    let commits = await commitsSinceAcknowledged(root, tip, file, opts);
+    let deepenProblem;
+    if (!commits.some((c) => c.acknowledges) && (await tamper_isShallow(root))) {
+        // actions/checkout clones one commit deep: fetch only as much history as it takes to see the last batch-control commit.
+        const deepened = await deepenToAcknowledged(root, tip, file, commits, opts);
+        commits = deepened.commits;
+        deepenProblem = deepened.problem;
     }
     const findings = [];
     let examined = 0;
     let incomplete;
     for (const c of commits) {
-        if (c.batchOps)
+        if (c.acknowledges)
             break;
+        // batch-ops' own routine commits (breaker records, batch IDs) are not hand edits; the walk goes on past them.
+        if (c.own)
+            continue;
         examined++;
         const after = loadControl(await fileAt(root, c.sha, file));
         if (!c.parent) {
@@ -37099,14 +39825,19 @@ async function detectTampering(root, tip, file) {
         for (const t of forbiddenBreakerMoves(before.doc, after.doc))
             findings.push({ ...t, commit: c.sha, author: c.author, subject: c.subject });
     }
-    if (commits.length >= MAX_COMMITS && !commits.some((c) => c.batchOps)) {
-        incomplete = `no commit by batch-ops among the last ${MAX_COMMITS} changes of ${file}; only those were checked`;
+    if (commits.length >= MAX_COMMITS && !commits.some((c) => c.acknowledges)) {
+        incomplete = `no batch-control command among the last ${MAX_COMMITS} changes of ${file}; only those were checked`;
     }
+    if (incomplete && deepenProblem)
+        incomplete = `${incomplete} (${deepenProblem})`;
     return incomplete ? { findings, examined, incomplete } : { findings, examined };
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
 // The inputs every state-writing action shares (docs/contract.md §3), and the store options they make.
+
+
+
 
 
 /** The commit author: inputs author-name / author-email, github-actions[bot] by default. */
@@ -37125,8 +39856,548 @@ function persistInputs() {
 function storeOptions(p, cwd = workspace()) {
     return { cwd, ...p, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) };
 }
+/**
+ * The repository's default branch: from the event payload (repository.default_branch, present in
+ * every event of a workflow run), else from origin (`git ls-remote --symref origin HEAD`).
+ */
+async function defaultBranch(root, env = process.env) {
+    const eventPath = env.GITHUB_EVENT_PATH;
+    if (eventPath) {
+        try {
+            const event = JSON.parse(await readFile(eventPath, 'utf8'));
+            const name = event.repository?.default_branch;
+            if (typeof name === 'string' && name !== '')
+                return name;
+        }
+        catch {
+            // No readable payload: ask origin.
+        }
+    }
+    return remoteDefaultBranch(root);
+}
+/**
+ * The branch a change will be pushed to, refused unless it is the default branch (where the
+ * scheduled batches read the control file) or `allowOther` is set. A stop run from a feature
+ * branch's form would otherwise report success while the default branch keeps running batches.
+ * Fails closed: when the default branch cannot be told, nothing is written.
+ */
+async function requireDefaultBranch(opts, allowOther) {
+    const store = await GitStore.open(opts);
+    const branch = await store.branch();
+    const main = await defaultBranch(store.root).catch((e) => {
+        throw new Error(`could not tell the repository's default branch, so the change was not written (${e.message}). ` +
+            `Run this from a workflow run (the event payload names it), or set allow-non-default-branch: 'true' to write to ${branch} as it is.`);
+    });
+    if (branch !== main && !allowOther) {
+        throw new InputError(`this checkout is on branch '${branch}', not the default branch '${main}' where the batches read the control file, so nothing was written. ` +
+            `Check out the default branch (actions/checkout with ref: \${{ github.event.repository.default_branch }}), ` +
+            `or set allow-non-default-branch: 'true' to steer the batches that run from '${branch}'.`);
+    }
+    return { branch, defaultBranch: main };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ../../packages/runtime/src/download.ts
+// Downloads that only hash: the body streams through SHA-256 and is never kept, so memory stays
+// flat whatever the size (checksum-drift, docs/contract.md §9).
+//
+// node:http and node:https rather than fetch: fetch decodes a Content-Encoding, and the checksum
+// a recipe pins is of the bytes as served (as curl downloads them). Per attempt, one deadline
+// covers every redirect and the whole body. Redirects (at most 5) are followed by hand, so each
+// hop's scheme is checked before it is requested; credentials in the URL are sent as basic
+// authentication to its own origin only, never to another. A body over max-bytes is cut off
+// (announced by Content-Length: not read at all). Only transient failures are retried, with
+// backoff: timeouts, connection errors, 429, 5xx and a body cut short.
+
+
+
+
+
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+// Memory. The HTTP parser hands over each piece of a body as a new buffer, and V8 frees them only
+// after some 64 MB or more of them have piled up: a 1 GiB download would peak some 80 MB above the
+// process's own size (measured: 150 MB for the action, against 67 MB for a small file). A young-
+// generation collection every 8 MB hashed (well under a millisecond each) keeps the peak near 30 MB
+// above it. The collector is reached as test runners reach it (the flag is set, the function taken,
+// the flag cleared again: no global `gc` appears); where that is not possible, nothing is done.
+const COLLECT_EVERY = (/* unused pure expression or super */ null && (8 * 1024 * 1024));
+let collector;
+let sinceCollect = 0;
+function collectGarbage() {
+    if (collector === undefined) {
+        try {
+            const exposed = globalThis.gc;
+            if (exposed)
+                collector = exposed;
+            else {
+                v8.setFlagsFromString('--expose-gc');
+                collector = vm.runInNewContext('gc');
+                v8.setFlagsFromString('--no-expose-gc');
+            }
+        }
+        catch {
+            collector = null;
+        }
+    }
+    try {
+        collector?.({ type: 'minor' });
+    }
+    catch {
+        collector = null;
+    }
+}
+/** Counts bytes hashed, by every download at once, and collects the buffers done with every COLLECT_EVERY. */
+function hashed(bytes) {
+    sinceCollect += bytes;
+    if (sinceCollect < COLLECT_EVERY)
+        return;
+    sinceCollect = 0;
+    collectGarbage();
+}
+const download_delay = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A one-line reason, whatever an error message holds. */
+const download_oneLine = (s) => s.replace(/\s+/g, ' ').trim();
+/** The scheme of a URL object, without the colon. */
+const schemeOf = (u) => u.protocol.replace(/:$/, '').toLowerCase();
+/** The credentials of a URL (percent-decoded) and the URL without them. */
+function splitCredentials(raw) {
+    const url = new URL(raw);
+    const decode = (s) => {
+        try {
+            return decodeURIComponent(s);
+        }
+        catch {
+            return s;
+        }
+    };
+    const auth = url.username !== '' || url.password !== '' ? `${decode(url.username)}:${decode(url.password)}` : undefined;
+    url.username = '';
+    url.password = '';
+    return { url, auth };
+}
+/**
+ * Masks the credentials of a URL in the log (setSecret), as they are written and decoded: the
+ * password always, the user name when there is no password (a token as user name) or when it is
+ * long enough to be one. Defence in depth: nothing prints a URL that still has them.
+ */
+function maskUrlCredentials(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return;
+    }
+    const secrets = new Set();
+    const add = (s) => {
+        if (s.length >= 4)
+            secrets.add(s);
+        try {
+            const d = decodeURIComponent(s);
+            if (d.length >= 4)
+                secrets.add(d);
+        }
+        catch {
+            // not percent-encoded
+        }
+    };
+    if (url.password !== '')
+        add(url.password);
+    if (url.username !== '' && (url.password === '' || url.username.length >= 16))
+        add(url.username);
+    for (const s of secrets)
+        core.setSecret(s);
+}
+function download_retryAfterMs(header) {
+    const h = Array.isArray(header) ? header[0] : header;
+    if (!h)
+        return undefined;
+    const seconds = Number(h);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return seconds * 1000;
+    const at = Date.parse(h);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+/** Connection failures that another try will not fix: the certificate, the TLS handshake. */
+function permanentError(e) {
+    const code = e.code ?? '';
+    return /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_SSL_|ERR_INVALID_URL|ERR_UNESCAPED_CHARACTERS)/.test(code) || /certificate/i.test(e.message);
+}
+/** One GET: resolves with the response (headers read), or rejects. */
+function get(url, auth, signal, userAgent) {
+    return new Promise((resolve, reject) => {
+        const lib = url.protocol === 'https:' ? https : http;
+        const req = lib.request(url, {
+            method: 'GET',
+            // No Accept-Encoding: the checksum is of the bytes as served, unencoded.
+            headers: { 'user-agent': userAgent, accept: '*/*' },
+            ...(auth !== undefined ? { auth } : {}),
+            signal
+        });
+        req.once('response', resolve);
+        req.once('error', reject);
+        req.end();
+    });
+}
+/** One attempt: every redirect and the whole body within the deadline. */
+async function attempt(start, startAuth, o) {
+    const seconds = `${o.timeoutMs / 1000} s`;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), o.timeoutMs);
+    const maxRedirects = o.maxRedirects ?? 5;
+    let bytes = 0;
+    let reading = false;
+    try {
+        let url = start;
+        let auth = startAuth;
+        for (let hop = 0;; hop++) {
+            const res = await get(url, auth, controller.signal, o.userAgent ?? 'batch-ops-checksum-drift');
+            const status = res.statusCode ?? 0;
+            if (REDIRECTS.has(status)) {
+                res.destroy();
+                const location = res.headers.location;
+                if (!location)
+                    return { kind: 'failed', reason: `HTTP ${status} without a Location to redirect to`, transient: false };
+                if (hop >= maxRedirects)
+                    return { kind: 'failed', reason: `more than ${maxRedirects} redirects`, transient: false };
+                let next;
+                try {
+                    next = new URL(location, url);
+                }
+                catch {
+                    return { kind: 'failed', reason: `HTTP ${status} redirects to something that is not a URL`, transient: false };
+                }
+                if (!o.allowedSchemes.includes(schemeOf(next))) {
+                    return { kind: 'failed', reason: `redirected to a ${schemeOf(next)}: URL, a scheme allowed-schemes does not allow (${o.allowedSchemes.join(', ')}); not requested`, transient: false };
+                }
+                // Credentials go to the URL's own origin only; a Location's own are never used.
+                if (next.origin !== url.origin)
+                    auth = undefined;
+                next.username = '';
+                next.password = '';
+                url = next;
+                continue;
+            }
+            if (status === 404 || status === 410) {
+                res.destroy();
+                return { kind: 'gone', status };
+            }
+            if (status < 200 || status > 299 || status === 206) {
+                res.destroy();
+                const transient = status === 429 || status >= 500;
+                const hint = status === 401 || status === 403 ? ' (does the URL need credentials, or other ones?)' : '';
+                const after = transient ? download_retryAfterMs(res.headers['retry-after']) : undefined;
+                return { kind: 'failed', reason: `HTTP ${status}${hint}`, transient, ...(after !== undefined ? { retryAfterMs: after } : {}) };
+            }
+            const announced = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+            if (announced !== undefined && Number.isFinite(announced) && announced > o.maxBytes) {
+                res.destroy();
+                return { kind: 'failed', reason: `announces ${announced} bytes (Content-Length), over max-bytes (${o.maxBytes}); not read`, transient: false };
+            }
+            const hash = createHash('sha256');
+            reading = true;
+            for await (const chunk of res) {
+                bytes += chunk.length;
+                if (bytes > o.maxBytes) {
+                    res.destroy();
+                    return { kind: 'failed', reason: `the body is over max-bytes (${o.maxBytes}); stopped reading`, transient: false };
+                }
+                hash.update(chunk);
+                hashed(chunk.length);
+            }
+            if (!res.complete || (announced !== undefined && Number.isFinite(announced) && bytes !== announced)) {
+                return { kind: 'failed', reason: `the body was cut short after ${bytes} bytes${announced !== undefined ? ` of ${announced}` : ''}`, transient: true };
+            }
+            return { kind: 'complete', sha256: hash.digest('hex'), bytes };
+        }
+    }
+    catch (e) {
+        const err = e;
+        if (controller.signal.aborted) {
+            return { kind: 'failed', reason: `no complete answer within ${seconds}${reading ? ` (${bytes} bytes read)` : ''}`, transient: true };
+        }
+        if (reading)
+            return { kind: 'failed', reason: `the body was cut short after ${bytes} bytes (${download_oneLine(err.code ?? err.message)})`, transient: true };
+        return { kind: 'failed', reason: `connection failed: ${download_oneLine(err.message || String(err.code))}`, transient: !permanentError(err) };
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * Downloads `rawUrl` and hashes it: `complete` (the whole body, 2xx after at most 5 redirects,
+ * within max-bytes), `gone` (404 or 410), or `unreachable` with the reason, after the retries.
+ * A URL whose scheme is not allowed is never requested. Never throws; no reason holds the URL's
+ * credentials.
+ */
+async function downloadSha256(rawUrl, o) {
+    let start;
+    try {
+        start = splitCredentials(rawUrl);
+    }
+    catch {
+        return { kind: 'unreachable', reason: 'not a URL', attempts: 0 };
+    }
+    const scheme = schemeOf(start.url);
+    if (!o.allowedSchemes.includes(scheme)) {
+        return { kind: 'unreachable', reason: `the scheme ${scheme} is not in allowed-schemes (${o.allowedSchemes.join(', ')}); not requested`, attempts: 0 };
+    }
+    const sleep = o.sleep ?? download_delay;
+    const random = o.random ?? Math.random;
+    const backoff = o.backoffMs ?? 500;
+    const maxRetryAfter = o.maxRetryAfterMs ?? 60_000;
+    const tries = 1 + Math.max(0, o.retries);
+    for (let n = 1;; n++) {
+        const r = await attempt(start.url, start.auth, o);
+        if (r.kind !== 'failed')
+            return { ...r, attempts: n };
+        const after = n > 1 ? ` (after ${n} attempts)` : '';
+        if (!r.transient || n >= tries)
+            return { kind: 'unreachable', reason: `${r.reason}${after}`, attempts: n };
+        if (r.retryAfterMs !== undefined && r.retryAfterMs > maxRetryAfter) {
+            return { kind: 'unreachable', reason: `${r.reason}; the server asked to retry after ${Math.round(r.retryAfterMs / 1000)} s, longer than batch-ops waits${after}`, attempts: n };
+        }
+        const jitter = Math.round(random() * Math.min(backoff * 20, backoff * 2 ** (n - 1)));
+        await sleep(Math.max(jitter, r.retryAfterMs ?? 0));
+    }
+}
+/** Runs `fn` over `items` with at most `concurrency` at a time; the results in the items' order. */
+async function mapConcurrently(items, concurrency, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+    return out;
+}
+
+;// CONCATENATED MODULE: ../../packages/runtime/src/issues.ts
+// Issues that track a finding, one open issue per key (checksum-drift: an artifact's id; the SLO
+// alerts: an ecosystem's SLO). The caller decides what each key's issue should become (open it,
+// comment and update it, close it); this module finds the open ones and makes the changes.
+//
+// An issue is found again by a hidden marker in its body, `<!-- batch-ops:<kind> id=<key> -->` (the
+// name before `=` may be another word: the SLO alerts write `ecosystem=<name>`),
+// among the open issues that carry the first label (listed page by page). A second hidden line,
+// `<!-- batch-ops:<kind> state=<json> -->`, holds what the caller wants to remember between runs
+// (checksum-drift: the actual checksum it reported). The key and the state are percent-encoded,
+// so that no key can close the comment or fake another marker. Every request is bounded in time.
+
+
+/** GitHub's longest issue title. */
+const TITLE_LIMIT = 256;
+/** Characters a marker value keeps as they are; everything else is percent-encoded (UTF-8). `>` and `!` never stay, so `-->` and `--!>` cannot appear. */
+const KEEP = /^[A-Za-z0-9._~@/+:=,-]$/u;
+function checkKind(kind, keyName = 'id') {
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(kind))
+        throw new Error(`issue kind ${JSON.stringify(kind)} must be lower-case letters, digits and '-'`);
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(keyName) || keyName === 'state')
+        throw new Error(`marker key name ${JSON.stringify(keyName)} must be a lower-case word other than "state"`);
+}
+/** A key or a state as it stands in a marker: no space, no `>`, no line break, nothing that ends a comment. */
+function encodeMarkerValue(value) {
+    let out = '';
+    for (const ch of value) {
+        if (KEEP.test(ch))
+            out += ch;
+        else {
+            const c = ch.codePointAt(0);
+            // A lone surrogate has no UTF-8; it is written as U+FFFD's bytes, like every encoder does.
+            const bytes = Buffer.from(c >= 0xd800 && c <= 0xdfff ? '\ufffd' : ch, 'utf8');
+            for (const b of bytes)
+                out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+        }
+    }
+    return out;
+}
+function decodeMarkerValue(encoded) {
+    try {
+        return decodeURIComponent(encoded);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The hidden line that finds a key's issue again. */
+function issueMarker(kind, key, keyName = 'id') {
+    checkKind(kind, keyName);
+    return `<!-- batch-ops:${kind} ${keyName}=${encodeMarkerValue(key)} -->`;
+}
+function stateMarker(kind, state) {
+    return `<!-- batch-ops:${kind} state=${encodeMarkerValue(JSON.stringify(state))} -->`;
+}
+/** The key and state of a body's markers of `kind`; undefined when it has no marker of that kind. */
+function readIssueMarker(kind, body, keyName = 'id') {
+    checkKind(kind, keyName);
+    const id = new RegExp(`^<!-- batch-ops:${kind} ${keyName}=(\\S*) -->\\s*$`, 'm').exec(body);
+    const key = id ? decodeMarkerValue(id[1]) : undefined;
+    if (key === undefined)
+        return undefined;
+    const st = new RegExp(`^<!-- batch-ops:${kind} state=(\\S+) -->\\s*$`, 'm').exec(body);
+    let state;
+    if (st) {
+        try {
+            state = JSON.parse(decodeMarkerValue(st[1]) ?? '');
+        }
+        catch {
+            state = undefined;
+        }
+    }
+    return { key, state };
+}
+/** The body as sent: the caller's text (cut to fit GitHub's limit), then the hidden markers. */
+function issueBody(kind, key, body, state, keyName = 'id') {
+    const markers = `${issueMarker(kind, key, keyName)}\n${state !== undefined ? `${stateMarker(kind, state)}\n` : ''}`;
+    const room = BODY_LIMIT - markers.length - 2;
+    const text = truncateMarkdown(body.endsWith('\n') ? body : `${body}\n`, room, 'The job summary of the run that wrote it has the rest.');
+    return `${text}\n${markers}`;
+}
+const fitComment = (text) => truncateMarkdown(text, BODY_LIMIT, 'The job summary of the run that wrote it has the rest.');
+const fitTitle = (title) => {
+    const t = title.replace(/\s+/g, ' ').trim();
+    return t.length <= TITLE_LIMIT ? t : `${t.slice(0, TITLE_LIMIT - 1)}…`;
+};
+/** One API call with a timeout, its failure an ApiError an operator can act on. */
+async function issues_bounded(what, timeoutMs, call) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+        return await call(signal);
+    }
+    catch (e) {
+        if (signal.aborted)
+            throw new ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined);
+        const status = e.status;
+        const response = e.response;
+        const message = (e?.message ?? String(e)).replace(/\s+/g, ' ');
+        if (typeof status === 'number' && response !== undefined) {
+            const hint = status === 401 ? ' (check github-token)' : status === 403 || status === 404 ? " (does the job's token have permissions: issues: write?)" : '';
+            throw new ApiError(`${what}: HTTP ${status}: ${message}${hint}`, status);
+        }
+        throw new ApiError(`${what}: network error: ${message}`, undefined);
+    }
+}
+function issueTracker(o) {
+    const keyName = o.keyName ?? 'id';
+    checkKind(o.kind, keyName);
+    if (o.labels.length === 0)
+        throw new Error('the issue tracker needs at least one label: open issues are found by the first');
+    const label = o.labels[0];
+    const { owner, repo } = o.repo;
+    let client;
+    const api = async () => (client ??= await octokit(o.token));
+    const maxPages = o.maxPages ?? 50;
+    const list = async () => {
+        const c = await api();
+        const found = new Map();
+        for (let page = 1;; page++) {
+            if (page > maxPages) {
+                throw new ApiError(`list the open issues labelled ${JSON.stringify(label)}: more than ${maxPages * 100}, more than batch-ops reads; ` +
+                    `close the ones that are done (or give this check a label of its own as the first of its labels) so that no finding is reported twice`, undefined);
+            }
+            const res = await issues_bounded(`list the open issues labelled ${JSON.stringify(label)} (page ${page})`, o.timeoutMs, (signal) => c.rest.issues.listForRepo({ owner, repo, state: 'open', labels: label, per_page: 100, page, request: { signal } }));
+            for (const issue of res.data) {
+                if (issue.pull_request)
+                    continue;
+                const marker = readIssueMarker(o.kind, issue.body ?? '', keyName);
+                if (!marker)
+                    continue;
+                const before = found.get(marker.key);
+                if (before && before.number < issue.number)
+                    continue;
+                found.set(marker.key, { key: marker.key, number: issue.number, url: issue.html_url, title: issue.title, state: marker.state });
+            }
+            if (!/\brel="next"/.test(res.headers.link ?? ''))
+                return found;
+        }
+    };
+    const one = async (c, existing, key, change) => {
+        if (change.action === 'open' && !existing) {
+            const created = await issues_bounded(`open the issue for ${JSON.stringify(key)}`, o.timeoutMs, (signal) => c.rest.issues.create({
+                owner,
+                repo,
+                title: fitTitle(change.title),
+                body: issueBody(o.kind, key, change.body, change.state, keyName),
+                labels: [...new Set([...o.labels, ...(change.labels ?? [])])],
+                request: { signal }
+            }));
+            return { key, action: 'opened', number: created.data.number, url: created.data.html_url };
+        }
+        if (!existing)
+            return undefined;
+        const where = `issue #${existing.number} (${JSON.stringify(key)})`;
+        if (change.action === 'close') {
+            if (change.comment) {
+                await issues_bounded(`comment on ${where}`, o.timeoutMs, (signal) => c.rest.issues.createComment({ owner, repo, issue_number: existing.number, body: fitComment(change.comment), request: { signal } }));
+            }
+            await issues_bounded(`close ${where}`, o.timeoutMs, (signal) => c.rest.issues.update({ owner, repo, issue_number: existing.number, state: 'closed', state_reason: 'completed', request: { signal } }));
+            return { key, action: 'closed', number: existing.number, url: existing.url };
+        }
+        const comment = change.action === 'update' ? change.comment : undefined;
+        if (comment) {
+            await issues_bounded(`comment on ${where}`, o.timeoutMs, (signal) => c.rest.issues.createComment({ owner, repo, issue_number: existing.number, body: fitComment(comment), request: { signal } }));
+        }
+        await issues_bounded(`update ${where}`, o.timeoutMs, (signal) => c.rest.issues.update({
+            owner,
+            repo,
+            issue_number: existing.number,
+            body: issueBody(o.kind, key, change.body, change.state, keyName),
+            ...(change.title !== undefined ? { title: fitTitle(change.title) } : {}),
+            request: { signal }
+        }));
+        if (change.action === 'update' && change.labels) {
+            const { add = [], remove = [] } = change.labels;
+            for (const name of remove) {
+                await issues_bounded(`remove the label ${JSON.stringify(name)} from ${where}`, o.timeoutMs, (signal) => c.rest.issues.removeLabel({ owner, repo, issue_number: existing.number, name, request: { signal } })).catch((e) => {
+                    // Not there (any more): the wanted state already.
+                    if (e.status !== 404)
+                        throw e;
+                });
+            }
+            if (add.length > 0) {
+                await issues_bounded(`label ${where}`, o.timeoutMs, (signal) => c.rest.issues.addLabels({ owner, repo, issue_number: existing.number, labels: [...add], request: { signal } }));
+            }
+        }
+        return { key, action: 'updated', number: existing.number, url: existing.url };
+    };
+    const apply = async (open, changes) => {
+        const results = [];
+        if (changes.length === 0)
+            return results;
+        const c = await api();
+        for (const { key, change } of changes) {
+            const existing = open.get(key);
+            try {
+                const r = await one(c, existing, key, change);
+                if (r)
+                    results.push(r);
+            }
+            catch (e) {
+                const action = change.action === 'open' && !existing ? 'opened' : change.action === 'close' ? 'closed' : 'updated';
+                results.push({ key, action, ...(existing ? { number: existing.number, url: existing.url } : {}), error: e.message });
+            }
+        }
+        return results;
+    };
+    return { list, apply };
+}
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/index.ts
+
+
 
 
 
@@ -37150,6 +40421,25 @@ const SEVERITY_MARK = {
     critical: '🔴 critical'
 };
 const rate = (r) => (r === null ? '—' : budget_percent(r));
+function budgetSection(recorded, limits, note, column = 'this batch (min)') {
+    const b = recorded.budget;
+    const m = recorded.minutes;
+    return [
+        '\n### CI budget this week\n',
+        table(['runner OS', column, 'used this week (min)', 'weekly limit (min)', 'used'], [
+            ['macOS', String(m.macos), String(b.macos), String(limits.macos), budget_percent(limits.macos > 0 ? b.macos / limits.macos : 0)],
+            ['Linux + Windows', String(m.linux + m.windows), String(b.linux + b.windows), String(limits.linux), budget_percent(limits.linux > 0 ? (b.linux + b.windows) / limits.linux : 0)]
+        ]),
+        `\nMinutes from: ${md(note)}.\n`
+    ].join('\n');
+}
+function persistedNote(commit, branch, attempts, persisted) {
+    return commit
+        ? `committed and ${pushedNote(commit, branch, attempts)}`
+        : persisted
+            ? 'nothing to write'
+            : 'written to the working tree only (persist: false)';
+}
 function recordSummary(c) {
     const r = c.report;
     const out = [];
@@ -37157,24 +40447,25 @@ function recordSummary(c) {
     out.push('### Ecosystems against their SLOs\n');
     out.push(r.ecosystems.length === 0
         ? '_No results were recorded._\n'
-        : table(['ecosystem', 'passed', 'failed', 'skipped', 'blocked', 'success rate', 'SLO', 'severity', 'why'], r.ecosystems.map((e) => [code(e.ecosystem), String(e.passed), String(e.failed), String(e.skipped), String(e.blocked), rate(e.rate), budget_percent(e.slo), SEVERITY_MARK[e.severity], md(e.why)])));
+        : table(['ecosystem', 'passed', 'failed', 'skipped', 'blocked', 'success rate', 'SLO', 'last 10 batches', 'severity', 'why'], r.ecosystems.map((e) => [
+            code(e.ecosystem),
+            String(e.passed),
+            String(e.failed),
+            String(e.skipped),
+            String(e.blocked),
+            rate(e.rate),
+            budget_percent(e.slo),
+            code(sparkline(c.recorded.trend?.[e.ecosystem] ?? [e.rate])),
+            SEVERITY_MARK[e.severity],
+            md(e.why)
+        ])));
     if (c.top.length > 0) {
         out.push('\n### Top failure categories\n');
         out.push(table(['category', 'failures', 'for example'], c.top.map((t) => [code(t.category), String(t.count), t.examples.map((x) => code(x)).join(', ')])));
     }
-    const b = c.recorded.budget;
-    out.push('\n### CI budget this week\n');
-    out.push(table(['runner OS', 'this batch (min)', 'used this week (min)', 'weekly limit (min)', 'used'], [
-        ['macOS', String(c.recorded.minutes.macos), String(b.macos), String(c.limits.macos), budget_percent(c.limits.macos > 0 ? b.macos / c.limits.macos : 0)],
-        ['Linux + Windows', String(c.recorded.minutes.linux + c.recorded.minutes.windows), String(b.linux + b.windows), String(c.limits.linux), budget_percent(c.limits.linux > 0 ? (b.linux + b.windows) / c.limits.linux : 0)]
-    ]));
-    out.push(`\nMinutes from: ${md(c.budgetNote)}.\n`);
+    out.push(budgetSection(c.recorded, c.limits, c.budgetNote));
     out.push('\n### Records\n');
-    const persisted = c.commit
-        ? `committed and pushed as ${code(c.commit.slice(0, 12))}${c.attempts > 1 ? ` after ${c.attempts} attempts (re-applied to the moved branch)` : ''}`
-        : c.persisted
-            ? 'nothing to write'
-            : 'written to the working tree only (persist: false)';
+    const persisted = persistedNote(c.commit, c.branch, c.attempts, c.persisted);
     out.push([
         `- metrics line appended to ${code(c.files.metrics)}`,
         c.files.failures ? `- ${c.recorded.failureRecords} failure record(s) appended to ${code(c.files.failures)}` : '- no failures, so no failure file',
@@ -37184,48 +40475,62 @@ function recordSummary(c) {
     ].join('\n') + '\n');
     return out.join('\n');
 }
+/** mode: account: the minutes this run's jobs added after the record steps, and nothing else. */
+function accountSummary(c) {
+    const of = c.batchId ? `batch ${code(c.batchId)}` : 'this run';
+    const out = [];
+    if (!c.recorded) {
+        out.push(`## ⚠️ CI minutes of ${of}: not counted\n`);
+        out.push(`${md(c.budgetNote)}.\n`);
+        return out.join('\n');
+    }
+    const m = c.recorded.minutes;
+    const added = m.macos + m.linux + m.windows;
+    out.push(`## CI minutes of ${of}: ${added === 0 ? 'nothing left to count' : `${added} more minute(s) counted`}\n`);
+    out.push('What the jobs of this run used beyond what the record steps counted: jobs that finished after them, and the rest of the jobs they counted while running. No metrics line, failure record or manifest is written in this mode.\n');
+    out.push(budgetSection(c.recorded, c.limits, c.budgetNote, 'added now (min)'));
+    out.push('\n### Records\n');
+    out.push(`- the budget in the control file: ${persistedNote(c.commit, c.branch, c.attempts ?? 1, c.persisted)}\n`);
+    return out.join('\n');
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // record-batch: what did this batch do? (docs/contract.md §6)
 //
+// mode: record (the default)
 // 1. Read the inputs and the results file (malformed → a clear error, nothing written).
 // 2. Evaluate each ecosystem's success rate against its SLO (pure core).
-// 3. Work out the CI minutes (explicit inputs, or this run's finished jobs) and the
-//    files the batch changed under `paths` (the manifest).
+// 3. Work out the CI minutes (explicit inputs, or what this run's jobs add: finished
+//    ones in full, running ones by their elapsed time, less what is already counted)
+//    and the files the batch changed under `paths` (the manifest).
 // 4. In one commit through the git store: a metrics line, the failure records, the
 //    manifest and the budget. On a push conflict all of it is re-applied to the new state.
 // 5. Upload to the metrics Worker (advisory: bounded, never fails the step).
 // 6. Outputs, annotations per non-ok ecosystem, and the job summary.
+//
+// mode: account — the budget only, at the end of a run: what this run's jobs add
+// beyond what the record steps counted (jobs that finished after them, the rest of
+// the jobs they counted while running). No metrics line, failure records or manifest.
 
 
 
 
 
 const ACTION = 'record-batch';
-function jsonInput(name, fallback) {
-    const raw = stringInput(name);
-    if (raw === '')
-        return fallback;
-    let value;
-    try {
-        value = JSON.parse(raw);
-    }
-    catch (e) {
-        throw new InputError(`input '${name}' is not valid JSON: ${e.message}`);
-    }
-    const problems = sloProblems(value);
-    if (problems.length > 0)
-        throw new InputError(`input '${name}': ${problems.join('; ')}`);
-    return value;
+function readMode() {
+    const mode = stringInput('mode', 'record');
+    if (mode !== 'record' && mode !== 'account')
+        throw new runner_InputError(`input 'mode' must be 'record' or 'account' (got ${JSON.stringify(mode)})`);
+    return mode;
 }
 function readInputs() {
     const batchId = requiredInput('batch-id');
-    if (!BATCH_ID_PATTERN.test(batchId)) {
-        throw new InputError(`input 'batch-id' must look like YYYY-MM-DD-NNN, the ID preflight-check hands out (got ${JSON.stringify(batchId)})`);
+    if (!batch_record_BATCH_ID_PATTERN.test(batchId)) {
+        throw new runner_InputError(`input 'batch-id' must look like YYYY-MM-DD-NNN, the ID preflight-check hands out (got ${JSON.stringify(batchId)})`);
     }
     const startedAt = stringInput('started-at');
     if (startedAt !== '' && time_parseTimestamp(startedAt) === null) {
-        throw new InputError(`input 'started-at' must be an RFC 3339 timestamp such as 2026-03-04T10:00:00Z (got ${JSON.stringify(startedAt)})`);
+        throw new runner_InputError(`input 'started-at' must be an RFC 3339 timestamp such as 2026-03-04T10:00:00Z (got ${JSON.stringify(startedAt)})`);
     }
     const explicit = stringInput('macos-minutes') !== '' || stringInput('linux-minutes') !== '';
     return {
@@ -37233,7 +40538,7 @@ function readInputs() {
         results: stringInput('results'),
         ecosystem: stringInput('ecosystem'),
         startedAt,
-        slo: { slo: jsonInput('slo', { ...DEFAULT_SLO }), criticalThreshold: numberInput('critical-threshold', 0.5, { min: 0, max: 1 }), latencyThresholdSeconds: numberInput('latency-threshold-seconds', 120, { min: 0 }) },
+        slo: { slo: sloInput(), criticalThreshold: numberInput('critical-threshold', 0.5, { min: 0, max: 1 }), latencyThresholdSeconds: numberInput('latency-threshold-seconds', 120, { min: 0, max: 86_400 }) },
         metricsFile: stringInput('metrics-file', 'data/metrics/batch-runs.jsonl'),
         failuresDir: stringInput('failures-dir', 'data/failures'),
         manifestDir: stringInput('manifest-dir', 'data/batches'),
@@ -37247,9 +40552,32 @@ function readInputs() {
         },
         githubToken: secretInput('github-token'),
         explicitMinutes: explicit
-            ? { macos: numberInput('macos-minutes', 0, { min: 0 }), linux: numberInput('linux-minutes', 0, { min: 0 }), windows: 0 }
+            ? { macos: numberInput('macos-minutes', 0, { min: 0, max: MAX_WEEK_MINUTES }), linux: numberInput('linux-minutes', 0, { min: 0, max: MAX_WEEK_MINUTES }), windows: 0 }
             : undefined,
-        limits: { macos: numberInput('macos-minutes-per-week', 1000, { min: 0 }), linux: numberInput('linux-minutes-per-week', 5000, { min: 0 }) },
+        limits: { macos: numberInput('macos-minutes-per-week', 1000, { min: 0, max: MAX_WEEK_MINUTES }), linux: numberInput('linux-minutes-per-week', 5000, { min: 0, max: MAX_WEEK_MINUTES }) },
+        controlFile: stringInput('control-file', 'batch-control.json'),
+        ...persistInputs()
+    };
+}
+/** mode: account. The inputs that only a record uses are refused rather than ignored. */
+function readAccountInputs() {
+    const batchId = stringInput('batch-id');
+    if (batchId !== '' && !batch_record_BATCH_ID_PATTERN.test(batchId)) {
+        throw new runner_InputError(`input 'batch-id' must look like YYYY-MM-DD-NNN, the ID preflight-check hands out, or be empty (got ${JSON.stringify(batchId)})`);
+    }
+    secretInput('metrics-token'); // masked, though nothing is uploaded
+    const recordOnly = [
+        ['results', stringInput('results')],
+        ['macos-minutes', stringInput('macos-minutes')],
+        ['linux-minutes', stringInput('linux-minutes')]
+    ].filter(([, v]) => v !== '');
+    if (recordOnly.length > 0) {
+        throw new runner_InputError(`mode: account only adds the minutes of this run's jobs to the budget; ${recordOnly.map(([n]) => `'${n}'`).join(', ')} belong to mode: record`);
+    }
+    return {
+        batchId,
+        githubToken: secretInput('github-token'),
+        limits: { macos: numberInput('macos-minutes-per-week', 1000, { min: 0, max: MAX_WEEK_MINUTES }), linux: numberInput('linux-minutes-per-week', 5000, { min: 0, max: MAX_WEEK_MINUTES }) },
         controlFile: stringInput('control-file', 'batch-control.json'),
         ...persistInputs()
     };
@@ -37262,14 +40590,14 @@ async function readResults(cwd, file, ecosystem) {
         text = await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(cwd, file), 'utf8');
     }
     catch (e) {
-        throw new InputError(`input 'results': cannot read ${file}: ${e.code ?? e.message}`);
+        throw new runner_InputError(`input 'results': cannot read ${file}: ${e.code ?? e.message}`);
     }
     const parsed = parseResults(text, ecosystem);
     if (!parsed.ok)
         throw new InputFileError(file, 'results file', parsed.problems);
     return parsed.results;
 }
-/** This run's finished jobs, or why they could not be listed (the budget is then left alone). */
+/** This run's jobs, or why they could not be listed (the budget is then left alone). */
 async function runJobs(token) {
     const run = currentRun();
     if (!token)
@@ -37283,8 +40611,18 @@ async function runJobs(token) {
         return { skipped: `could not list the jobs of run ${run.runId} (${e.message}); the budget was not updated` };
     }
 }
+function jobCounts(counted) {
+    return { jobsCounted: counted.length, jobsInProgress: counted.filter((j) => !j.finished).length };
+}
+/** What the minutes came from, for the summary. */
+function jobsNote(r) {
+    const running = r.jobsInProgress ?? 0;
+    return `${r.jobsCounted - running} finished and ${running} in-progress job(s) of this run (in progress: counted by the time so far, the rest once it finishes)`;
+}
 async function run() {
     try {
+        if (readMode() === 'account')
+            return await account();
         const inputs = readInputs();
         const cwd = workspace();
         const at = now();
@@ -37308,8 +40646,9 @@ async function run() {
             const { doc, minutes, counted } = recordBudget(control.doc, { explicit: inputs.explicitMinutes, jobs: jobs && 'jobs' in jobs ? jobs.jobs : undefined }, at);
             const ctx = { batchId: inputs.batchId, startedAt, completedAt, minutes, runUrl: url };
             const failures = failureLines(results, ctx);
+            const metrics = appendLines(await snapshot.read(inputs.metricsFile), metricsLine(report, ctx));
             const files = {
-                [inputs.metricsFile]: appendLines(await snapshot.read(inputs.metricsFile), metricsLine(report, ctx)),
+                [inputs.metricsFile]: metrics,
                 [manifestPath]: mergeManifest(await snapshot.read(manifestPath), {
                     batch_id: inputs.batchId,
                     created_at: completedAt,
@@ -37328,9 +40667,10 @@ async function run() {
             const b = doc.budget ?? {};
             const recorded = {
                 minutes,
-                jobsCounted: counted.length,
+                ...jobCounts(counted),
                 failureRecords: report.failed,
-                budget: { macos: b.macos_minutes_used ?? 0, linux: b.linux_minutes_used ?? 0, windows: b.windows_minutes_used ?? 0 }
+                budget: { macos: b.macos_minutes_used ?? 0, linux: b.linux_minutes_used ?? 0, windows: b.windows_minutes_used ?? 0 },
+                trend: Object.fromEntries(report.ecosystems.map((e) => [e.ecosystem, recentRates(metrics ?? '', e.ecosystem, 10)]))
             };
             return {
                 files,
@@ -37364,6 +40704,10 @@ async function run() {
                 uploadNote = sent.ok
                     ? `sent ${sent.sent} ecosystem bod${sent.sent === 1 ? 'y' : 'ies'} in ${sent.requests} request${sent.requests === 1 ? '' : 's'}`
                     : `failed: ${sent.error} (${sent.sent}/${bodies.length} sent)`;
+                if (sent.notes)
+                    uploadNote += ` (${sent.notes.join('; ')})`;
+                for (const n of sent.notes ?? [])
+                    annotate.notice(`Metrics upload: ${n}; nothing was changed there.`, { title: 'record-batch upload' });
             }
             if (!uploaded)
                 annotate.warning(`Metrics upload ${uploadNote}. The metrics are advisory; the batch record in git is complete.`, { title: 'record-batch upload' });
@@ -37389,12 +40733,13 @@ async function run() {
             top: topFailureCategories(results),
             recorded,
             limits: inputs.limits,
-            budgetNote: inputs.explicitMinutes ? 'explicit inputs' : jobs && 'jobs' in jobs ? `${recorded.jobsCounted} finished job(s) of this run` : (jobs?.skipped ?? ''),
+            budgetNote: inputs.explicitMinutes ? 'explicit inputs' : jobs && 'jobs' in jobs ? jobsNote(recorded) : (jobs?.skipped ?? ''),
             uploadNote,
             uploaded,
             files: { metrics: inputs.metricsFile, manifest: manifestPath, failures: report.failed > 0 ? failuresPath : undefined },
             manifestCount: changes.files.length,
             commit: outcome.commit,
+            branch: outcome.branch,
             attempts: outcome.attempts,
             persisted: inputs.persist
         }));
@@ -37402,6 +40747,54 @@ async function run() {
     catch (error) {
         await reportFailure('Record batch', error);
     }
+}
+/**
+ * mode: account. What this run's jobs add to the budget now, beyond what is
+ * counted already; one commit of the control file when that is anything.
+ */
+async function account() {
+    const inputs = readAccountInputs();
+    const cwd = workspace();
+    const at = now();
+    const url = runUrl();
+    const jobs = await runJobs(inputs.githubToken);
+    if ('skipped' in jobs) {
+        annotate.warning(jobs.skipped, { title: 'record-batch budget' });
+        await writeSummary(accountSummary({ batchId: inputs.batchId, limits: inputs.limits, budgetNote: jobs.skipped, persisted: inputs.persist }));
+        return;
+    }
+    const run = currentRun();
+    const outcome = await applyChange(storeOptions(inputs, cwd), async (snapshot) => {
+        const control = await readControl(snapshot, inputs.controlFile);
+        const { doc, minutes, counted } = recordBudget(control.doc, { jobs: jobs.jobs }, at);
+        const b = doc.budget ?? {};
+        const recorded = {
+            minutes,
+            ...jobCounts(counted),
+            failureRecords: 0,
+            budget: { macos: b.macos_minutes_used ?? 0, linux: b.linux_minutes_used ?? 0, windows: b.windows_minutes_used ?? 0 }
+        };
+        const what = inputs.batchId ? `batch ${inputs.batchId}` : `run ${run.runId}`;
+        return {
+            files: doc !== control.doc ? { [inputs.controlFile]: renderControl(control, doc) } : {},
+            message: commitMessage(stateSubject(`count the CI minutes of ${what}`), [
+                ['Batch-Id', inputs.batchId],
+                ['Batch-Ops-Action', ACTION],
+                ['Run-Url', url]
+            ]),
+            result: recorded
+        };
+    });
+    await writeSummary(accountSummary({
+        batchId: inputs.batchId,
+        limits: inputs.limits,
+        recorded: outcome.result,
+        budgetNote: jobsNote(outcome.result),
+        commit: outcome.commit,
+        branch: outcome.branch,
+        attempts: outcome.attempts,
+        persisted: inputs.persist
+    }));
 }
 
 

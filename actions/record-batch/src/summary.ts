@@ -1,6 +1,6 @@
 // The job summary of record-batch: what a PR reviewer needs without the logs.
 
-import { type BatchReport, type BudgetLimits, type Severity, code, md, percent, table } from '@batch-ops/core'
+import { type BatchReport, type BudgetLimits, type Severity, code, md, percent, sparkline, table, pushedNote } from '@batch-ops/core'
 import type { Recorded } from './main.js'
 
 export interface RecordSummaryContext {
@@ -15,6 +15,8 @@ export interface RecordSummaryContext {
   files: { metrics: string; manifest: string; failures: string | undefined }
   manifestCount: number
   commit: string | undefined
+  /** The branch on origin it was pushed to. */
+  branch?: string | undefined
   attempts: number
   persisted: boolean
 }
@@ -28,6 +30,30 @@ export const SEVERITY_MARK: Record<Severity, string> = {
 
 const rate = (r: number | null): string => (r === null ? '—' : percent(r))
 
+function budgetSection(recorded: Pick<Recorded, 'minutes' | 'budget'>, limits: BudgetLimits, note: string, column = 'this batch (min)'): string {
+  const b = recorded.budget
+  const m = recorded.minutes
+  return [
+    '\n### CI budget this week\n',
+    table(
+      ['runner OS', column, 'used this week (min)', 'weekly limit (min)', 'used'],
+      [
+        ['macOS', String(m.macos), String(b.macos), String(limits.macos), percent(limits.macos > 0 ? b.macos / limits.macos : 0)],
+        ['Linux + Windows', String(m.linux + m.windows), String(b.linux + b.windows), String(limits.linux), percent(limits.linux > 0 ? (b.linux + b.windows) / limits.linux : 0)]
+      ]
+    ),
+    `\nMinutes from: ${md(note)}.\n`
+  ].join('\n')
+}
+
+function persistedNote(commit: string | undefined, branch: string | undefined, attempts: number, persisted: boolean): string {
+  return commit
+    ? `committed and ${pushedNote(commit, branch, attempts)}`
+    : persisted
+      ? 'nothing to write'
+      : 'written to the working tree only (persist: false)'
+}
+
 export function recordSummary(c: RecordSummaryContext): string {
   const r = c.report
   const out: string[] = []
@@ -37,32 +63,28 @@ export function recordSummary(c: RecordSummaryContext): string {
     r.ecosystems.length === 0
       ? '_No results were recorded._\n'
       : table(
-          ['ecosystem', 'passed', 'failed', 'skipped', 'blocked', 'success rate', 'SLO', 'severity', 'why'],
-          r.ecosystems.map((e) => [code(e.ecosystem), String(e.passed), String(e.failed), String(e.skipped), String(e.blocked), rate(e.rate), percent(e.slo), SEVERITY_MARK[e.severity], md(e.why)])
+          ['ecosystem', 'passed', 'failed', 'skipped', 'blocked', 'success rate', 'SLO', 'last 10 batches', 'severity', 'why'],
+          r.ecosystems.map((e) => [
+            code(e.ecosystem),
+            String(e.passed),
+            String(e.failed),
+            String(e.skipped),
+            String(e.blocked),
+            rate(e.rate),
+            percent(e.slo),
+            code(sparkline(c.recorded.trend?.[e.ecosystem] ?? [e.rate])),
+            SEVERITY_MARK[e.severity],
+            md(e.why)
+          ])
         )
   )
   if (c.top.length > 0) {
     out.push('\n### Top failure categories\n')
     out.push(table(['category', 'failures', 'for example'], c.top.map((t) => [code(t.category), String(t.count), t.examples.map((x) => code(x)).join(', ')])))
   }
-  const b = c.recorded.budget
-  out.push('\n### CI budget this week\n')
-  out.push(
-    table(
-      ['runner OS', 'this batch (min)', 'used this week (min)', 'weekly limit (min)', 'used'],
-      [
-        ['macOS', String(c.recorded.minutes.macos), String(b.macos), String(c.limits.macos), percent(c.limits.macos > 0 ? b.macos / c.limits.macos : 0)],
-        ['Linux + Windows', String(c.recorded.minutes.linux + c.recorded.minutes.windows), String(b.linux + b.windows), String(c.limits.linux), percent(c.limits.linux > 0 ? (b.linux + b.windows) / c.limits.linux : 0)]
-      ]
-    )
-  )
-  out.push(`\nMinutes from: ${md(c.budgetNote)}.\n`)
+  out.push(budgetSection(c.recorded, c.limits, c.budgetNote))
   out.push('\n### Records\n')
-  const persisted = c.commit
-    ? `committed and pushed as ${code(c.commit.slice(0, 12))}${c.attempts > 1 ? ` after ${c.attempts} attempts (re-applied to the moved branch)` : ''}`
-    : c.persisted
-      ? 'nothing to write'
-      : 'written to the working tree only (persist: false)'
+  const persisted = persistedNote(c.commit, c.branch, c.attempts, c.persisted)
   out.push(
     [
       `- metrics line appended to ${code(c.files.metrics)}`,
@@ -72,5 +94,36 @@ export function recordSummary(c: RecordSummaryContext): string {
       `- metrics upload: ${c.uploaded ? '✅' : '⚠️'} ${md(c.uploadNote)}`
     ].join('\n') + '\n'
   )
+  return out.join('\n')
+}
+
+export interface AccountSummaryContext {
+  batchId: string
+  limits: BudgetLimits
+  /** Undefined when the jobs could not be listed. */
+  recorded?: Recorded
+  budgetNote: string
+  commit?: string | undefined
+  branch?: string | undefined
+  attempts?: number
+  persisted: boolean
+}
+
+/** mode: account: the minutes this run's jobs added after the record steps, and nothing else. */
+export function accountSummary(c: AccountSummaryContext): string {
+  const of = c.batchId ? `batch ${code(c.batchId)}` : 'this run'
+  const out: string[] = []
+  if (!c.recorded) {
+    out.push(`## ⚠️ CI minutes of ${of}: not counted\n`)
+    out.push(`${md(c.budgetNote)}.\n`)
+    return out.join('\n')
+  }
+  const m = c.recorded.minutes
+  const added = m.macos + m.linux + m.windows
+  out.push(`## CI minutes of ${of}: ${added === 0 ? 'nothing left to count' : `${added} more minute(s) counted`}\n`)
+  out.push('What the jobs of this run used beyond what the record steps counted: jobs that finished after them, and the rest of the jobs they counted while running. No metrics line, failure record or manifest is written in this mode.\n')
+  out.push(budgetSection(c.recorded, c.limits, c.budgetNote, 'added now (min)'))
+  out.push('\n### Records\n')
+  out.push(`- the budget in the control file: ${persistedNote(c.commit, c.branch, c.attempts ?? 1, c.persisted)}\n`)
   return out.join('\n')
 }

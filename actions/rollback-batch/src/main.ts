@@ -1,8 +1,10 @@
 // rollback-batch: take a batch back out (docs/contract.md §7).
 //
 // 1. Check the batch ID against the pattern before any git command runs.
-// 2. Fetch the base branch (deepening a shallow clone) and read its first-parent
-//    history under `paths` and the manifest, in one `git log` pass.
+// 2. Fetch the base branch only back to a margin before the ID's date (a shallow
+//    clone is deepened step by step only when that is not enough), and read its
+//    first-parent history under `paths` and the manifest from the tip back to the
+//    first commit that predates the batch, in one `git log` pass.
 // 3. Plan with the pure core: delete what the batch added, restore what it
 //    modified or deleted, report files changed afterwards as conflicts.
 // 4. Dry run: the plan in the summary and outputs, nothing else.
@@ -13,14 +15,20 @@
 
 import path from 'node:path'
 import {
+  type LogCommit,
   type ManifestData,
   type RejectedEntry,
   type RollbackPlan,
   BODY_LIMIT,
   SUMMARY_LIMIT,
+  batchFetchSince,
+  batchIdDateProblem,
   batchLineMatcher,
+  batchSearchEnd,
+  batchSearchSince,
   commitMessage,
   findManifestCommit,
+  formatTimestamp,
   manifestPathProblem,
   nextRollbackStep,
   parseList,
@@ -28,6 +36,7 @@ import {
   utf8Bytes
 } from '@batch-ops/core'
 import {
+  type BranchHistory,
   type IndexEntry,
   InputError,
   addLabels,
@@ -37,9 +46,12 @@ import {
   commitEntries,
   currentRepo,
   fetchBase,
-  firstParentHistory,
   git,
+  log,
+  networkTimeoutMs,
+  now,
   numberInput,
+  readHistory,
   readManifestAt,
   remoteDefaultBranch,
   reportFailure,
@@ -87,6 +99,8 @@ export function readInputs() {
   const batchId = requiredInput('batch-id')
   const pattern = stringInput('batch-id-pattern', DEFAULT_PATTERN)
   checkBatchId(batchId, pattern)
+  const dated = batchIdDateProblem(batchId, now())
+  if (dated) throw new InputError(`input 'batch-id' ${batchId}: ${dated}; nothing was searched. Check the ID: preflight-check hands out IDs dated the UTC day it runs.`)
   const dryRun = booleanInput('dry-run', false)
   const reason = stringInput('reason')
   if (!dryRun && reason === '') throw new InputError(`input 'reason' is required unless dry-run is 'true': say why the batch is rolled back`)
@@ -105,7 +119,7 @@ export function readInputs() {
     token,
     labels: parseList(stringInput('labels', 'rollback')),
     reviewers: parseList(stringInput('reviewers')),
-    reviewThreshold: numberInput('review-threshold', 10, { min: 0, integer: true }),
+    reviewThreshold: numberInput('review-threshold', 10, { min: 0, max: 1_000_000, integer: true }),
     force: booleanInput('force', false),
     author: authorInput()
   }
@@ -147,10 +161,10 @@ async function undoEntries(root: string, plan: RollbackPlan, rejected: RejectedE
 
 /** The rollback branch on origin, if it exists: its tip, that tip's tree and parent. */
 async function existingBranch(root: string, branch: string): Promise<{ sha: string; tree: string; parent: string } | null> {
-  const { stdout } = await git(['ls-remote', 'origin', `refs/heads/${branch}`], { cwd: root })
+  const { stdout } = await git(['ls-remote', 'origin', `refs/heads/${branch}`], { cwd: root, timeoutMs: networkTimeoutMs() })
   const sha = stdout.split('\t')[0]?.trim() ?? ''
   if (sha === '') return null
-  await git(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`], { cwd: root })
+  await git(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`], { cwd: root, timeoutMs: networkTimeoutMs() })
   const [tree = '', parent = ''] = (await git(['rev-parse', `${sha}^{tree}`, `${sha}^`], { cwd: root })).stdout.trim().split('\n')
   return { sha, tree, parent }
 }
@@ -166,16 +180,50 @@ async function existingAtBase(root: string, manifest: ManifestData): Promise<Set
   }
 }
 
+/** How far back the history was read, in words. */
+function searchedBack(h: BranchHistory, since: number | undefined): string {
+  const day = (seconds: number): string => formatTimestamp(seconds * 1000).slice(0, 10)
+  if (h.end === 'root') return `${h.read} first-parent commits, back to the first commit of the branch`
+  const limit = since === undefined ? '' : `, before ${formatTimestamp(since).slice(0, 10)}`
+  return `${h.read} first-parent commits, back to ${h.end.sha.slice(0, 12)} (committed ${day(h.end.time ?? 0)}${limit}: nothing older can belong to the batch)`
+}
+
 async function plan(root: string, inputs: Inputs) {
   const baseName = inputs.base || (await remoteDefaultBranch(root))
-  const base = await fetchBase(root, baseName)
+  // A batch's commits are all newer than a margin before its ID's date: fetch and read only those (docs/contract.md §7).
+  const since = batchSearchSince(inputs.batchId)
+  const fetchSince = batchFetchSince(inputs.batchId)
+  const base = await fetchBase(root, baseName, fetchSince === undefined ? {} : { since: fetchSince })
   const manifestPath = path.posix.join(inputs.manifestDir, `${inputs.batchId}.json`)
-  const history = await firstParentHistory(root, base.tip, inputs.paths, [manifestPath], batchLineMatcher(inputs.batchId))
-  const manifestCommit = findManifestCommit(history, manifestPath)
-  const manifest = manifestCommit ? await readManifestAt(root, manifestCommit.sha, manifestPath) : null
-  const existingAtManifestBase = manifest ? await existingAtBase(root, manifest) : undefined
-  const result = planRollback({ batchId: inputs.batchId, history, paths: inputs.paths, manifestPath, manifest, existingAtManifestBase, force: inputs.force })
-  return { base, manifestPath, plan: result, searched: history.length }
+  // The manifest, once the history shows the commit that added it; its base commit must be in the clone too.
+  let manifest: { sha: string; data: ManifestData | null } | undefined
+  const readManifest = async (commits: readonly LogCommit[]): Promise<ManifestData | null> => {
+    const found = findManifestCommit(commits, manifestPath)
+    if (!found) return null
+    if (manifest?.sha !== found.sha) manifest = { sha: found.sha, data: await readManifestAt(root, found.sha, manifestPath) }
+    return manifest.data
+  }
+  const history = await readHistory(root, base, {
+    paths: inputs.paths,
+    files: [manifestPath],
+    keepMessage: batchLineMatcher(inputs.batchId),
+    ...(since === undefined ? {} : { ends: batchSearchEnd(inputs.batchId, manifestPath, since) }),
+    needs: async (commits) => {
+      const baseCommit = (await readManifest(commits))?.base_commit
+      return baseCommit ? [baseCommit] : []
+    }
+  })
+  const searched = searchedBack(history, since)
+  const fetched = [
+    base.shallowSince !== undefined ? `fetched since ${formatTimestamp(base.shallowSince)}` : '',
+    history.deepened.length > 0 ? `deepened by ${history.deepened.join(' + ')} commits` : '',
+    history.unshallowed ? 'then unshallowed' : ''
+  ].filter(Boolean)
+  log.info(`Searched ${base.name}: ${searched}${fetched.length > 0 ? ` (a shallow clone: ${fetched.join(', ')})` : ''}`)
+  const data = await readManifest(history.commits)
+  const existingAtManifestBase = data ? await existingAtBase(root, data) : undefined
+  const result = planRollback({ batchId: inputs.batchId, history: history.commits, paths: inputs.paths, manifestPath, manifest: data, existingAtManifestBase, force: inputs.force })
+  return { base, manifestPath, plan: result, kept: history.commits.length, searched }
 }
 
 export async function run(): Promise<void> {
@@ -184,7 +232,7 @@ export async function run(): Promise<void> {
     const inputs = readInputs()
     const cwd = workspace()
     const root = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.trim()
-    const { base, manifestPath, plan: first, searched } = await plan(root, inputs)
+    const { base, manifestPath, plan: first, kept, searched } = await plan(root, inputs)
     // The content before the batch, read now, so that a dry run reports a file that cannot be restored too.
     const undoRejected: RejectedEntry[] = []
     const entries = await undoEntries(root, first, undoRejected)
@@ -204,11 +252,12 @@ export async function run(): Promise<void> {
     if (step.kind === 'nothing-found') {
       throw new InputError(
         `nothing to roll back for batch ${inputs.batchId} on ${base.name}: ${step.why} ` +
-          `(searched ${searched} first-parent commits touching ${inputs.paths.join(', ')} or ${manifestPath} for a line "batch_id: ${inputs.batchId}" or "Batch-Id: ${inputs.batchId}"). ` +
+          `(searched ${kept} first-parent commits touching ${inputs.paths.join(', ')} or ${manifestPath} for a line "batch_id: ${inputs.batchId}" or "Batch-Id: ${inputs.batchId}"; ` +
+          `read ${searched}). ` +
           `No branch was created. Check the ID, or the base branch.`
       )
     }
-    const ctx = { batchId: inputs.batchId, reason: inputs.reason, base: base.name, actor: process.env.GITHUB_ACTOR ?? '', runUrl: runUrl(), force: inputs.force }
+    const ctx = { batchId: inputs.batchId, reason: inputs.reason, base: base.name, actor: process.env.GITHUB_ACTOR ?? '', runUrl: runUrl(), force: inputs.force, searched }
     if (p.conflicts.length > 0) {
       const shown = p.conflicts.slice(0, 5).map((c) => `${c.path} (by ${c.later.map((l) => l.sha.slice(0, 7)).join(', ')})`)
       annotate.warning(
@@ -241,7 +290,7 @@ export async function run(): Promise<void> {
     const pushed = !(existing && existing.tree === tree && existing.parent === base.tip)
     if (pushed) {
       // A lease on the rollback branch only: it moves from exactly what we saw (or is new).
-      await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${existing?.sha ?? ''}`, 'origin', `${commit}:refs/heads/${branch}`], { cwd: root })
+      await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${existing?.sha ?? ''}`, 'origin', `${commit}:refs/heads/${branch}`], { cwd: root, timeoutMs: networkTimeoutMs() })
     }
     const repo = currentRepo()
     try {
@@ -267,7 +316,7 @@ export async function run(): Promise<void> {
     } catch (e) {
       // No half-made rollback: a branch this run created goes again.
       if (pushed && !existing) {
-        await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${commit}`, 'origin', '--delete', branch], { cwd: root }).catch(() => undefined)
+        await git(['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${commit}`, 'origin', '--delete', branch], { cwd: root, timeoutMs: networkTimeoutMs() }).catch(() => undefined)
       }
       throw new Error(`the pull request for ${branch} could not be opened (${(e as Error).message}); ${pushed && !existing ? 'the branch was deleted again' : 'the branch is as it was'}`)
     }

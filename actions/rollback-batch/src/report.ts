@@ -10,6 +10,8 @@ export interface ReportContext {
   runUrl: string | undefined
   force: boolean
   dryRun: boolean
+  /** How far back the history was read, in words. */
+  searched?: string
   branch?: string
   pr?: { number: number; url: string; created: boolean }
 }
@@ -43,6 +45,7 @@ export function rollbackReport(p: RollbackPlan, c: ReportContext, budget: Report
         ['base', code(c.base)],
         ['batch commits', p.batchCommits.length > 0 ? p.batchCommits.map(short).join(' ') : '_none with a batch line_'],
         ['manifest commit', p.manifestCommit ? short(p.manifestCommit) : '_none_'],
+        ...(c.searched ? [['history searched', md(c.searched)]] : []),
         ['files', `${deleted} deleted, ${restored} restored, ${p.conflicts.length} conflict(s)${c.force && p.conflicts.length > 0 ? ' (rolled back: force)' : ''}`],
         ...(c.branch ? [['branch', code(c.branch)]] : []),
         ...(c.pr ? [['pull request', `${link(`#${c.pr.number}`, c.pr.url)}${c.pr.created ? '' : ' (updated)'}`]] : [])

@@ -18,7 +18,8 @@ import {
   recordBreaker,
   spread,
   viewBreaker,
-  breakerStep
+  breakerStep,
+  operatorHold
 } from '@batch-ops/core'
 import { fixture, iso } from './helpers.js'
 
@@ -714,15 +715,170 @@ describe('properties', () => {
 describe('breakerStep: one step of either mode', () => {
   const p = DEFAULT_BREAKER_PARAMS
   const now = Date.parse('2026-03-04T10:00:00Z')
-  test('check of a due open breaker claims the probe', () => {
-    const r = breakerStep({ state: 'open', failures: 3, opens_at: '2026-03-04T09:00:00Z' }, { mode: 'check' }, p, now, 'run-1')
+  const docWith = (eco: string, entry: BreakerEntry | undefined, extra: Partial<ControlDoc> = {}): ControlDoc => ({
+    enabled: true,
+    disabled_ecosystems: [],
+    circuit_breaker: entry ? { [eco]: entry } : {},
+    ...extra
+  })
+  test('check of a due open breaker claims the probe, in the entry and in the document', () => {
+    const r = breakerStep(docWith('npm', { state: 'open', failures: 3, opens_at: '2026-03-04T09:00:00Z' }), 'npm', { mode: 'check' }, p, now, 'run-1')
     expect(r).toMatchObject({ ok: true, write: true, skip: false, probe: true, entry: { state: 'half-open', probe: { run_id: 'run-1' } } })
+    if (r.ok) expect(r.doc.circuit_breaker!.npm).toEqual(r.entry)
   })
   test('record of a failure on a closed breaker writes the window and never skips', () => {
-    const r = breakerStep(undefined, { mode: 'record', attempts: { successes: 0, failures: 1 } }, p, now, 'run-1')
+    const r = breakerStep(docWith('npm', undefined), 'npm', { mode: 'record', attempts: { successes: 0, failures: 1 } }, p, now, 'run-1')
     expect(r).toMatchObject({ ok: true, write: true, skip: false, probe: false, entry: { state: 'closed', window: 'F', failures: 1 } })
+    if (r.ok) expect(r.doc.circuit_breaker).toEqual({ npm: r.entry })
   })
   test('check fails closed on an open breaker with no usable time', () => {
-    expect(breakerStep({ state: 'open', opens_at: '' }, { mode: 'check' }, p, now, 'run-1')).toMatchObject({ ok: false })
+    expect(breakerStep(docWith('npm', { state: 'open', opens_at: '' }), 'npm', { mode: 'check' }, p, now, 'run-1')).toMatchObject({ ok: false })
+  })
+})
+
+// ---------------------------------------------------------------------------
+// the operators' gate: enabled: false and disabled_ecosystems (docs/contract.md §5, check)
+
+const STOP: Partial<ControlDoc> = {
+  enabled: false,
+  reason: 'bad recipes merged',
+  incident_url: 'https://status.example.com/incidents/42',
+  disabled_by: 'alice',
+  disabled_at: '2026-07-01T09:00:00Z',
+  expected_resume: '2026-07-02T09:00:00Z'
+}
+const STOP_REASON =
+  'batch processing is stopped (enabled: false) by alice since 2026-07-01T09:00:00Z: bad recipes merged; ' +
+  'incident https://status.example.com/incidents/42; expected resume 2026-07-02T09:00:00Z'
+
+describe('operatorHold', () => {
+  test.each<[string, Partial<ControlDoc>, string, ReturnType<typeof operatorHold>]>([
+    ['enabled (default fields): no hold', {}, 'npm', undefined],
+    ['enabled missing: no hold', { enabled: undefined }, 'npm', undefined],
+    ['another ecosystem paused: no hold', { disabled_ecosystems: ['pypi'] }, 'npm', undefined],
+    ['stopped, every field', STOP, 'npm', { kind: 'stopped', reason: STOP_REASON, incidentUrl: 'https://status.example.com/incidents/42' }],
+    [
+      'stopped, empty fields named as missing',
+      { enabled: false },
+      'npm',
+      { kind: 'stopped', reason: 'batch processing is stopped (enabled: false) by an unnamed operator: no reason given; no incident URL recorded', incidentUrl: '' }
+    ],
+    ['paused', { disabled_ecosystems: ['pypi', 'npm'] }, 'npm', { kind: 'paused', reason: 'npm is paused by an operator (disabled_ecosystems)', incidentUrl: '' }],
+    ['paused and stopped: the stop wins', { ...STOP, disabled_ecosystems: ['npm'] }, 'npm', { kind: 'stopped', reason: STOP_REASON, incidentUrl: 'https://status.example.com/incidents/42' }],
+    ['a pause is exact: crates.io does not pause crates-io', { disabled_ecosystems: ['crates.io'] }, 'crates-io', undefined]
+  ])('%s', (_name, over, eco, hold) => {
+    expect(operatorHold({ enabled: true, disabled_ecosystems: [], ...over }, eco)).toEqual(hold)
+  })
+})
+
+describe('breakerStep: the operators gate the check, never the record', () => {
+  interface GateRow {
+    name: string
+    over: Partial<ControlDoc>
+    entry: BreakerEntry | undefined
+    mode: 'check' | 'record'
+    /** expected */
+    skip: boolean
+    probe: boolean
+    write: boolean
+    hold: 'stopped' | 'paused' | undefined
+  }
+  const due: BreakerEntry = { state: 'open', failures: 5, window: 'FFFFF', trips: 0, opens_at: at(-1) }
+  const waiting: BreakerEntry = { state: 'open', failures: 5, window: 'FFFFF', trips: 0, opens_at: at(30) }
+  const expired: BreakerEntry = { state: 'half-open', failures: 5, trips: 1, probe: { claimed_at: at(-500), run_id: 'run-1' } }
+  const closed: BreakerEntry = { state: 'closed', failures: 0, window: 'SS' }
+  const broken: BreakerEntry = { state: 'open', failures: 3, opens_at: '' }
+  const paused: Partial<ControlDoc> = { disabled_ecosystems: ['npm'] }
+  const rows: GateRow[] = [
+    { name: 'running, due open breaker: claims the probe', over: {}, entry: due, mode: 'check', skip: false, probe: true, write: true, hold: undefined },
+    { name: 'stopped, due open breaker: skip, no probe, nothing written', over: STOP, entry: due, mode: 'check', skip: true, probe: false, write: false, hold: 'stopped' },
+    { name: 'paused, due open breaker: skip, no probe, nothing written', over: paused, entry: due, mode: 'check', skip: true, probe: false, write: false, hold: 'paused' },
+    { name: 'stopped, expired half-open probe: not re-claimed', over: STOP, entry: expired, mode: 'check', skip: true, probe: false, write: false, hold: 'stopped' },
+    { name: 'paused, expired half-open probe: not re-claimed', over: paused, entry: expired, mode: 'check', skip: true, probe: false, write: false, hold: 'paused' },
+    { name: 'stopped, closed breaker: skip', over: STOP, entry: closed, mode: 'check', skip: true, probe: false, write: false, hold: 'stopped' },
+    { name: 'paused, no entry yet: skip', over: paused, entry: undefined, mode: 'check', skip: true, probe: false, write: false, hold: 'paused' },
+    { name: 'stopped, open and not due: skip as stopped', over: STOP, entry: waiting, mode: 'check', skip: true, probe: false, write: false, hold: 'stopped' },
+    { name: 'stopped, open with no usable time: skip (no failure)', over: STOP, entry: broken, mode: 'check', skip: true, probe: false, write: false, hold: 'stopped' },
+    { name: 'another ecosystem paused: claims the probe', over: { disabled_ecosystems: ['pypi'] }, entry: due, mode: 'check', skip: false, probe: true, write: true, hold: undefined },
+    { name: 'stopped, record on closed: still recorded', over: STOP, entry: closed, mode: 'record', skip: false, probe: false, write: true, hold: undefined },
+    { name: 'paused, record with no entry: still recorded', over: paused, entry: undefined, mode: 'record', skip: false, probe: false, write: true, hold: undefined }
+  ]
+
+  test.each(rows)('$name', ({ over, entry, mode, skip, probe, write, hold }) => {
+    const doc: ControlDoc = { enabled: true, disabled_ecosystems: [], ...over, circuit_breaker: entry ? { npm: entry, pypi: closed } : { pypi: closed } }
+    const before = structuredClone(doc)
+    const event = mode === 'check' ? ({ mode: 'check' } as const) : ({ mode: 'record', attempts: FAILURE } as const)
+    const r = breakerStep(doc, 'npm', event, P, NOW, RUN)
+    if (!r.ok) throw new Error(`expected ok, got ${r.error}`)
+    expect(doc).toEqual(before)
+    expect({ skip: r.skip, probe: r.probe, write: r.write, hold: r.hold?.kind }).toEqual({ skip, probe, write, hold })
+    if (hold) {
+      expect(r.doc).toEqual(before)
+      expect(r.entry).toEqual(entry)
+      expect(r.reason).toBe(r.hold!.reason)
+    }
+    if (mode === 'record') {
+      expect(r.entry?.window).toMatch(/F$/)
+      expect(r.doc.circuit_breaker!.npm).toEqual(r.entry)
+      expect({ enabled: r.doc.enabled, disabled_ecosystems: r.doc.disabled_ecosystems, reason: r.doc.reason }).toEqual({
+        enabled: before.enabled,
+        disabled_ecosystems: before.disabled_ecosystems,
+        reason: before.reason
+      })
+    }
+  })
+
+  test('property: stopped or paused, a check never claims a probe and never changes the document', () => {
+    const ECOS = ['npm', 'pypi', 'crates.io', 'homebrew']
+    const arbEntry: fc.Arbitrary<BreakerEntry | undefined> = fc.oneof(
+      arbStart,
+      fc.record(
+        {
+          state: fc.constantFrom<BreakerEntry['state']>('closed', 'open', 'half-open'),
+          failures: fc.nat({ max: 1000 }),
+          opens_at: fc.oneof(fc.constant(''), fc.integer({ min: -3000, max: 3000 }).map((m) => formatTimestamp(T0 + m * MINUTE))),
+          last_failure: fc.oneof(fc.constant(''), fc.integer({ min: -3000, max: 0 }).map((m) => formatTimestamp(T0 + m * MINUTE))),
+          trips: fc.nat({ max: 10 }),
+          probe: fc.record({ claimed_at: fc.integer({ min: -600, max: 0 }).map((m) => formatTimestamp(T0 + m * MINUTE)), run_id: fc.constantFrom('run-0', 'run-1', 4242) })
+        },
+        { requiredKeys: ['state'] }
+      )
+    )
+    const arbText = fc.oneof(fc.constant(''), fc.string({ maxLength: 40 }))
+    const arbCase = fc.record({
+      eco: fc.constantFrom(...ECOS),
+      how: fc.constantFrom('stopped', 'paused', 'both'),
+      others: fc.subarray(ECOS),
+      entries: fc.dictionary(fc.constantFrom(...ECOS), arbEntry),
+      fields: fc.record({ reason: arbText, incident_url: arbText, disabled_by: arbText, disabled_at: arbText, expected_resume: arbText }),
+      params: arbParams,
+      at: fc.integer({ min: -5000, max: 5000 }).map((m) => T0 + m * MINUTE),
+      run: fc.constantFrom('run-0', 'run-1', 'run-2', '4242')
+    })
+    let wouldClaim = 0
+    fc.assert(
+      fc.property(arbCase, ({ eco, how, others, entries, fields, params: p, at: now, run }) => {
+        const circuit_breaker: Record<string, BreakerEntry> = {}
+        for (const [k, v] of Object.entries(entries)) if (v !== undefined) circuit_breaker[k] = v
+        const stopped = how !== 'paused'
+        const pausedList = how === 'stopped' ? others.filter((e) => e !== eco) : [...new Set([...others, eco])]
+        const doc: ControlDoc = { enabled: !stopped, disabled_ecosystems: pausedList, ...fields, circuit_breaker }
+        const before = structuredClone(doc)
+        const r = breakerStep(doc, eco, { mode: 'check' }, p, now, run)
+        expect(doc).toEqual(before)
+        expect(r.ok).toBe(true)
+        if (!r.ok) return
+        expect({ skip: r.skip, probe: r.probe, write: r.write }).toEqual({ skip: true, probe: false, write: false })
+        expect(r.hold?.kind).toBe(stopped ? 'stopped' : 'paused')
+        expect(r.doc).toEqual(before)
+        expect(r.entry).toEqual(before.circuit_breaker![eco])
+        // The same entry without the operators' controls: often the check would have claimed the probe.
+        const open = checkBreaker(circuit_breaker[eco], p, now, run)
+        if (open.ok && open.write) wouldClaim++
+      }),
+      { numRuns: 500 }
+    )
+    // The generator really produces breakers that a check would otherwise claim.
+    expect(wouldClaim).toBeGreaterThan(20)
   })
 })

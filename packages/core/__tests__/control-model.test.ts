@@ -2,7 +2,9 @@ import { describe, test, expect } from '@jest/globals'
 import {
   type ControlDoc,
   type ControlLoad,
+  ControlWriteError,
   breakerEntries,
+  breakerEntry,
   cloneControl,
   controlProblems,
   defaultControl,
@@ -303,6 +305,33 @@ describe('hostile and non-standard input fails closed, located', () => {
     const out = renderControl(load, next)
     expect(out.replace(/\r\n/g, '')).not.toContain('\n')
     expect(out).toBe(text.replace('"failures": 0\r\n    }\r\n  },', '"failures": 0\r\n    },\r\n    "cask": {\r\n      "state": "closed",\r\n      "failures": 0\r\n    }\r\n  },'))
+  })
+})
+
+describe('renderControl refuses to write a file that would not load (issue 12 item 5)', () => {
+  test.each<[string, (d: ControlDoc) => void, RegExp]>([
+    ['a count that is not finite (JSON writes null)', (d) => { d.budget = { ...d.budget, macos_minutes_used: Infinity } }, /\$\.budget\.macos_minutes_used must be number/],
+    ['a state nobody knows', (d) => { d.circuit_breaker = { npm: { state: 'broken' as 'open' } } }, /\$\.circuit_breaker\.npm\.state must be one of/],
+    ['a timestamp past year 9999', (d) => { d.circuit_breaker = { npm: { state: 'open', opens_at: '+013434-01-01T00:00:00Z' } } }, /\$\.circuit_breaker\.npm\.opens_at/]
+  ])('%s: ControlWriteError, no text', (_name, change, message) => {
+    for (const original of [{ text: null }, loaded(HEAD)]) {
+      const doc = cloneControl(original.text === null ? defaultControl() : loaded(HEAD).doc)
+      change(doc)
+      expect(() => renderControl(original, doc)).toThrow(ControlWriteError)
+      expect(() => renderControl(original, doc)).toThrow(message)
+    }
+  })
+
+  test('a valid change is written as before', () => {
+    const doc = cloneControl(loaded(HEAD).doc)
+    doc.enabled = false
+    expect(renderControl(loaded(HEAD), doc)).toContain('"enabled": false')
+  })
+
+  test("breakerEntry reads own entries only: 'constructor' and 'toString' find nothing", () => {
+    expect(breakerEntry(defaultControl(), 'constructor')).toBeUndefined()
+    expect(breakerEntry(defaultControl(), 'toString')).toBeUndefined()
+    expect(breakerEntry({ circuit_breaker: { constructor: { state: 'open' } } } as ControlDoc, 'constructor')).toEqual({ state: 'open' })
   })
 })
 

@@ -1,15 +1,20 @@
 // Operator commands (batch-control) over the control file, pure: every command,
-// every refusal, and the breaker moves tamper detection flags. docs/contract.md §1, §5.
+// every refusal, and the breaker moves tamper detection flags. docs/contract.md §1, §5, §8.
+// Also who may run which command, and which runs a stop cancels.
 
 import { describe, test, expect } from '@jest/globals'
 import fc from 'fast-check'
 import {
+  type ActiveRun,
   type BreakerEntry,
   type BreakerStateOrAbsent,
   type CommandResult,
   type ControlDoc,
   type OperatorCommand,
   type OperatorCommandName,
+  type RepoRole,
+  type TamperFinding,
+  DEFAULT_ADMIN_COMMANDS,
   MINUTE,
   OPERATOR_COMMANDS,
   applyOperatorCommand,
@@ -19,7 +24,12 @@ import {
   formatTimestamp,
   isOperatorCommand,
   loadControl,
-  renderControl
+  mayRun,
+  parseAdminCommands,
+  planCancellation,
+  renderControl,
+  repoRole,
+  requiredAccess
 } from '@batch-ops/core'
 import { fixture, iso } from './helpers.js'
 
@@ -128,8 +138,8 @@ function expectOnlyChanged(before: ControlDoc, after: ControlDoc, keys: string[]
 // the commands
 
 describe('command names', () => {
-  test('exactly the six commands of the issue, and nothing else', () => {
-    expect([...OPERATOR_COMMANDS].sort()).toEqual(['pause-ecosystem', 'reset-breaker', 'reset-budget', 'resume', 'resume-ecosystem', 'stop'])
+  test('exactly the seven commands of the issues, and nothing else', () => {
+    expect([...OPERATOR_COMMANDS].sort()).toEqual(['acknowledge', 'pause-ecosystem', 'reset-breaker', 'reset-budget', 'resume', 'resume-ecosystem', 'stop'])
     for (const c of OPERATOR_COMMANDS) expect(isOperatorCommand(c)).toBe(true)
     for (const c of ['', 'Stop', 'STOP', 'pause', 'reset', 'close-breaker', 'stop ', 'toString', 'constructor']) expect(isOperatorCommand(c)).toBe(false)
   })
@@ -363,6 +373,55 @@ describe('reset-budget', () => {
   })
 })
 
+const SHA_NEW = 'c0ffee0000000000000000000000000000000001'
+const SHA_OLD = 'badc0de000000000000000000000000000000002'
+/** Flagged hand edits, newest commit first, as the tamper check reports them. */
+const EDITS: TamperFinding[] = [
+  { ecosystem: 'homebrew', from: 'open', to: 'closed', commit: SHA_NEW, author: 'Mallory <m@x>', subject: 'unstick homebrew' },
+  { ecosystem: 'cask', from: 'open', to: 'absent', commit: SHA_NEW, author: 'Mallory <m@x>', subject: 'unstick homebrew' },
+  { ecosystem: 'npm', from: 'open', to: 'closed', commit: SHA_OLD, author: 'Eve <e@x>', subject: 'npm is fine' }
+]
+
+describe('acknowledge', () => {
+  test('records who, when, why and the newest flagged commit in acknowledged; nothing else changes', () => {
+    const before = baseDoc()
+    const r = ok(apply(before, cmd('acknowledge', { reason: 'reviewed with Mallory: the homebrew fix was real', handEdits: EDITS })))
+    expect(r.changed).toBe(true)
+    expect(r.doc.acknowledged).toEqual({ by: 'alice', at: NOW_TS, reason: 'reviewed with Mallory: the homebrew fix was real', through: SHA_NEW })
+    expectOnlyChanged(before, r.doc, ['acknowledged'])
+    expect(r.summary).toBe('acknowledged 2 hand edits through commit c0ffee0 (homebrew open → closed, cask open → absent, npm open → closed)')
+    // It never moves a breaker itself.
+    expect(forbiddenBreakerMoves(before, r.doc)).toEqual([])
+  })
+
+  test('one commit is "the hand edit"; a later acknowledgement replaces the earlier one', () => {
+    const first = ok(apply(baseDoc(), cmd('acknowledge', { handEdits: [EDITS[2]!] })))
+    expect(first.summary).toBe('acknowledged the hand edit through commit badc0de (npm open → closed)')
+    const second = ok(apply(first.doc, cmd('acknowledge', { operator: 'bob', reason: 'again', handEdits: [EDITS[0]!] }), NOW + MINUTE))
+    expect(second.doc.acknowledged).toEqual({ by: 'bob', at: '2026-03-04T10:01:00Z', reason: 'again', through: SHA_NEW })
+  })
+
+  test.each<[string, readonly TamperFinding[] | undefined]>([
+    ['no hand edits given', undefined],
+    ['an empty list', []]
+  ])('is refused with %s: there is nothing to acknowledge', (_name, handEdits) => {
+    const error = refused(apply(baseDoc(), cmd('acknowledge', handEdits === undefined ? {} : { handEdits })))
+    expect(error).toMatch(/^there is no flagged hand edit to acknowledge/)
+    expect(error).toContain('preflight-check flags nothing')
+  })
+
+  test('the file it writes is valid, and an acknowledged field that breaks the schema is not', () => {
+    const load = loadControl(fixture('batch-control.head.json'))
+    if (!load.ok) throw new Error('fixture does not load')
+    const r = ok(apply(load.doc, cmd('acknowledge', { handEdits: EDITS })))
+    const again = loadControl(renderControl(load, r.doc))
+    expect(again.ok).toBe(true)
+    expect(controlProblems({ acknowledged: { by: 'a', at: NOW_TS, reason: 'r', through: 'not a sha' } }).map((p) => p.path)).toEqual(['$.acknowledged.through'])
+    // A hand-written file may lack a field: the schema says which.
+    expect(controlProblems({ acknowledged: { by: 'a', at: NOW_TS, reason: 'r' } } as unknown as ControlDoc)[0]!.message).toContain('"through"')
+  })
+})
+
 describe('only what was asked changes, and the file stays byte-identical elsewhere', () => {
   test.each<[string, OperatorCommand]>([
     ['stop', cmd('stop', { incidentUrl: INCIDENT })],
@@ -564,13 +623,15 @@ const arbCommand: fc.Arbitrary<OperatorCommand> = fc.record({
     fc.constant(''),
     fc.integer({ min: -600, max: 6000 }).map((m) => formatTimestamp(NOW + m * MINUTE)),
     fc.constantFrom('soon', '2026-03-05')
-  )
+  ),
+  handEdits: fc.constantFrom<readonly TamperFinding[] | undefined>(undefined, [], EDITS)
 })
 
 describe('property: sequences of operator commands', () => {
   test('every accepted command leaves a schema-valid file, never closes a breaker, and reset-breaker only makes half-open', () => {
     let accepted = 0
     let resets = 0
+    let acks = 0
     fc.assert(
       fc.property(arbStart, fc.array(fc.tuple(arbCommand, fc.integer({ min: 0, max: 180 })), { maxLength: 25 }), (start, steps) => {
         let doc = start
@@ -606,6 +667,10 @@ describe('property: sequences of operator commands', () => {
             expect(b[eco]!.opens_at).toBe(formatTimestamp(now))
             expect(b[eco]!.probe).toBeUndefined()
           }
+          if (c.command === 'acknowledge') {
+            acks++
+            expect(r.doc.acknowledged).toEqual({ by: c.operator, at: formatTimestamp(now), reason: c.reason, through: SHA_NEW })
+          }
           if (c.command === 'reset-breaker') {
             resets++
             for (const eco of c.ecosystems) expect(b[eco]!.state).toBe('half-open')
@@ -621,5 +686,117 @@ describe('property: sequences of operator commands', () => {
     // The generators do reach accepted commands and resets (the property is not vacuous).
     expect(accepted).toBeGreaterThan(300)
     expect(resets).toBeGreaterThan(10)
+    expect(acks).toBeGreaterThan(10)
+  })
+})
+
+// ---------------------------------------------------------------------------
+// access control: which role may run which command
+
+describe('repoRole: the role from the API answer (permission decides, role_name refines)', () => {
+  test.each<[string, string, RepoRole]>([
+    ['admin', 'admin', 'admin'],
+    ['write', 'maintain', 'maintain'],
+    ['write', 'write', 'write'],
+    ['read', 'triage', 'triage'],
+    ['read', 'read', 'read'],
+    ['none', '', 'none'],
+    // a custom role: judged by its base permission
+    ['write', 'release-manager', 'write'],
+    ['read', 'auditor', 'read'],
+    // role_name alone never raises access: it must agree with permission
+    ['write', 'admin', 'write'],
+    ['read', 'maintain', 'read'],
+    ['none', 'admin', 'none'],
+    // an answer we do not understand grants nothing
+    ['', 'admin', 'none'],
+    ['ADMIN', '', 'none'],
+    ['owner', 'admin', 'none'],
+    ['admin', '', 'admin']
+  ])('permission %j, role_name %j → %s', (permission, roleName, role) => {
+    expect(repoRole(permission, roleName)).toBe(role)
+  })
+})
+
+describe('mayRun: admin for admin-commands, write (maintain, admin) for the rest', () => {
+  const ROLES: RepoRole[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none']
+  // command → the roles that may run it, with the default admin-commands (stop, resume)
+  const table: Record<OperatorCommandName, RepoRole[]> = {
+    stop: ['admin'],
+    resume: ['admin'],
+    'pause-ecosystem': ['admin', 'maintain', 'write'],
+    'resume-ecosystem': ['admin', 'maintain', 'write'],
+    'reset-breaker': ['admin', 'maintain', 'write'],
+    'reset-budget': ['admin', 'maintain', 'write'],
+    acknowledge: ['admin', 'maintain', 'write']
+  }
+  test('the table covers every command', () => {
+    expect(Object.keys(table).sort()).toEqual([...OPERATOR_COMMANDS].sort())
+    expect(DEFAULT_ADMIN_COMMANDS).toEqual(['stop', 'resume'])
+  })
+  test.each(OPERATOR_COMMANDS.flatMap((c) => ROLES.map((r) => [c, r, table[c].includes(r)] as const)))('%s by %s: allowed %s', (command, role, allowed) => {
+    const d = mayRun(command, role, DEFAULT_ADMIN_COMMANDS)
+    expect(d.allowed).toBe(allowed)
+    expect(d.need).toBe(requiredAccess(command, DEFAULT_ADMIN_COMMANDS))
+    expect(d.need).toBe(command === 'stop' || command === 'resume' ? 'admin' : 'write')
+  })
+  test.each<[OperatorCommandName[], OperatorCommandName, RepoRole, boolean]>([
+    [[], 'stop', 'write', true],
+    [[], 'stop', 'triage', false],
+    [['reset-budget'], 'reset-budget', 'maintain', false],
+    [['reset-budget'], 'reset-budget', 'admin', true],
+    [['reset-budget'], 'stop', 'write', true],
+    [['acknowledge'], 'acknowledge', 'write', false]
+  ])('admin-commands %j: %s by %s: allowed %s', (admin, command, role, allowed) => {
+    expect(mayRun(command, role, admin).allowed).toBe(allowed)
+  })
+})
+
+describe('parseAdminCommands', () => {
+  test.each<[string[], OperatorCommandName[]]>([
+    [['stop', 'resume'], ['stop', 'resume']],
+    [['none'], []],
+    [[], []],
+    [['reset-budget', 'reset-budget'], ['reset-budget']],
+    [['acknowledge'], ['acknowledge']]
+  ])('%j → %j', (names, commands) => {
+    expect(parseAdminCommands(names)).toEqual({ ok: true, commands })
+  })
+  test.each<[string[], RegExp]>([
+    [['stop', 'reusme'], /"reusme" is not a command; use names from stop, resume, .*acknowledge, or none/],
+    [['Stop'], /"Stop" is not a command/],
+    [['none', 'stop'], /"none" is not a command/],
+    [['pause', 'close'], /"pause", "close" are not commands/]
+  ])('%j is refused', (names, says) => {
+    const r = parseAdminCommands(names)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error).toMatch(says)
+  })
+})
+
+// ---------------------------------------------------------------------------
+// which runs a stop cancels
+
+describe('planCancellation', () => {
+  const run = (id: number, status: string, workflow = 'batch.yml'): ActiveRun => ({ id, workflow, status, url: `https://github.com/o/r/actions/runs/${id}` })
+
+  test('every unfinished status is cancelled; by workflow, then oldest first', () => {
+    const plan = planCancellation([run(5, 'in_progress'), run(3, 'queued', 'nightly.yml'), run(4, 'waiting'), run(2, 'pending'), run(1, 'requested')], undefined)
+    expect(plan.cancel.map((r) => [r.workflow, r.id])).toEqual([['batch.yml', 1], ['batch.yml', 2], ['batch.yml', 4], ['batch.yml', 5], ['nightly.yml', 3]])
+    expect(plan.skip).toEqual([])
+  })
+
+  test('never its own run; never a finished one; each run once', () => {
+    const plan = planCancellation([run(7, 'in_progress', 'emergency.yml'), run(8, 'completed'), run(9, 'queued'), run(9, 'in_progress')], 7)
+    expect(plan.cancel.map((r) => r.id)).toEqual([9])
+    expect(plan.cancel[0]!.status).toBe('queued')
+    expect(plan.skip.map((r) => [r.id, r.why])).toEqual([
+      [8, 'already completed'],
+      [7, 'this run, which is doing the stop']
+    ])
+  })
+
+  test('nothing listed, nothing to do', () => {
+    expect(planCancellation([], 1)).toEqual({ cancel: [], skip: [] })
   })
 })

@@ -4,8 +4,11 @@ import {
   type ControlDoc,
   type PreflightOptions,
   type PreflightResult,
+  type Trigger,
   BATCH_ID_FORMAT,
+  allowedEventProblems,
   breakerHold,
+  checkTrigger,
   defaultControl,
   loadControl,
   preflight,
@@ -434,5 +437,115 @@ describe('hand edits of breakers (tampering)', () => {
     expect(r.decision.reason).toMatch(/hand-edited/)
     expect(r.decision.budgetReset).toBe(true)
     expect(r.write).toBe(false)
+  })
+})
+
+describe('which events may run a batch (trigger, allowed-events)', () => {
+  const scheduled: Trigger = { event: 'schedule', onActions: true, allowed: ['schedule'] }
+  const refusal = (event: string, allowed: string[]): string =>
+    `this run was started by the event '${event}', which is not in allowed-events (${allowed.join(', ')}); batches run only on those events. ` +
+    `To run batches on ${event} deliberately, add ${event} to the allowed-events input of preflight-check (e.g. allowed-events: ${[...allowed, event].join(', ')})`
+
+  test.each<[string, Trigger, boolean]>([
+    ['schedule, the default list', scheduled, true],
+    ['workflow_dispatch, the default list', { event: 'workflow_dispatch', onActions: true, allowed: ['schedule'] }, false],
+    ['workflow_dispatch, listed', { event: 'workflow_dispatch', onActions: true, allowed: ['schedule', 'workflow_dispatch'] }, true],
+    ['schedule, a list without it', { event: 'schedule', onActions: true, allowed: ['workflow_dispatch'] }, false],
+    ['push, the default list', { event: 'push', onActions: true, allowed: ['schedule'] }, false],
+    ['names are exact: Schedule is not schedule', { event: 'Schedule', onActions: true, allowed: ['schedule'] }, false],
+    ['unset on GitHub Actions: refused', { event: '', onActions: true, allowed: ['schedule'] }, false],
+    ['unset outside GitHub Actions (a local run): the check does not apply', { event: '', onActions: false, allowed: ['schedule'] }, true],
+    ['set outside GitHub Actions: checked all the same', { event: 'workflow_dispatch', onActions: false, allowed: ['schedule'] }, false]
+  ])('checkTrigger: %s', (_name, t, ok) => {
+    const v = checkTrigger(t)
+    expect(v.ok).toBe(ok)
+    expect(v.reason === '').toBe(ok)
+    if (!ok && t.event !== '') expect(v.reason).toBe(refusal(t.event, t.allowed))
+  })
+
+  test('unset on GitHub Actions: the reason says GITHUB_EVENT_NAME is missing; unset elsewhere: a note says why it is not checked', () => {
+    expect(checkTrigger({ event: '', onActions: true, allowed: ['schedule'] }).reason).toBe(
+      "GITHUB_EVENT_NAME is not set, although this runs on GitHub Actions (GITHUB_ACTIONS is 'true'), so the event that started the run is unknown; " +
+        'a batch runs only on allowed-events (schedule). Check that no env: of the workflow, job or step overrides GITHUB_EVENT_NAME'
+    )
+    expect(checkTrigger({ event: '', onActions: false, allowed: ['schedule'] }).note).toBe('not on GitHub Actions, a local run or a test: the check does not apply')
+    expect(checkTrigger(scheduled).note).toBe('')
+  })
+
+  test('a refused event: cannot proceed, no ecosystems, no batch ID, nothing written even with a new budget week to record', () => {
+    const doc = control({ budget: { macos_minutes_used: 900, linux_minutes_used: 0, week_start: '', sampling_active: false } })
+    const trigger: Trigger = { event: 'workflow_dispatch', onActions: true, allowed: ['schedule'] }
+    const { decision, write } = run(doc, { trigger })
+    expect(decision.canProceed).toBe(false)
+    expect(decision.ecosystems).toEqual([])
+    expect(decision.batchId).toBe('')
+    expect(decision.reason).toBe(refusal('workflow_dispatch', ['schedule']))
+    expect(decision.skipped).toEqual({ npm: decision.reason, pypi: decision.reason })
+    expect(decision.trigger).toMatchObject({ event: 'workflow_dispatch', ok: false })
+    expect(decision.budgetReset).toBe(true)
+    expect(write).toBe(false)
+    // The same run allowed: proceeds, takes an ID and writes.
+    const allowed = run(doc, { trigger: { ...trigger, allowed: ['schedule', 'workflow_dispatch'] } })
+    expect(allowed.decision).toMatchObject({ canProceed: true, batchId: '2026-01-07-001', reason: '' })
+    expect(allowed.write).toBe(true)
+  })
+
+  test('a refused event comes first, and the stop still warns', () => {
+    const stopped = control({ enabled: false, reason: 'outage', disabled_by: 'alice' })
+    const { decision } = run(stopped, { trigger: { event: 'push', onActions: true, allowed: ['schedule'] } })
+    expect(decision.reason).toBe(refusal('push', ['schedule']))
+    expect(decision.skipped).toEqual({ npm: decision.reason, pypi: decision.reason })
+    expect(decision.warnings[0]).toContain('stopped (enabled: false) by alice')
+  })
+
+  test('an allowed event changes nothing else: the decision is the one without a trigger', () => {
+    for (const doc of [control(), control({ enabled: false }), control({ disabled_ecosystems: ['npm', 'pypi'] })]) {
+      const without = run(doc)
+      const withTrigger = run(doc, { trigger: scheduled })
+      expect({ ...withTrigger.decision, trigger: undefined }).toEqual({ ...without.decision, trigger: undefined })
+      expect(withTrigger.write).toBe(without.write)
+      expect(withTrigger.decision.trigger).toMatchObject({ event: 'schedule', ok: true })
+    }
+  })
+
+  test('property: an event not in allowed-events never proceeds, never gets a batch ID, never writes', () => {
+    const arbEvent = fc.constantFrom('schedule', 'workflow_dispatch', 'push', 'pull_request', 'repository_dispatch', 'workflow_run', '')
+    fc.assert(
+      fc.property(
+        arbEvent,
+        fc.boolean(),
+        fc.subarray(['schedule', 'workflow_dispatch', 'push', 'repository_dispatch'], { minLength: 1 }),
+        fc.constantFrom('', '2025-12-29T00:00:00Z', MONDAY),
+        (event, onActions, allowed, week_start) => {
+          const doc = control({ budget: { macos_minutes_used: 850, linux_minutes_used: 0, week_start, sampling_active: false } })
+          const { decision, write } = run(doc, { trigger: { event, onActions, allowed } })
+          const refused = event === '' ? onActions : !allowed.includes(event)
+          expect(decision.canProceed).toBe(!refused)
+          if (refused) {
+            expect(decision.batchId).toBe('')
+            expect(decision.ecosystems).toEqual([])
+            expect(write).toBe(false)
+          }
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  test.each<[string[], string[]]>([
+    [['schedule'], []],
+    [['schedule', 'workflow_dispatch', 'repository_dispatch'], []],
+    [[], ["input 'allowed-events' names no event; give at least one, e.g. schedule"]],
+    [['workflow-dispatch'], [`input 'allowed-events': "workflow-dispatch" is not a GitHub event name (lower case letters and '_', e.g. schedule, workflow_dispatch)`]],
+    [['Schedule'], [`input 'allowed-events': "Schedule" is not a GitHub event name (lower case letters and '_', e.g. schedule, workflow_dispatch)`]],
+    [
+      ['schedule', 'workflow_call'],
+      [
+        `input 'allowed-events': "workflow_call" never starts a batch: a called reusable workflow runs with the event of the workflow that called it; ` +
+          'list that event instead (e.g. schedule, workflow_dispatch)'
+      ]
+    ]
+  ])('allowedEventProblems(%j)', (allowed, problems) => {
+    expect(allowedEventProblems(allowed)).toEqual(problems)
   })
 })

@@ -569,51 +569,151 @@ const job = (id: number, seconds: number | null, labels: string[] = ['ubuntu-lat
 })
 
 describe('jobMinutes', () => {
-  test.each<[string, RunJob, number | null]>([
-    ['61 s', job(1, 61), 2],
-    ['60 s', job(1, 60), 1],
-    ['59 s', job(1, 59), 1],
-    ['1 s', job(1, 1), 1],
-    ['0 s', job(1, 0), 0],
-    ['an hour', job(1, 3600), 60],
-    ['unfinished (in progress)', job(1, null, ['ubuntu-latest'], 'in_progress'), null],
-    ['queued', { ...job(1, null, [], 'queued'), started_at: null }, null],
-    ['completed without completed_at', job(1, null), null],
-    ['completed without started_at', { ...job(1, 30), started_at: null }, null],
-    ['an end before the start', job(1, -5), null],
-    ['an unreadable time', { ...job(1, 30), completed_at: 'later' }, null]
-  ])('%s', (_name, j, want) => {
-    expect(jobMinutes(j)).toBe(want)
+  const AT = (t: string): number => iso(`2026-01-07T${t}Z`)
+  test.each<[string, RunJob, number | undefined, number | null]>([
+    ['61 s', job(1, 61), undefined, 2],
+    ['60 s', job(1, 60), undefined, 1],
+    ['59 s', job(1, 59), undefined, 1],
+    ['1 s', job(1, 1), undefined, 1],
+    ['0 s', job(1, 0), undefined, 0],
+    ['an hour', job(1, 3600), undefined, 60],
+    ['finished: now does not matter', job(1, 61), AT('12:00:00'), 2],
+    ['running, without now', job(1, null, ['ubuntu-latest'], 'in_progress'), undefined, null],
+    ['running 2 min 30 s', job(1, null, ['ubuntu-latest'], 'in_progress'), AT('10:02:30'), 3],
+    ['running exactly 2 min', job(1, null, ['ubuntu-latest'], 'in_progress'), AT('10:02:00'), 2],
+    ['running, just started', job(1, null, ['ubuntu-latest'], 'in_progress'), AT('10:00:00'), 0],
+    ['running, a clock behind the start', job(1, null, ['ubuntu-latest'], 'in_progress'), AT('09:59:00'), 0],
+    ['running without started_at', { ...job(1, null, [], 'in_progress'), started_at: null }, AT('10:05:00'), null],
+    ['queued', { ...job(1, null, [], 'queued'), started_at: null }, AT('10:05:00'), null],
+    ['waiting, with a started_at', job(1, null, [], 'waiting'), AT('10:05:00'), null],
+    ['completed without completed_at', job(1, null), AT('10:05:00'), null],
+    ['completed without started_at', { ...job(1, 30), started_at: null }, undefined, null],
+    ['an end before the start', job(1, -5), undefined, null],
+    ['an unreadable time', { ...job(1, 30), completed_at: 'later' }, undefined, null]
+  ])('%s', (_name, j, now, want) => {
+    expect(jobMinutes(j, now)).toBe(want)
   })
 })
 
 describe('minutesFromJobs and countedJobs', () => {
+  const NOW = iso('2026-01-07T10:04:10Z') // the running job 5 has run 4 min 10 s → 5 minutes
   const jobs = [
     job(1, 61, ['macos-14']),
     job(2, 125, ['ubuntu-latest']),
     job(3, 30, ['windows-2022']),
     job(4, 600, ['self-hosted', 'macOS', 'ARM64']),
     job(5, null, ['ubuntu-latest'], 'in_progress'),
-    job(6, 59, ['ubuntu-latest'])
+    job(6, 59, ['ubuntu-latest']),
+    { ...job(7, null, ['ubuntu-latest'], 'queued'), started_at: null }
   ]
+  const c = (id: number, minutes: number, added = minutes, finished = true) => ({ id, minutes, added, finished })
 
-  test('sums whole minutes by OS over finished jobs', () => {
-    expect(minutesFromJobs(jobs, new Set())).toEqual({ minutes: { macos: 12, linux: 4, windows: 1 }, counted: [1, 2, 3, 4, 6] })
+  test.each<[string, Array<[number, number]>, { macos: number; linux: number; windows: number }, ReturnType<typeof c>[]]>([
+    ['nothing counted yet: finished jobs in full, the running one by its elapsed time', [], { macos: 12, linux: 3 + 5 + 1, windows: 1 }, [c(1, 2), c(2, 3), c(3, 1), c(4, 10), c(5, 5, 5, false), c(6, 1)]],
+    ['jobs counted in full are left out', [[1, 2], [2, 3], [5, 5]], { macos: 10, linux: 1, windows: 1 }, [c(3, 1), c(4, 10), c(6, 1)]],
+    ['everything counted: nothing', [[1, 2], [2, 3], [3, 1], [4, 10], [5, 5], [6, 1]], { macos: 0, linux: 0, windows: 0 }, []],
+    ['a job counted while it ran adds only the difference', [[4, 7], [5, 2]], { macos: 2 + 3, linux: 3 + 3 + 1, windows: 1 }, [c(1, 2), c(2, 3), c(3, 1), c(4, 10, 3), c(5, 5, 3, false), c(6, 1)]],
+    ['counted more than it now shows (a later listing recorded first): nothing, never less', [[5, 9], [2, 4]], { macos: 12, linux: 1, windows: 1 }, [c(1, 2), c(3, 1), c(4, 10), c(6, 1)]],
+    ['legacy counted_job_ids (Infinity) count as in full', [[1, Infinity], [5, Infinity]], { macos: 10, linux: 4, windows: 1 }, [c(2, 3), c(3, 1), c(4, 10), c(6, 1)]]
+  ])('%s', (_name, already, minutes, counted) => {
+    expect(minutesFromJobs(jobs, new Map(already), NOW)).toEqual({ minutes, counted })
   })
 
-  test('skips jobs already counted', () => {
-    expect(minutesFromJobs(jobs, new Set([1, 2, 5]))).toEqual({ minutes: { macos: 10, linux: 1, windows: 1 }, counted: [3, 4, 6] })
-    expect(minutesFromJobs(jobs, new Set([1, 2, 3, 4, 5, 6]))).toEqual({ minutes: { macos: 0, linux: 0, windows: 0 }, counted: [] })
+  test('a job listed twice (a page boundary moving) counts once', () => {
+    expect(minutesFromJobs([job(1, 61), job(1, 61)], new Map(), NOW)).toEqual({ minutes: { macos: 0, linux: 2, windows: 0 }, counted: [c(1, 2)] })
   })
 
-  test.each<[string, ControlDoc['budget'], number[]]>([
+  test.each<[string, ControlDoc['budget'], Array<[number, number]>]>([
     ['no budget', undefined, []],
-    ['no counted_job_ids', { macos_minutes_used: 1 }, []],
-    ['some', { counted_job_ids: [3, 9] }, [3, 9]],
-    ['junk in the list', { counted_job_ids: [1, '2', null, 3] as unknown as number[] }, [1, 3]],
-    ['not a list', { counted_job_ids: 'x' as unknown as number[] }, []]
+    ['neither list', { macos_minutes_used: 1 }, []],
+    ['counted_jobs', { counted_jobs: { '3': 2, '9': 0 } }, [[3, 2], [9, 0]]],
+    ['legacy counted_job_ids: counted in full', { counted_job_ids: [3, 9] }, [[3, Infinity], [9, Infinity]]],
+    ['both: a legacy ID wins', { counted_jobs: { '3': 2, '4': 1 }, counted_job_ids: [3] }, [[3, Infinity], [4, 1]]],
+    ['junk in the list', { counted_job_ids: [1, '2', null, 3] as unknown as number[] }, [[1, Infinity], [3, Infinity]]],
+    ['junk in the ledger', { counted_jobs: { '1': 2, x: 3, '2': -1, '3': '4', '4': null, '5': 1 } as unknown as Record<string, number> }, [[1, 2], [5, 1]]],
+    ['neither a list nor an object', { counted_job_ids: 'x' as unknown as number[], counted_jobs: [1, 2] as unknown as Record<string, number> }, []]
   ])('countedJobs: %s', (_name, budget, want) => {
     expect([...countedJobs(budget)]).toEqual(want)
+  })
+})
+
+describe('recordBudget over time: a job counted while it runs, then by the difference', () => {
+  const MONDAY = '2026-01-05T00:00:00Z'
+  const start = { ...defaultControl(), budget: { macos_minutes_used: 0, linux_minutes_used: 0, week_start: MONDAY, sampling_active: false } }
+  const running = (id: number, labels: string[] = ['ubuntu-latest']): RunJob => job(id, null, labels, 'in_progress')
+
+  test('in progress at 2 min 30 s (3), again at 4 min (4), finished after 6 min 1 s (7): 3 + 1 + 3, then nothing', () => {
+    const steps: Array<[string, RunJob[], number]> = [
+      ['10:02:30', [running(1)], 3],
+      ['10:04:00', [running(1)], 1],
+      ['10:07:00', [job(1, 361)], 3],
+      ['10:09:00', [job(1, 361)], 0]
+    ]
+    let doc: ControlDoc = start
+    for (const [t, jobs, added] of steps) {
+      const r = recordBudget(doc, { jobs }, iso(`2026-01-07T${t}Z`))
+      expect(r.minutes.linux).toBe(added)
+      if (added === 0) expect(r.doc).toBe(doc)
+      doc = r.doc
+    }
+    expect(doc.budget).toEqual({ macos_minutes_used: 0, linux_minutes_used: 7, week_start: MONDAY, sampling_active: false, counted_jobs: { '1': 7 } })
+    expect(controlProblems(doc)).toEqual([])
+  })
+
+  test('a file written by the earlier version: its counted_job_ids are not counted again, and stay as they are', () => {
+    const legacy = { ...start, budget: { ...start.budget, counted_job_ids: [1] } }
+    const r = recordBudget(legacy, { jobs: [job(1, 600), job(2, 61)] }, iso('2026-01-07T11:00:00Z'))
+    expect(r.minutes.linux).toBe(2)
+    expect(r.doc.budget).toMatchObject({ linux_minutes_used: 2, counted_job_ids: [1], counted_jobs: { '2': 2 } })
+    expect(controlProblems(r.doc)).toEqual([])
+  })
+
+  test('explicit minutes leave the ledger alone', () => {
+    const r = recordBudget({ ...start, budget: { ...start.budget, counted_jobs: { '4': 1 } } }, { explicit: { macos: 1, linux: 2, windows: 0 }, jobs: [job(5, 60)] }, iso('2026-01-07T11:00:00Z'))
+    expect(r.counted).toEqual([])
+    expect(r.doc.budget).toMatchObject({ macos_minutes_used: 1, linux_minutes_used: 2, counted_jobs: { '4': 1 } })
+  })
+
+  test('property: however a run’s jobs are observed over time, the total added is the sum of their final rounded-up minutes, and it never decreases', () => {
+    const T0 = iso('2026-01-07T10:00:00Z')
+    // Each job: when it starts (s after T0), how long it runs (s), its OS; and observation times.
+    const arbJob = fc.record({ startS: fc.nat(3600), durationS: fc.nat(4 * 3600), os: fc.constantFrom('ubuntu-latest', 'macos-14', 'windows-2022') })
+    const arbRun = fc.array(arbJob, { minLength: 1, maxLength: 6 })
+    // Observation times in seconds after T0, in any order (two record-batch steps may commit in the
+    // reverse order of their listings), and the last observations after every job has finished.
+    const arbObservations = fc.array(fc.nat(9 * 3600), { maxLength: 12 })
+    fc.assert(
+      fc.property(arbRun, arbObservations, fc.integer({ min: 1, max: 3 }), (run, observations, finalLooks) => {
+        const at = (s: number): string => new Date(T0 + s * 1000).toISOString().replace('.000', '')
+        const listing = (tS: number): RunJob[] =>
+          run.flatMap((j, i): RunJob[] => {
+            if (tS < j.startS) return [] // not started yet (not listed, or queued)
+            const done = tS >= j.startS + j.durationS
+            return [{ id: 100 + i, status: done ? 'completed' : 'in_progress', started_at: at(j.startS), completed_at: done ? at(j.startS + j.durationS) : null, labels: [j.os] }]
+          })
+        const end = Math.max(...run.map((j) => j.startS + j.durationS))
+        const times = [...observations, ...Array.from({ length: finalLooks }, (_, k) => end + k * 60)]
+        let doc: ControlDoc = start
+        let total = 0
+        for (const t of times) {
+          const r = recordBudget(doc, { jobs: listing(t) }, T0 + t * 1000)
+          const added = r.minutes.macos + r.minutes.linux + r.minutes.windows
+          expect(added).toBeGreaterThanOrEqual(0)
+          const b = r.doc.budget!
+          const before = doc.budget!
+          expect(b.macos_minutes_used!).toBeGreaterThanOrEqual(before.macos_minutes_used!)
+          expect(b.linux_minutes_used!).toBeGreaterThanOrEqual(before.linux_minutes_used!)
+          expect(b.windows_minutes_used ?? 0).toBeGreaterThanOrEqual(before.windows_minutes_used ?? 0)
+          total += added
+          doc = r.doc
+        }
+        const final = run.reduce((n, j) => n + Math.ceil(j.durationS / 60), 0)
+        expect(total).toBe(final)
+        const b = doc.budget!
+        expect(b.macos_minutes_used! + b.linux_minutes_used! + (b.windows_minutes_used ?? 0)).toBe(final)
+        expect(controlProblems(doc)).toEqual([])
+      })
+    )
   })
 })
 
@@ -621,37 +721,46 @@ describe('addBudgetMinutes', () => {
   const NOW = iso('2026-01-07T12:00:00Z') // Wednesday
   const MONDAY = '2026-01-05T00:00:00Z'
   const docWith = (budget: ControlDoc['budget']): ControlDoc => ({ ...defaultControl(), budget })
+  const counted = (...pairs: Array<[number, number]>) => pairs.map(([id, minutes]) => ({ id, minutes }))
 
-  test('adds to this week and remembers the job IDs', () => {
-    const doc = docWith({ macos_minutes_used: 10, linux_minutes_used: 5, week_start: MONDAY, sampling_active: true, counted_job_ids: [1] })
+  test('adds to this week and records each job’s minutes in the ledger', () => {
+    const doc = docWith({ macos_minutes_used: 10, linux_minutes_used: 5, week_start: MONDAY, sampling_active: true, counted_jobs: { '1': 4 } })
     const before = structuredClone(doc)
-    const next = addBudgetMinutes(doc, { macos: 3, linux: 4, windows: 0 }, NOW, [2, 3])
-    expect(next.budget).toEqual({ macos_minutes_used: 13, linux_minutes_used: 9, week_start: MONDAY, sampling_active: true, counted_job_ids: [1, 2, 3] })
+    const next = addBudgetMinutes(doc, { macos: 3, linux: 4, windows: 0 }, NOW, counted([2, 3], [3, 4]))
+    expect(next.budget).toEqual({ macos_minutes_used: 13, linux_minutes_used: 9, week_start: MONDAY, sampling_active: true, counted_jobs: { '1': 4, '2': 3, '3': 4 } })
     expect(doc).toEqual(before)
     expect(controlProblems(next)).toEqual([])
   })
 
-  test('rolls to a new week: zeroes last week, keeps the counted job IDs (a run may span midnight), then adds', () => {
-    const doc = docWith({ macos_minutes_used: 900, linux_minutes_used: 50, week_start: '2025-12-29', sampling_active: true, counted_job_ids: [1, 2] })
-    const next = addBudgetMinutes(doc, { macos: 3, linux: 4, windows: 0 }, NOW, [7])
-    expect(next.budget).toEqual({ macos_minutes_used: 3, linux_minutes_used: 4, week_start: MONDAY, sampling_active: false, counted_job_ids: [1, 2, 7] })
+  test('a job counted again (it was running) gets its new total, never a smaller one', () => {
+    const doc = docWith({ week_start: MONDAY, counted_jobs: { '1': 4, '2': 6 } })
+    expect(addBudgetMinutes(doc, { macos: 0, linux: 3, windows: 0 }, NOW, counted([1, 7], [2, 5])).budget!.counted_jobs).toEqual({ '1': 7, '2': 6 })
+  })
+
+  test('rolls to a new week: zeroes last week, keeps the ledger and the legacy IDs (a run may span midnight), then adds', () => {
+    const doc = docWith({ macos_minutes_used: 900, linux_minutes_used: 50, week_start: '2025-12-29', sampling_active: true, counted_job_ids: [1, 2], counted_jobs: { '5': 3 } })
+    const next = addBudgetMinutes(doc, { macos: 3, linux: 4, windows: 0 }, NOW, counted([7, 4]))
+    expect(next.budget).toEqual({ macos_minutes_used: 3, linux_minutes_used: 4, week_start: MONDAY, sampling_active: false, counted_job_ids: [1, 2], counted_jobs: { '5': 3, '7': 4 } })
     expect(controlProblems(next)).toEqual([])
     const without = addBudgetMinutes(doc, { macos: 1, linux: 0, windows: 0 }, NOW)
+    expect(without.budget!.counted_jobs).toEqual({ '5': 3 })
     expect(without.budget!.counted_job_ids).toEqual([1, 2])
   })
 
-  test('remembers only the most recent MAX_COUNTED_JOBS job IDs', () => {
-    const doc = docWith({ week_start: MONDAY, counted_job_ids: Array.from({ length: MAX_COUNTED_JOBS }, (_, i) => i + 1) })
-    const ids = addBudgetMinutes(doc, { macos: 0, linux: 1, windows: 0 }, NOW, [5000, 5001]).budget!.counted_job_ids as number[]
+  test('remembers only the MAX_COUNTED_JOBS highest job IDs, in increasing order, also past 2^32', () => {
+    const big = 2 ** 33
+    const doc = docWith({ week_start: MONDAY, counted_jobs: Object.fromEntries(Array.from({ length: MAX_COUNTED_JOBS }, (_, i) => [String(big + i + 1), 1])) })
+    const ledger = addBudgetMinutes(doc, { macos: 0, linux: 1, windows: 0 }, NOW, counted([big + 5001, 2], [big + 5000, 1])).budget!.counted_jobs!
+    const ids = Object.keys(ledger)
     expect(ids).toHaveLength(MAX_COUNTED_JOBS)
-    expect(ids.slice(0, 1)).toEqual([3])
-    expect(ids.slice(-2)).toEqual([5000, 5001])
+    expect(ids.slice(0, 1)).toEqual([String(big + 3)])
+    expect(ids.slice(-2)).toEqual([String(big + 5000), String(big + 5001)])
   })
 
-  test('without job IDs, keeps those already there', () => {
-    const doc = docWith({ week_start: MONDAY, counted_job_ids: [4] })
-    expect(addBudgetMinutes(doc, { macos: 0, linux: 2, windows: 0 }, NOW).budget!.counted_job_ids).toEqual([4])
-    expect(addBudgetMinutes(doc, { macos: 0, linux: 2, windows: 0 }, NOW, []).budget!.counted_job_ids).toEqual([4])
+  test('without jobs, keeps the ledger there is', () => {
+    const doc = docWith({ week_start: MONDAY, counted_jobs: { '4': 2 } })
+    expect(addBudgetMinutes(doc, { macos: 0, linux: 2, windows: 0 }, NOW).budget!.counted_jobs).toEqual({ '4': 2 })
+    expect(addBudgetMinutes(doc, { macos: 0, linux: 2, windows: 0 }, NOW, []).budget!.counted_jobs).toEqual({ '4': 2 })
   })
 
   test('windows minutes only when there are some or the file has them', () => {
@@ -664,14 +773,24 @@ describe('addBudgetMinutes', () => {
   })
 
   test('a file with no budget, and the legacy control file, stay valid', () => {
-    const none = addBudgetMinutes({}, { macos: 2, linux: 0, windows: 1 }, NOW, [1])
-    expect(none.budget).toEqual({ macos_minutes_used: 2, linux_minutes_used: 0, windows_minutes_used: 1, week_start: MONDAY, sampling_active: false, counted_job_ids: [1] })
+    const none = addBudgetMinutes({}, { macos: 2, linux: 0, windows: 1 }, NOW, counted([1, 3]))
+    expect(none.budget).toEqual({ macos_minutes_used: 2, linux_minutes_used: 0, windows_minutes_used: 1, week_start: MONDAY, sampling_active: false, counted_jobs: { '1': 3 } })
     expect(controlProblems(none)).toEqual([])
     const legacy = loadControl(fixture('batch-control.head.json'))
     if (!legacy.ok) throw new Error('fixture does not load')
-    const next = addBudgetMinutes(legacy.doc, { macos: 12, linux: 4, windows: 1 }, NOW, [10, 11])
+    const next = addBudgetMinutes(legacy.doc, { macos: 12, linux: 4, windows: 1 }, NOW, counted([10, 1], [11, 2]))
     expect(controlProblems(next)).toEqual([])
     expect(next.budget!.macos_minutes_used).toBeGreaterThanOrEqual(12)
+  })
+
+  test.each<[string, unknown]>([
+    ['a key that is not a job ID', { x: 1 }],
+    ['a negative count', { '1': -1 }],
+    ['a fraction', { '1': 1.5 }],
+    ['a string', { '1': '2' }],
+    ['a list', [1, 2]]
+  ])('the schema refuses a ledger with %s', (_name, ledger) => {
+    expect(controlProblems(docWith({ week_start: MONDAY, counted_jobs: ledger as Record<string, number> })).map((p) => p.path)).toEqual([expect.stringMatching(/^\$\.budget\.counted_jobs/)])
   })
 
   test('property: the result always passes controlProblems, and adds exactly the minutes within a week', () => {
@@ -683,19 +802,22 @@ describe('addBudgetMinutes', () => {
         windows_minutes_used: fc.nat(100_000),
         week_start: fc.constantFrom('', MONDAY, '2025-12-29', '2026-01-06T08:00:00Z', '2025-12-29T00:00:00+02:00'),
         sampling_active: fc.boolean(),
-        counted_job_ids: fc.array(fc.nat(), { maxLength: 5 })
+        counted_job_ids: fc.array(fc.nat(), { maxLength: 5 }),
+        counted_jobs: fc.dictionary(fc.nat().map(String), fc.nat(1000), { maxKeys: 5 })
       },
       { requiredKeys: [] }
     )
+    const arbCounted = fc.array(fc.record({ id: fc.nat(), minutes: fc.nat(1000) }), { maxLength: 5 })
     fc.assert(
-      fc.property(arbBudget, arbMinutes, fc.array(fc.nat(), { maxLength: 5 }), (budget, minutes, ids) => {
-        const next = addBudgetMinutes(docWith(budget), minutes, NOW, ids)
+      fc.property(arbBudget, arbMinutes, arbCounted, (budget, minutes, jobs) => {
+        const next = addBudgetMinutes(docWith(budget), minutes, NOW, jobs)
         expect(controlProblems(next)).toEqual([])
         expect(next.budget!.week_start).toBe(budget.week_start && iso(budget.week_start.length === 10 ? budget.week_start + 'T00:00:00Z' : budget.week_start) >= iso(MONDAY) ? budget.week_start : MONDAY)
         const kept = next.budget!.week_start === budget.week_start
         expect(next.budget!.macos_minutes_used).toBe((kept ? budget.macos_minutes_used ?? 0 : 0) + minutes.macos)
         expect(next.budget!.linux_minutes_used).toBe((kept ? budget.linux_minutes_used ?? 0 : 0) + minutes.linux)
-        for (const id of ids) expect(countedJobs(next.budget).has(id)).toBe(true)
+        const ledger = countedJobs(next.budget)
+        for (const j of jobs) expect(ledger.get(j.id)).toBeGreaterThanOrEqual(j.minutes)
       })
     )
   })
@@ -748,7 +870,8 @@ describe('uploadBodies', () => {
     expect(bodies.map((b) => b.ecosystem)).toEqual(['homebrew', 'npm', 'pypi'])
     for (const b of bodies) {
       expect(Object.keys(b).sort()).toEqual([...d1Columns('batch_runs'), 'results'].sort())
-      for (const row of b.results) expect(Object.keys(row).sort()).toEqual(d1Columns('recipe_results').sort())
+      // platform is sent too: the Worker allows a recipe once per platform, and does not store it.
+      for (const row of b.results) expect(Object.keys(row).sort()).toEqual([...d1Columns('recipe_results'), 'platform'].sort())
     }
   })
 
@@ -766,9 +889,9 @@ describe('uploadBodies', () => {
       success_rate: 0.5
     })
     expect(home.results).toEqual([
-      { recipe_name: 'jq', ecosystem: 'homebrew', result: 'passed', error_category: null, error_message: null, duration_seconds: 12 },
-      { recipe_name: 'wget', ecosystem: 'homebrew', result: 'failed', error_category: 'build', error_message: 'exit 1', duration_seconds: 40 },
-      { recipe_name: 'curl', ecosystem: 'homebrew', result: 'blocked', error_category: null, error_message: null, duration_seconds: 0 }
+      { recipe_name: 'jq', ecosystem: 'homebrew', result: 'passed', error_category: null, error_message: null, duration_seconds: 12, platform: null },
+      { recipe_name: 'wget', ecosystem: 'homebrew', result: 'failed', error_category: 'build', error_message: 'exit 1', duration_seconds: 40, platform: null },
+      { recipe_name: 'curl', ecosystem: 'homebrew', result: 'blocked', error_category: null, error_message: null, duration_seconds: 0, platform: null }
     ])
     expect(bodies[1]).toMatchObject({ ecosystem: 'npm', total_recipes: 1, passed: 0, failed: 0, skipped: 1, success_rate: 0 })
     for (const b of bodies) expect(b.passed + b.failed + b.skipped).toBe(b.total_recipes)
@@ -918,7 +1041,7 @@ describe('recordBudget', () => {
     const jobs = [job(1, 61, ['ubuntu-latest']), job(2, 300, ['macos-14'])]
     const first = recordBudget(doc, { jobs }, now)
     expect(first.minutes).toEqual({ macos: 5, linux: 2, windows: 0 })
-    expect(first.doc.budget).toMatchObject({ macos_minutes_used: 15, linux_minutes_used: 22, counted_job_ids: [1, 2] })
+    expect(first.doc.budget).toMatchObject({ macos_minutes_used: 15, linux_minutes_used: 22, counted_jobs: { '1': 2, '2': 5 } })
     const second = recordBudget(first.doc, { jobs }, now)
     expect(second.doc).toBe(first.doc)
     expect(second.counted).toEqual([])

@@ -13,8 +13,15 @@ import {
   type ManifestData,
   type PlanInput,
   type RollbackPlan,
+  BATCH_SEARCH_MARGIN_DAYS,
+  batchFetchSince,
+  batchIdDateProblem,
+  batchIdDay,
   batchLineMatcher,
+  batchSearchEnd,
+  batchSearchSince,
   findManifestCommit,
+  keptChanges,
   manifestPathProblem,
   nextRollbackStep,
   parseLog,
@@ -665,5 +672,149 @@ describe('nextRollbackStep', () => {
     ['only already rolled back', plan({ batchCommits: ['c1'], alreadyRolledBack: ['recipes/a'] }), false, { kind: 'already-rolled-back' }]
   ])('%s', (_n, p, dry, step) => {
     expect(nextRollbackStep(p, dry)).toEqual(step)
+  })
+})
+
+// ---------------------------------------------------------------------------
+// how far back a batch can be (issue 15)
+
+describe("the batch ID's date bounds the search", () => {
+  test('the date an ID starts with', () => {
+    expect(batchIdDay('2026-02-17-001')).toBe('2026-02-17')
+    expect(batchIdDay('2026-02-17')).toBe('2026-02-17')
+    expect(batchIdDay('2026-02-17-0010')).toBe('2026-02-17')
+    expect(batchIdDay('2026-02-170')).toBeUndefined()
+    expect(batchIdDay('release-2026-02-17')).toBeUndefined()
+    expect(batchIdDay('nightly')).toBeUndefined()
+  })
+
+  test('an ID dated later than tomorrow (UTC), or on no day of the calendar, cannot name a batch', () => {
+    const now = Date.parse('2026-03-02T12:00:00Z')
+    expect(batchIdDateProblem('2026-02-17-001', now)).toBeUndefined()
+    expect(batchIdDateProblem('2026-03-02-001', now)).toBeUndefined()
+    // The counter may already be on the next day (docs/contract.md §4 rule 5).
+    expect(batchIdDateProblem('2026-03-03-001', now)).toBeUndefined()
+    expect(batchIdDateProblem('2026-03-03-001', Date.parse('2026-03-02T00:00:00Z'))).toBeUndefined()
+    expect(batchIdDateProblem('2026-03-04-001', Date.parse('2026-03-02T23:59:59Z'))).toBe(
+      'its date 2026-03-04 lies in the future (today is 2026-03-02 UTC), so no batch can have this ID yet'
+    )
+    expect(batchIdDateProblem('2026-03-04-001', Date.parse('2026-03-03T00:00:00Z'))).toBeUndefined()
+    expect(batchIdDateProblem('2027-01-01', now)).toMatch(/^its date 2027-01-01 lies in the future/)
+    expect(batchIdDateProblem('2026-02-30-001', now)).toBe('its date 2026-02-30 is not a day of the calendar')
+    expect(batchIdDateProblem('2026-13-01-001', now)).toBe('its date 2026-13-01 is not a day of the calendar')
+    // An ID without a date (a custom pattern): nothing to judge.
+    expect(batchIdDateProblem('nightly-7', now)).toBeUndefined()
+  })
+
+  test('the search may stop two days before 00:00 UTC of the ID’s date; an ID without a date has no bound', () => {
+    expect(BATCH_SEARCH_MARGIN_DAYS).toBe(2)
+    expect(batchSearchSince('2026-02-17-001')).toBe(Date.parse('2026-02-15T00:00:00Z'))
+    // A shallow clone is fetched a day further back, so that the commit ending the search usually comes with it.
+    expect(batchFetchSince('2026-02-17-001')).toBe(Date.parse('2026-02-14T00:00:00Z'))
+    expect(batchFetchSince('nightly-7')).toBeUndefined()
+    expect(batchSearchSince('2026-03-01')).toBe(Date.parse('2026-02-27T00:00:00Z'))
+    expect(batchSearchSince('nightly-7')).toBeUndefined()
+    expect(batchSearchSince('2026-02-30-001')).toBeUndefined()
+  })
+
+  test('it stops at the first commit dated before the bound that is not part of the batch', () => {
+    const since = Date.parse('2026-02-15T00:00:00Z')
+    const end = batchSearchEnd(ID, MANIFEST, since)
+    const at = (iso: string, msg: string, ch: Array<[ChangeStatus, string]> = []): LogCommit => ({
+      sha: sha(1),
+      parent: sha(0),
+      subject: msg.split('\n')[0]!,
+      message: msg,
+      changes: ch.map(([status, p]) => ({ path: p, status })),
+      time: Date.parse(iso) / 1000
+    })
+    expect(end(at('2026-02-14T23:59:59Z', 'fix: before'))).toBe(true)
+    expect(end(at('2026-02-15T00:00:00Z', 'fix: on the bound'))).toBe(false)
+    expect(end(at('2026-02-17T10:00:00Z', 'fix: after'))).toBe(false)
+    // The batch's own commits never end it, however early their clock says they were made.
+    expect(end(at('2026-01-01T00:00:00Z', batchMsg()))).toBe(false)
+    expect(end(at('2026-01-01T00:00:00Z', trailerMsg()))).toBe(false)
+    expect(end(at('2026-01-01T00:00:00Z', 'Batch (#12)', [['A', MANIFEST]]))).toBe(false)
+    // Another batch, a rollback that quotes the line, a commit that only edits the manifest: not part of this batch.
+    expect(end(at('2026-01-01T00:00:00Z', batchMsg(TEN)))).toBe(true)
+    expect(end(at('2026-01-01T00:00:00Z', `chore: rollback\n\nbatch_id: ${ID}\nRollback-Of: ${ID}\n`))).toBe(true)
+    expect(end(at('2026-01-01T00:00:00Z', 'fix: manifest', [['M', MANIFEST]]))).toBe(true)
+    // No date read: never the end.
+    expect(end({ ...at('2026-01-01T00:00:00Z', 'fix: x'), time: undefined })).toBe(false)
+  })
+
+  test('keptChanges: the changes to wanted files, or the commit for its message, or nothing', () => {
+    const [c] = history({ msg: batchMsg(), ch: [['A', 'recipes/a.toml'], ['M', 'docs/x.md']] })
+    const recipes = (p: string): boolean => p.startsWith('recipes/')
+    expect(keptChanges(c!, recipes)?.changes).toEqual([{ path: 'recipes/a.toml', status: 'A' }])
+    expect(keptChanges(c!, () => true)).toBe(c)
+    expect(keptChanges(c!, () => false)).toBeUndefined()
+    expect(keptChanges(c!, () => false, batchLineMatcher(ID))?.changes).toEqual([])
+  })
+
+  test('parseLog reads the committer date with `%H %ct`', () => {
+    const text = `\x1e${'a'.repeat(40)} 1771322400\x00${'b'.repeat(40)}\x00feat: x\n\x00\x00\nA\x00recipes/x\x00\x1e${'b'.repeat(40)}\x00\x00init\n\x00`
+    expect(parseLog(text).map((c) => [c.sha, c.parent, c.time])).toEqual([
+      ['a'.repeat(40), 'b'.repeat(40), 1771322400],
+      ['b'.repeat(40), '', undefined]
+    ])
+  })
+
+  test('property: the plan from the history cut where the search ends is the plan from the whole history', () => {
+    // Commit times only grow, and the batch's commits and the manifest's are made after the ID existed;
+    // but the clock that dates a commit of the batch may be far behind (`behind`).
+    const kinds = ['batch', 'trailer', 'manifest', 'other-batch', 'foreign', 'rollback-same', 'quoting-rollback'] as const
+    const message = (k: (typeof kinds)[number]): string =>
+      ({
+        batch: batchMsg(ID),
+        trailer: trailerMsg(ID),
+        manifest: 'Batch (#12)',
+        'other-batch': batchMsg(TEN),
+        foreign: 'fix: something',
+        'rollback-same': rollbackMsg(ID),
+        'quoting-rollback': `chore: rollback\n\nbatch_id: ${ID}\nRollback-Of: ${ID}\n`
+      })[k]
+    const change = fc.tuple(fc.constantFrom<ChangeStatus>('A', 'M', 'D'), fc.constantFrom('recipes/a.toml', 'recipes/b.toml', 'recipes/c/d.toml', 'docs/x.md'))
+    const arb = fc.record({
+      commits: fc.array(
+        fc.record({
+          kind: fc.constantFrom(...kinds),
+          gap: fc.integer({ min: 0, max: 3 * 86_400 }),
+          behind: fc.option(fc.integer({ min: 1, max: 30 * 86_400 }), { nil: undefined }),
+          ch: fc.uniqueArray(change, { maxLength: 3, selector: (c) => c[1] })
+        }),
+        { maxLength: 30 }
+      ),
+      slack: fc.integer({ min: 0, max: 5 * 86_400 }),
+      force: fc.boolean()
+    })
+    fc.assert(
+      fc.property(arb, ({ commits, slack, force }) => {
+        let t = 1_760_000_000
+        const specs: Spec[] = []
+        const times: number[] = []
+        for (const c of commits) {
+          t += c.gap
+          times.push(t)
+          specs.push({ msg: message(c.kind), ch: c.kind === 'manifest' ? [['A', MANIFEST], ...c.ch] : c.ch })
+        }
+        const inBatch = (c: LogCommit): boolean =>
+          (batchLineMatcher(ID)(c.message) && rollbackOf(c.message) === undefined) || c.changes.some((x) => x.path === MANIFEST && x.status === 'A')
+        const honest = history(...specs).map((c, i, all) => ({ ...c, time: times[all.length - 1 - i]! }))
+        const firstOfBatch = Math.min(...honest.filter(inBatch).map((c) => c.time), t)
+        const since = (firstOfBatch - slack) * 1000
+        // A batch commit made by a clock that is behind: dated before the bound, however long after the ID it was made.
+        const h = honest.map((c, i, all) => {
+          const behind = commits[all.length - 1 - i]!.behind
+          return inBatch(c) && behind !== undefined ? { ...c, time: since / 1000 - behind } : c
+        })
+        const end = batchSearchEnd(ID, MANIFEST, since)
+        const stop = h.findIndex(end)
+        const cut = stop < 0 ? h : h.slice(0, stop)
+        const m: ManifestData = { files: [{ path: 'recipes/a.toml', status: 'M' }], base_commit: sha(1) }
+        expect(plan(cut, { manifest: m, force })).toEqual(plan(h, { manifest: m, force }))
+      }),
+      { numRuns: 500 }
+    )
   })
 })

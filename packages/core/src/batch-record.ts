@@ -175,58 +175,105 @@ export function runnerOs(labels: readonly string[]): RunnerOs {
   return 'linux'
 }
 
-/** Whole minutes of a finished job, rounded up (61 s → 2); null for a job that has not finished. */
-export function jobMinutes(job: RunJob): number | null {
-  if (job.status !== 'completed' || !job.started_at || !job.completed_at) return null
-  const start = parseTimestamp(job.started_at)
-  const end = parseTimestamp(job.completed_at)
-  if (start === null || end === null || end < start) return null
+/**
+ * Whole minutes of a job, rounded up (61 s → 2): a finished job's duration, or
+ * with `now`, a running job's elapsed time so far. Null for a job that has not
+ * started (queued, waiting), a running one without `now`, or unusable times.
+ */
+export function jobMinutes(job: RunJob, now?: number): number | null {
+  const start = job.started_at ? parseTimestamp(job.started_at) : null
+  if (start === null) return null
+  let end: number | null = null
+  if (job.status === 'completed') end = job.completed_at ? parseTimestamp(job.completed_at) : null
+  else if (job.status === 'in_progress' && now !== undefined) end = Math.max(now, start) // a clock behind GitHub's: nothing yet
+  if (end === null || end < start) return null
   return Math.ceil((end - start) / 60_000)
+}
+
+/** A job whose minutes this record adds. */
+export interface CountedJob {
+  id: number
+  /** The job's minutes counted so far, this record included (the ledger's new value). */
+  minutes: number
+  /** What this record adds for it. */
+  added: number
+  /** Finished: counted in full. Otherwise counted by its elapsed time, and later by the difference. */
+  finished: boolean
 }
 
 export interface JobMinutes {
   minutes: Minutes
-  /** IDs of the finished jobs counted. */
-  counted: number[]
+  /** The jobs that add minutes now. */
+  counted: CountedJob[]
 }
 
-/** Minutes by OS over the finished jobs not already counted. */
-export function minutesFromJobs(jobs: readonly RunJob[], alreadyCounted: ReadonlySet<number>): JobMinutes {
+/**
+ * Minutes by OS that this record adds: for each job of the run, its minutes now
+ * (finished: its duration; running: its elapsed time at `now`; each rounded up)
+ * less what is already counted for it. A job is never counted down, and a job
+ * fully counted before is never counted again.
+ */
+export function minutesFromJobs(jobs: readonly RunJob[], alreadyCounted: ReadonlyMap<number, number>, now: number): JobMinutes {
   const minutes: Minutes = { macos: 0, linux: 0, windows: 0 }
-  const counted: number[] = []
+  const counted: CountedJob[] = []
+  const seen = new Set<number>()
   for (const job of jobs) {
-    if (alreadyCounted.has(job.id)) continue
-    const m = jobMinutes(job)
+    // The same ID listed twice (a job moving between pages while they are read) is one job.
+    if (seen.has(job.id)) continue
+    seen.add(job.id)
+    const m = jobMinutes(job, now)
     if (m === null) continue
-    minutes[runnerOs(job.labels)] += m
-    counted.push(job.id)
+    const added = m - (alreadyCounted.get(job.id) ?? 0)
+    if (added <= 0) continue
+    minutes[runnerOs(job.labels)] += added
+    counted.push({ id: job.id, minutes: m, added, finished: job.status === 'completed' })
   }
   return { minutes, counted }
 }
 
-/** How many counted job IDs the budget remembers (several weeks of batches). */
+/** How many jobs the budget's ledger remembers (several weeks of batches). */
 export const MAX_COUNTED_JOBS = 1000
 
-/** Job IDs already added to the budget (kept in the budget so that two record-batch steps of one run do not count a job twice). */
-export function countedJobs(budget: Budget | undefined): Set<number> {
+/**
+ * What the budget has counted per job: `counted_jobs` (job ID → minutes so far),
+ * and the IDs in `counted_job_ids`, which versions before `counted_jobs` wrote
+ * for finished jobs only, as counted in full (Infinity). Malformed entries are left out.
+ */
+export function countedJobs(budget: Budget | undefined): Map<number, number> {
+  const out = new Map<number, number>()
+  const ledger = budget?.counted_jobs
+  if (ledger && typeof ledger === 'object' && !Array.isArray(ledger)) {
+    for (const [key, value] of Object.entries(ledger)) {
+      if (/^[0-9]+$/.test(key) && typeof value === 'number' && Number.isFinite(value) && value >= 0) out.set(Number(key), value)
+    }
+  }
   const ids = budget?.counted_job_ids
-  return new Set(Array.isArray(ids) ? ids.filter((x): x is number => typeof x === 'number') : [])
+  if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'number') out.set(id, Infinity)
+  return out
 }
 
 /**
- * Adds minutes to the week's budget (rolling the week first). With `jobIds`,
- * remembers them so that the same jobs are never counted again this week.
+ * Adds minutes to the week's budget (rolling the week first). With `jobs`, the
+ * ledger `counted_jobs` records each one's minutes counted so far, so that the
+ * same minutes are never added again: kept across the week boundary (a run that
+ * spans Sunday midnight must not count a job twice) and bounded to the
+ * MAX_COUNTED_JOBS highest job IDs (GitHub hands them out in increasing order),
+ * written in increasing order. `counted_job_ids` is left as it is.
  */
-export function addBudgetMinutes(doc: ControlDoc, minutes: Minutes, now: number, jobIds?: readonly number[]): ControlDoc {
+export function addBudgetMinutes(doc: ControlDoc, minutes: Minutes, now: number, jobs?: ReadonlyArray<Pick<CountedJob, 'id' | 'minutes'>>): ControlDoc {
   const next = cloneControl(doc)
   const { budget: rolled } = rollBudgetWeek(next.budget, now)
   const b: Budget = { ...rolled }
   b.macos_minutes_used = (b.macos_minutes_used ?? 0) + minutes.macos
   b.linux_minutes_used = (b.linux_minutes_used ?? 0) + minutes.linux
   if (minutes.windows > 0 || b.windows_minutes_used !== undefined) b.windows_minutes_used = (b.windows_minutes_used ?? 0) + minutes.windows
-  // Kept across the week boundary (a run that spans Sunday midnight must not count a job twice),
-  // and bounded: the most recent MAX_COUNTED_JOBS.
-  if (jobIds && jobIds.length > 0) b.counted_job_ids = [...countedJobs(b), ...jobIds].slice(-MAX_COUNTED_JOBS)
+  if (jobs && jobs.length > 0) {
+    const ledger = new Map<number, number>()
+    for (const [id, m] of countedJobs({ counted_jobs: b.counted_jobs })) ledger.set(id, m)
+    for (const j of jobs) ledger.set(j.id, Math.max(j.minutes, ledger.get(j.id) ?? 0))
+    const kept = [...ledger].sort(([x], [y]) => x - y).slice(-MAX_COUNTED_JOBS)
+    b.counted_jobs = Object.fromEntries(kept.map(([id, m]) => [String(id), m]))
+  }
   next.budget = b
   return next
 }
@@ -253,6 +300,8 @@ export interface UploadBody {
     error_category: string | null
     error_message: string | null
     duration_seconds: number
+    /** The platform, for a recipe the batch built for several (the Worker allows one result per recipe and platform). */
+    platform: string | null
   }>
 }
 
@@ -314,7 +363,8 @@ export function uploadBodies(results: readonly RecipeResult[], report: BatchRepo
         result: r.result,
         error_category: r.error_category === undefined ? null : clip(r.error_category, MAX_UPLOAD_CATEGORY),
         error_message: r.error_message === undefined ? null : clip(r.error_message, MAX_UPLOAD_MESSAGE),
-        duration_seconds: r.duration_seconds ?? 0
+        duration_seconds: r.duration_seconds ?? 0,
+        platform: r.platform ?? null
       }))
   }))
 }
@@ -322,14 +372,15 @@ export function uploadBodies(results: readonly RecipeResult[], report: BatchRepo
 export interface BudgetRecord {
   doc: ControlDoc
   minutes: Minutes
-  /** Job IDs newly counted. */
-  counted: number[]
+  /** The jobs that added minutes. */
+  counted: CountedJob[]
 }
 
 /**
- * The budget after this batch: explicit minutes when given, else the run's
- * finished jobs not counted yet (another record-batch of the same run may have
- * counted some). The document is returned unchanged when there is nothing to add.
+ * The budget after this record: explicit minutes when given, else what the
+ * run's jobs add at `now` beyond what is already counted for them (another
+ * record-batch of the same run may have counted some, or counted a job while it
+ * was still running). The document is returned unchanged when there is nothing to add.
  */
 export function recordBudget(doc: ControlDoc, source: { explicit?: Minutes | undefined; jobs?: readonly RunJob[] | undefined }, now: number): BudgetRecord {
   if (source.explicit) {
@@ -337,6 +388,6 @@ export function recordBudget(doc: ControlDoc, source: { explicit?: Minutes | und
     return { doc: m.macos + m.linux + m.windows > 0 ? addBudgetMinutes(doc, m, now) : doc, minutes: m, counted: [] }
   }
   if (!source.jobs) return { doc, minutes: { macos: 0, linux: 0, windows: 0 }, counted: [] }
-  const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget))
+  const { minutes, counted } = minutesFromJobs(source.jobs, countedJobs(doc.budget), now)
   return { doc: counted.length > 0 ? addBudgetMinutes(doc, minutes, now, counted) : doc, minutes, counted }
 }

@@ -4,8 +4,12 @@
 // open --(check at/after opens_at: claims the probe)--> half-open
 // half-open --(probe succeeds)--> closed      half-open --(probe fails)--> open, trips+1
 // open never goes to closed directly; a result that arrives while open changes nothing.
+//
+// Before any of that, the operators' controls: while batch processing is stopped (enabled: false)
+// or the ecosystem is paused (disabled_ecosystems), a check skips, claims nothing and writes
+// nothing (operatorHold); a record still records, so that no result is lost.
 
-import type { BreakerEntry, BreakerState, Probe } from './control/model.js'
+import { type BreakerEntry, type BreakerState, type ControlDoc, type Probe, breakerEntry, isEnabled, withBreaker } from './control/model.js'
 import { MINUTE, formatTimestamp, parseTimestamp } from './time.js'
 
 export interface BreakerParams {
@@ -274,17 +278,76 @@ export function formatRate(rate: number | null): string {
 }
 
 // ---------------------------------------------------------------------------
+// the operators' gate
+
+/** Why an operator keeps an ecosystem's work from starting. */
+export interface OperatorHold {
+  /** `stopped`: the kill switch (enabled: false); `paused`: the ecosystem is in disabled_ecosystems. */
+  kind: 'stopped' | 'paused'
+  /** One line for outputs and logs: for a stop, the operator's reason, who stopped it, since when, the incident. */
+  reason: string
+  /** The incident URL of a stop, or ''. */
+  incidentUrl: string
+}
+
+/**
+ * The operators' gate: whether the kill switch or the pause list keeps `ecosystem`'s work from
+ * starting, or undefined when neither does. A stop wins over a pause. Every gate in front of an
+ * ecosystem's work asks this first (circuit-breaker's check does, through breakerStep), so that
+ * jobs already queued or running when an operator acts do no more work.
+ */
+export function operatorHold(doc: ControlDoc, ecosystem: string): OperatorHold | undefined {
+  if (!isEnabled(doc)) {
+    const who = doc.disabled_by || 'an unnamed operator'
+    const since = doc.disabled_at ? ` since ${doc.disabled_at}` : ''
+    const parts = [`batch processing is stopped (enabled: false) by ${who}${since}: ${doc.reason || 'no reason given'}`]
+    parts.push(doc.incident_url ? `incident ${doc.incident_url}` : 'no incident URL recorded')
+    if (doc.expected_resume) parts.push(`expected resume ${doc.expected_resume}`)
+    return { kind: 'stopped', reason: parts.join('; '), incidentUrl: doc.incident_url ?? '' }
+  }
+  if ((doc.disabled_ecosystems ?? []).includes(ecosystem)) {
+    return { kind: 'paused', reason: `${ecosystem} is paused by an operator (disabled_ecosystems)`, incidentUrl: '' }
+  }
+  return undefined
+}
+
+// ---------------------------------------------------------------------------
 // one step, either mode
 
 export type BreakerEvent = { mode: 'check' } | { mode: 'record'; attempts: Attempts }
 
 export type BreakerStep =
-  | { ok: true; entry: BreakerEntry | undefined; write: boolean; skip: boolean; probe: boolean; reason: string; warning?: string | undefined }
+  | {
+      ok: true
+      /** The ecosystem's entry after the step, and the whole document; `write` says whether they changed. */
+      entry: BreakerEntry | undefined
+      doc: ControlDoc
+      write: boolean
+      skip: boolean
+      probe: boolean
+      /** What happened and why, for the summary and the logs. */
+      reason: string
+      warning?: string | undefined
+      /** check only: the operator's stop or pause that made it skip. */
+      hold?: OperatorHold | undefined
+    }
   | { ok: false; error: string }
 
-/** What circuit-breaker does with the entry in either mode: check (skip, or claim the probe) or record. */
-export function breakerStep(entry: BreakerEntry | undefined, event: BreakerEvent, p: BreakerParams, now: number, runId: string): BreakerStep {
-  if (event.mode === 'check') return checkBreaker(entry, p, now, runId)
+/**
+ * What circuit-breaker does with the control document in either mode. check: the operators' gate
+ * first (stopped or paused: skip, no probe, nothing written), then the breaker (skip, or claim
+ * the probe). record: the attempts go into the breaker whatever the operators did, so that no
+ * result is dropped.
+ */
+export function breakerStep(doc: ControlDoc, ecosystem: string, event: BreakerEvent, p: BreakerParams, now: number, runId: string): BreakerStep {
+  const entry = breakerEntry(doc, ecosystem)
+  const changed = (next: BreakerEntry | undefined, write: boolean): ControlDoc => (write && next ? withBreaker(doc, ecosystem, next) : doc)
+  if (event.mode === 'check') {
+    const hold = operatorHold(doc, ecosystem)
+    if (hold) return { ok: true, entry, doc, write: false, skip: true, probe: false, reason: hold.reason, hold }
+    const c = checkBreaker(entry, p, now, runId)
+    return c.ok ? { ...c, doc: changed(c.entry, c.write) } : c
+  }
   const r = recordBreaker(entry, event.attempts, p, now, runId)
-  return { ok: true, entry: r.entry, write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning }
+  return { ok: true, entry: r.entry, doc: changed(r.entry, r.write), write: r.write, skip: false, probe: false, reason: r.transition, warning: r.warning }
 }

@@ -97,6 +97,17 @@ export function code(text: string | number): string {
 }
 
 /**
+ * Where a state change went, for a summary: `pushed to origin/<branch> as <commit>`, and how
+ * many attempts it took when the branch moved under it. Every writer names the branch, so a
+ * change that landed somewhere the batches do not read is visible (docs/contract.md §3).
+ */
+export function pushedNote(commit: string, branch: string | undefined, attempts: number): string {
+  const where = branch ? `pushed to ${code(`origin/${branch}`)}` : 'pushed'
+  const retried = attempts > 1 ? ` after ${attempts} attempts (the branch moved; the change was re-applied to the new state)` : ''
+  return `${where} as ${code(commit.slice(0, 12))}${retried}`
+}
+
+/**
  * A fenced code block. The fence is backticks, one longer than the longest run of backticks in
  * the body (at least three), so no line of the body can close it; a tilde run cannot close a
  * backtick fence at all. `lang` is reduced to the characters an info string needs.

@@ -2,7 +2,7 @@
 
 import { allocateBatchId } from './batch-id.js'
 import { type BudgetLimits, type BudgetThresholds, type BudgetVerdict, describeUsage, evaluateBudget, percent, rollBudgetWeek } from './budget.js'
-import { type ControlDoc, breakerEntries, cloneControl, isEnabled } from './control/model.js'
+import { type ControlDoc, breakerEntries, breakerEntry, cloneControl, isEnabled } from './control/model.js'
 import { jsonEqual } from './json/edit.js'
 import type { JsonValue } from './json/parse.js'
 import { formatTimestamp, parseTimestamp } from './time.js'
@@ -18,6 +18,80 @@ export interface PreflightOptions {
   exists: boolean
   /** Forbidden hand edits of breakers found in the file's history, and whether they stop the batch. */
   tampering?: { findings: TamperFinding[]; block: boolean }
+  /** The event that started the run and the events a batch may run on; absent: not checked. */
+  trigger?: Trigger
+}
+
+/** What started the run, and which events may start a batch (preflight-check's allowed-events). */
+export interface Trigger {
+  /** GITHUB_EVENT_NAME ('' when unset). A called reusable workflow sees its caller's event. */
+  event: string
+  /** Whether this runs on GitHub Actions (GITHUB_ACTIONS is 'true'). */
+  onActions: boolean
+  allowed: string[]
+}
+
+/** The verdict on the event: `ok`, the reason when not, and a note for the summary. */
+export interface TriggerVerdict {
+  event: string
+  allowed: string[]
+  ok: boolean
+  /** Why the batch does not proceed ('' when it may). */
+  reason: string
+  /** Something a reviewer should know even when it may proceed ('' when nothing). */
+  note: string
+}
+
+const EVENT_NAME = /^[a-z][a-z_]*$/
+
+/** Problems with an allowed-events list, as input errors. */
+export function allowedEventProblems(allowed: readonly string[]): string[] {
+  if (allowed.length === 0) return [`input 'allowed-events' names no event; give at least one, e.g. schedule`]
+  const problems: string[] = []
+  for (const e of allowed) {
+    if (!EVENT_NAME.test(e)) {
+      problems.push(`input 'allowed-events': ${JSON.stringify(e)} is not a GitHub event name (lower case letters and '_', e.g. schedule, workflow_dispatch)`)
+    } else if (e === 'workflow_call') {
+      problems.push(
+        `input 'allowed-events': "workflow_call" never starts a batch: a called reusable workflow runs with the event of the workflow that called it; ` +
+          `list that event instead (e.g. schedule, workflow_dispatch)`
+      )
+    }
+  }
+  return problems
+}
+
+/**
+ * May a run started by `t.event` be a batch? Only the events in `t.allowed` (scheduled runs, unless
+ * a workflow lists more). With no event: on GitHub Actions the runner always sets one, so a missing
+ * one is refused (fail closed); outside Actions (a local run, a test) there is no event, and the
+ * check does not apply.
+ */
+export function checkTrigger(t: Trigger): TriggerVerdict {
+  const verdict = { event: t.event, allowed: t.allowed }
+  const list = t.allowed.join(', ')
+  if (t.event === '') {
+    if (t.onActions) {
+      return {
+        ...verdict,
+        ok: false,
+        reason:
+          `GITHUB_EVENT_NAME is not set, although this runs on GitHub Actions (GITHUB_ACTIONS is 'true'), so the event that started the run is unknown; ` +
+          `a batch runs only on allowed-events (${list}). Check that no env: of the workflow, job or step overrides GITHUB_EVENT_NAME`,
+        note: ''
+      }
+    }
+    return { ...verdict, ok: true, reason: '', note: 'not on GitHub Actions, a local run or a test: the check does not apply' }
+  }
+  if (t.allowed.includes(t.event)) return { ...verdict, ok: true, reason: '', note: '' }
+  return {
+    ...verdict,
+    ok: false,
+    reason:
+      `this run was started by the event '${t.event}', which is not in allowed-events (${list}); batches run only on those events. ` +
+      `To run batches on ${t.event} deliberately, add ${t.event} to the allowed-events input of preflight-check (e.g. allowed-events: ${[...t.allowed, t.event].join(', ')})`,
+    note: ''
+  }
 }
 
 
@@ -33,6 +107,8 @@ export interface PreflightDecision {
   /** Things an operator should see: each becomes a warning annotation. */
   warnings: string[]
   tampering: TamperFinding[]
+  /** The event check, when one was asked for. */
+  trigger?: TriggerVerdict | undefined
 }
 
 export interface PreflightResult {
@@ -62,7 +138,7 @@ function stopWarnings(doc: ControlDoc, now: number): string[] {
 
 /** Why an ecosystem's breaker keeps it out of this batch, or undefined when it may run. */
 export function breakerHold(doc: ControlDoc, ecosystem: string, now: number): string | undefined {
-  const entry = breakerEntries(doc)[ecosystem]
+  const entry = breakerEntry(doc, ecosystem)
   if (!entry || entry.state !== 'open') return undefined
   const failures = entry.failures ? ` after ${entry.failures} consecutive failures` : ''
   const opensAt = entry.opens_at ? parseTimestamp(entry.opens_at) : null
@@ -95,13 +171,18 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
   for (const t of tampered) {
     warnings.push(
       `Hand edit of the control file: ${describeTamper(t)}. The circuit breaker never makes this move on its own (docs/contract.md §5: open never goes to closed directly, and only batch-control reset-breaker moves open to half-open); ` +
-        `use the batch-control action instead; a batch-control command that changes the control file (e.g. pause-ecosystem) acknowledges the edit.`
+        `use the batch-control action instead; once the edit is reviewed, its acknowledge command (the emergency form) records that and clears this warning.`
     )
   }
 
+  // The event comes first: a run that should not be a batch at all does nothing, whatever the file says.
+  const trigger = opts.trigger ? checkTrigger(opts.trigger) : undefined
+  if (!isEnabled(doc)) warnings.push(...stopWarnings(doc, now))
+
   let reason = ''
-  if (!isEnabled(doc)) {
-    warnings.push(...stopWarnings(doc, now))
+  if (trigger && !trigger.ok) {
+    reason = trigger.reason
+  } else if (!isEnabled(doc)) {
     reason = doc.reason || 'batch processing is stopped (enabled: false)'
   } else if (ecosystems.length === 0) {
     reason =
@@ -111,7 +192,7 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
   } else if (tampered.length > 0 && opts.tampering?.block) {
     reason =
       `the control file was hand-edited in a way the circuit breaker forbids (${tampered.map(describeTamper).join('; ')}); ` +
-      `on-tamper is 'block': an operator must acknowledge the edit with a batch-control command that changes the control file (e.g. pause-ecosystem for that ecosystem)`
+      `on-tamper is 'block': an operator must review the edit and acknowledge it with batch-control's acknowledge command (the emergency form)`
   } else if (budget.pause) {
     reason =
       `weekly CI budget nearly spent: ${describeUsage(budget.worst)} is at or over the pause threshold ` +
@@ -139,7 +220,7 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
 
   const canProceed = reason === ''
   if (!canProceed) {
-    for (const eco of ecosystems) skipped[eco] = isEnabled(doc) ? reason : `batch processing is stopped: ${reason}`
+    for (const eco of ecosystems) skipped[eco] = isEnabled(doc) || (trigger && !trigger.ok) ? reason : `batch processing is stopped: ${reason}`
   }
   return {
     decision: {
@@ -152,11 +233,17 @@ export function preflight(input: ControlDoc, opts: PreflightOptions, now: number
       budget,
       budgetReset: rolled.reset,
       warnings,
-      tampering: tampered
+      tampering: tampered,
+      trigger
     },
     doc,
     // Blocked by a hand edit: nothing is written, or that commit (with its Batch-Ops-Action trailer)
     // would become the tamper check's boundary and acknowledge an edit no operator has looked at.
-    write: !jsonEqual(input as JsonValue, doc as JsonValue) && (opts.exists || batchId !== '') && !(tampered.length > 0 && opts.tampering?.block)
+    // Refused for its event: nothing is written either (not even a new budget week).
+    write:
+      !jsonEqual(input as JsonValue, doc as JsonValue) &&
+      (opts.exists || batchId !== '') &&
+      !(tampered.length > 0 && opts.tampering?.block) &&
+      trigger?.ok !== false
   }
 }

@@ -9,6 +9,7 @@
 // report a conflict (a commit outside the batch changed it afterwards).
 
 import type { ChangeStatus } from './batch-record.js'
+import { parseDate, utcDay } from './time.js'
 
 export interface LogChange {
   path: string
@@ -22,6 +23,8 @@ export interface LogCommit {
   subject: string
   message: string
   changes: LogChange[]
+  /** Committer date, epoch seconds, when the log was asked for it (`%H %ct`). */
+  time?: number
 }
 
 export interface ManifestData {
@@ -236,15 +239,17 @@ export function planRollback(input: PlanInput): RollbackPlan {
 
 /**
  * Parses `git log -z --name-status --format=%x1e%H%x00%P%x00%B%x00` output
- * (newest first). With `keep`, only changes to the files it accepts are kept,
- * and commits left with none are dropped, unless `keepMessage` accepts their message.
+ * (newest first); with `%H %ct` as the first field, each commit gets its
+ * committer date (`time`). With `keep`, only changes to the files it accepts are
+ * kept, and commits left with none are dropped, unless `keepMessage` accepts
+ * their message.
  */
 export function parseLog(text: string, keep?: (path: string) => boolean, keepMessage?: (message: string) => boolean): LogCommit[] {
   const out: LogCommit[] = []
   for (const record of text.split('\x1e')) {
     if (record === '') continue
     const parts = record.split('\0')
-    const sha = parts[0]!.trim()
+    const [sha = '', time] = parts[0]!.trim().split(' ')
     if (sha === '') continue
     const parent = (parts[1] ?? '').split(' ')[0] ?? ''
     const message = parts[2] ?? ''
@@ -259,9 +264,97 @@ export function parseLog(text: string, keep?: (path: string) => boolean, keepMes
       else if (status === 'M' || status === 'T') changes.push({ path, status: 'M' })
     }
     if (keep && changes.length === 0 && !keepMessage?.(message)) continue
-    out.push({ sha, parent, subject: message.split('\n')[0] ?? '', message, changes })
+    const c: LogCommit = { sha, parent, subject: message.split('\n')[0] ?? '', message, changes }
+    if (time !== undefined && /^\d+$/.test(time)) c.time = Number(time)
+    out.push(c)
   }
   return out
+}
+
+/** `c` with only the changes `keep` accepts; undefined when none is left, unless `keepMessage` accepts its message. */
+export function keptChanges(c: LogCommit, keep: (path: string) => boolean, keepMessage?: (message: string) => boolean): LogCommit | undefined {
+  const changes = c.changes.filter((ch) => keep(ch.path))
+  if (changes.length === 0 && !keepMessage?.(c.message)) return undefined
+  return changes.length === c.changes.length ? c : { ...c, changes }
+}
+
+// ---------------------------------------------------------------------------
+// How far back a batch can be (docs/contract.md §7, "how much history")
+//
+// A batch ID carries the UTC day it was handed out (YYYY-MM-DD-NNN), and every
+// commit of the batch names the ID, so every one of them was made after the ID
+// existed. preflight-check hands out IDs dated the UTC day it runs, or the next
+// day when the counter is already there (docs/contract.md §4 rule 5), so the ID existed from
+// 00:00 UTC of the day before its date at the earliest. A commit's committer date
+// is the clock of the machine that made it (a runner, GitHub's merge, a laptop);
+// one more day covers a clock that is behind. Hence the margin of two days: a
+// commit dated before `00:00 UTC of the ID's date - 2 days` was made before the ID
+// existed, and so were all its ancestors, so none of them belongs to the batch.
+// Merging a batch later (a pull request merged days after its ID's date) only
+// makes its commits newer: the date bounds the batch from below, never from above.
+
+/** Days before the ID's date (00:00 UTC) from which the search is sure nothing older belongs to the batch. */
+export const BATCH_SEARCH_MARGIN_DAYS = 2
+/**
+ * A shallow clone is fetched this much further back than the search bound, so that the commit that
+ * ends the search (the first one before the bound) is in the first fetch whenever the branch had a
+ * commit that day, rather than one more round trip away (`--deepen=1`).
+ */
+export const BATCH_FETCH_EXTRA_DAYS = 1
+const DAY_MS = 86_400_000
+
+/** The date an ID starts with (`YYYY-MM-DD`, then the end or '-'), if it starts with one. */
+export function batchIdDay(id: string): string | undefined {
+  return /^(\d{4}-\d{2}-\d{2})(?:-|$)/.exec(id)?.[1]
+}
+
+/**
+ * Why an ID cannot name a batch, judged by its date: a date that is not a day of
+ * the calendar, or one later than tomorrow (UTC) at `now` — no batch can have it
+ * yet (IDs are dated today, or tomorrow when the counter is ahead, docs/contract.md §4 rule 5).
+ */
+export function batchIdDateProblem(id: string, now: number): string | undefined {
+  const day = batchIdDay(id)
+  if (day === undefined) return undefined
+  if (parseDate(day) === null) return `its date ${day} is not a day of the calendar`
+  const today = utcDay(now)
+  if (day > utcDay(now + DAY_MS)) return `its date ${day} lies in the future (today is ${today} UTC), so no batch can have this ID yet`
+  return undefined
+}
+
+/**
+ * Epoch ms before which no commit of the batch can be dated: 00:00 UTC of the
+ * ID's date minus BATCH_SEARCH_MARGIN_DAYS. Undefined for an ID without a date
+ * (a custom batch-id-pattern): then the whole history is searched.
+ */
+export function batchSearchSince(id: string): number | undefined {
+  const day = batchIdDay(id)
+  const midnight = day === undefined ? null : parseDate(day)
+  return midnight === null ? undefined : midnight - BATCH_SEARCH_MARGIN_DAYS * DAY_MS
+}
+
+/** How far back a shallow clone is fetched first: BATCH_FETCH_EXTRA_DAYS before the search bound. */
+export function batchFetchSince(id: string): number | undefined {
+  const since = batchSearchSince(id)
+  return since === undefined ? undefined : since - BATCH_FETCH_EXTRA_DAYS * DAY_MS
+}
+
+/**
+ * Where a search of the first-parent history (newest first, every commit, with
+ * its committer date) for batch `id` may stop: at the first commit dated before
+ * `since` that is not itself part of the batch (a batch line, or the commit that
+ * added the manifest). It and everything older predate the ID. The batch's
+ * commits are all newer, so the commit before its first one has been read too.
+ * A batch whose own commits are dated too early (a clock far behind) does not stop
+ * the search: it goes on through them to the first older commit outside the batch.
+ */
+export function batchSearchEnd(id: string, manifestPath: string, since: number): (c: LogCommit) => boolean {
+  const isBatch = batchLineMatcher(id)
+  return (c) =>
+    c.time !== undefined &&
+    c.time * 1000 < since &&
+    !(isBatch(c.message) && rollbackOf(c.message) === undefined) &&
+    !c.changes.some((ch) => ch.path === manifestPath && ch.status === 'A')
 }
 
 /** What a rollback run does with its plan. */

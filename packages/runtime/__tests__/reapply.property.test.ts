@@ -129,10 +129,8 @@ test('a writer that is always rejected gives up after max-attempts with the chan
     snapshot: () => ({ read: async () => INITIAL }),
     commit: async () => 1,
     push: async () => ({ ok: false, reason: 'non-fast-forward' }),
-    refetch: async () => {
-      attempts++
-      return 0
-    }
+    // Another writer moves the branch every time.
+    refetch: async () => ++attempts
   }
   const err = await reapplyUntilPushed(remote, 0, writer({ kind: 'increment' }), { ...noWait, maxAttempts: 3 }).catch((e: unknown) => e)
   expect(err).toBeInstanceOf(StoreError)
@@ -142,19 +140,57 @@ test('a writer that is always rejected gives up after max-attempts with the chan
   expect(JSON.parse((err as StoreError).intended['state.json']!)).toEqual({ counter: 1, list: [] })
 })
 
-test('backoff waits grow with full jitter and stay under the cap', async () => {
-  const waits: number[] = []
+test('a rejection with the branch where it was (a hook, a protection rule) is reported at once with the remote’s words, not retried', async () => {
+  let pushes = 0
   const remote: Remote<number, number> = {
     snapshot: () => ({ read: async () => INITIAL }),
     commit: async () => 1,
-    push: async () => ({ ok: false, reason: 'non-fast-forward' }),
+    push: async () => {
+      pushes++
+      return { ok: false, reason: '! refs/heads/main:refs/heads/main [remote rejected] (pre-receive hook declined: cannot lock ref by policy)' }
+    },
     refetch: async () => 0
   }
-  await reapplyUntilPushed(remote, 0, writer({ kind: 'increment' }), {
-    maxAttempts: 10,
-    backoffMs: 100,
-    random: () => 1,
-    sleep: async (ms) => void waits.push(ms)
-  }).catch(() => undefined)
-  expect(waits).toEqual([100, 200, 400, 800, 1600, 3000, 3000, 3000, 3000])
+  const err = await reapplyUntilPushed(remote, 0, writer({ kind: 'increment' }), { ...noWait, maxAttempts: 8, where: 'origin main' }).catch((e: unknown) => e)
+  expect(err).toBeInstanceOf(StoreError)
+  expect(pushes).toBe(1)
+  expect((err as StoreError).attempts).toBe(1)
+  expect((err as StoreError).message).toContain('the branch has not moved since')
+  expect((err as StoreError).message).toContain('pre-receive hook declined: cannot lock ref by policy')
+  expect((err as StoreError).message).not.toMatch(/kept moving/)
+})
+
+test('backoff: 1 to 4 slots, doubling with each rejection, under the cap; the slot is the longest attempt so far, from fetch to push answer', async () => {
+  // Each attempt takes this long on a fake clock, from its fetch to the push's answer.
+  const run = async (durations: number[], random: number, backoffMs: number): Promise<number[]> => {
+    let clock = 0
+    let attempt = 0
+    const waits: number[] = []
+    const remote: Remote<number, number> = {
+      snapshot: () => ({ read: async () => INITIAL }),
+      commit: async () => 1,
+      push: async () => {
+        clock += durations[attempt++]!
+        return { ok: false, reason: 'non-fast-forward' }
+      },
+      refetch: async () => attempt
+    }
+    await reapplyUntilPushed(remote, 0, writer({ kind: 'increment' }), {
+      maxAttempts: durations.length,
+      backoffMs,
+      maxBackoffMs: 10_000,
+      random: () => random,
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms)
+        clock += ms
+      }
+    }).catch(() => undefined)
+    return waits
+  }
+  // Slots 300, 300 (a quicker attempt does not shrink it), 900, 900, 900; no wait after the last attempt.
+  expect(await run([300, 100, 900, 100, 100, 100], 0, 50)).toEqual([300, 600, 3600, 7200, 10_000])
+  expect(await run([300, 100, 900, 100, 100, 100], 1, 50)).toEqual([1200, 2400, 10_000, 10_000, 10_000])
+  // A slot is never shorter than backoffMs.
+  expect(await run([10, 20, 30], 0.5, 200)).toEqual([500, 1000])
 })

@@ -33,6 +33,7 @@ jest.unstable_mockModule('@actions/core', () => ({
 }))
 
 const runner = await import('../src/runner.js')
+type NumberRule = import('../src/runner.js').NumberRule
 
 beforeEach(() => {
   calls.length = 0
@@ -68,24 +69,41 @@ describe('inputs', () => {
     expect(() => runner.booleanInput('persist', true)).toThrow(`input 'persist' must be 'true' or 'false' (got "yes")`)
   })
 
-  test.each([
+  test.each<[string, NumberRule, number]>([
     ['8', { min: 1, max: 50, integer: true }, 8],
     ['0.5', { min: 0, exclusiveMin: true, max: 1 }, 0.5],
-    ['1e2', {}, 100]
+    ['1e2', { min: 0, max: 1000 }, 100]
   ])('numberInput(%j) within its rule', (v, rule, expected) => {
     withInput('n', v)
     expect(runner.numberInput('n', 0, rule)).toBe(expected)
   })
 
-  test.each([
-    ['0', { min: 0, exclusiveMin: true }, 'a number > 0'],
+  test.each<[string, NumberRule, string]>([
+    ['0', { min: 0, exclusiveMin: true, max: 10 }, 'a number > 0 and <= 10'],
     ['51', { min: 1, max: 50, integer: true }, 'a whole number >= 1 and <= 50'],
-    ['2.5', { integer: true }, 'a whole number'],
-    ['0x10', {}, 'a number'],
-    ['Infinity', {}, 'a number']
+    ['2.5', { min: 0, max: 10, integer: true }, 'a whole number >= 0 and <= 10'],
+    ['0x10', { min: 0, max: 100 }, 'a number >= 0 and <= 100'],
+    ['Infinity', { min: 0, max: 100 }, 'a number >= 0 and <= 100'],
+    // A count that would never end a loop, or a wait that would write a year-13434 timestamp.
+    ['9007199254740994', { min: 0, max: 1_000_000, integer: true }, 'a whole number >= 0 and <= 1000000'],
+    ['6000000000', { min: 0, max: 525_600 }, 'a number >= 0 and <= 525600'],
+    ['1e308', { min: 0, max: 10_080_000 }, 'a number >= 0 and <= 10080000']
   ])('numberInput(%j) outside its rule names the range', (v, rule, wanted) => {
     withInput('n', v)
     expect(() => runner.numberInput('n', 0, rule)).toThrow(`input 'n' must be ${wanted} (got ${JSON.stringify(v)})`)
+  })
+
+  test('slo: the default is DEFAULT_SLO; targets checked; open refuses 0 and 1', async () => {
+    const { DEFAULT_SLO } = await import('@batch-ops/core')
+    expect(JSON.parse(runner.DEFAULT_SLO_TEXT)).toEqual(DEFAULT_SLO)
+    expect(runner.sloInput()).toEqual(DEFAULT_SLO)
+    withInput('slo', '{"npm":0.9,"default":1}')
+    expect(runner.sloInput()).toEqual({ npm: 0.9, default: 1 })
+    expect(() => runner.sloInput(true)).toThrow(`input 'slo': target for "default" must lie strictly between 0 and 1 (found 1)`)
+    withInput('slo', '{"npm":1.5}')
+    expect(() => runner.sloInput()).toThrow(/input 'slo': target for "npm" must be a number between 0 and 1/)
+    withInput('slo', '{npm')
+    expect(() => runner.sloInput()).toThrow(/input 'slo' is not valid JSON/)
   })
 
   test('a secret is masked, each of its lines too, before it is returned', () => {

@@ -1,8 +1,10 @@
 // The inputs every state-writing action shares (docs/contract.md §3), and the store options they make.
 
+import { readFile } from 'node:fs/promises'
 import { BOT, type Identity } from './git-tree.js'
-import { annotate, booleanInput, numberInput, stringInput, workspace } from './runner.js'
-import type { StoreOptions } from './store.js'
+import { remoteDefaultBranch } from './history.js'
+import { InputError, annotate, booleanInput, numberInput, stringInput, workspace } from './runner.js'
+import { GitStore, type StoreOptions } from './store.js'
 
 export interface PersistInputs {
   persist: boolean
@@ -27,4 +29,47 @@ export function persistInputs(): PersistInputs {
 /** Store options for the workspace: pushes to the checked-out branch, or GITHUB_REF's when detached. */
 export function storeOptions(p: PersistInputs, cwd: string = workspace()): StoreOptions {
   return { cwd, ...p, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) }
+}
+
+/**
+ * The repository's default branch: from the event payload (repository.default_branch, present in
+ * every event of a workflow run), else from origin (`git ls-remote --symref origin HEAD`).
+ */
+export async function defaultBranch(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const eventPath = env.GITHUB_EVENT_PATH
+  if (eventPath) {
+    try {
+      const event = JSON.parse(await readFile(eventPath, 'utf8')) as { repository?: { default_branch?: unknown } }
+      const name = event.repository?.default_branch
+      if (typeof name === 'string' && name !== '') return name
+    } catch {
+      // No readable payload: ask origin.
+    }
+  }
+  return remoteDefaultBranch(root)
+}
+
+/**
+ * The branch a change will be pushed to, refused unless it is the default branch (where the
+ * scheduled batches read the control file) or `allowOther` is set. A stop run from a feature
+ * branch's form would otherwise report success while the default branch keeps running batches.
+ * Fails closed: when the default branch cannot be told, nothing is written.
+ */
+export async function requireDefaultBranch(opts: StoreOptions, allowOther: boolean): Promise<{ branch: string; defaultBranch: string }> {
+  const store = await GitStore.open(opts)
+  const branch = await store.branch()
+  const main = await defaultBranch(store.root).catch((e: Error) => {
+    throw new Error(
+      `could not tell the repository's default branch, so the change was not written (${e.message}). ` +
+        `Run this from a workflow run (the event payload names it), or set allow-non-default-branch: 'true' to write to ${branch} as it is.`
+    )
+  })
+  if (branch !== main && !allowOther) {
+    throw new InputError(
+      `this checkout is on branch '${branch}', not the default branch '${main}' where the batches read the control file, so nothing was written. ` +
+        `Check out the default branch (actions/checkout with ref: \${{ github.event.repository.default_branch }}), ` +
+        `or set allow-non-default-branch: 'true' to steer the batches that run from '${branch}'.`
+    )
+  }
+  return { branch, defaultBranch: main }
 }

@@ -7,7 +7,7 @@
 
 import path from 'node:path'
 import * as core from '@actions/core'
-import { SUMMARY_LIMIT, parseList, parseTimestamp, truncateMarkdown, utf8Bytes } from '@batch-ops/core'
+import { SUMMARY_LIMIT, parseList, parseTimestamp, sloProblems, truncateMarkdown, utf8Bytes } from '@batch-ops/core'
 
 /** A problem with how the action was called: the message says which input and what to do. */
 export class InputError extends Error {
@@ -41,15 +41,16 @@ export function booleanInput(name: string, fallback: boolean): boolean {
   throw new InputError(`input '${name}' must be 'true' or 'false' (got ${JSON.stringify(v)})`)
 }
 
+/** The range a numeric input must lie in; every numeric input has one, so that no value runs away (1e308, a year-13434 timestamp, a loop of 2^53 steps). */
 export interface NumberRule {
-  min?: number
-  max?: number
+  min: number
+  max: number
   /** The lower bound itself is not allowed. */
   exclusiveMin?: boolean
   integer?: boolean
 }
 
-export function numberInput(name: string, fallback: number, rule: NumberRule = {}): number {
+export function numberInput(name: string, fallback: number, rule: NumberRule): number {
   const v = raw(name)
   if (v === '') return fallback
   const n = Number(v)
@@ -72,6 +73,33 @@ export function listInput(name: string): string[] | null {
   const v = raw(name)
   return v === '' ? null : parseList(v)
 }
+
+/** DEFAULT_SLO as the actions' metadata writes it (a test holds the two together). */
+export const DEFAULT_SLO_TEXT = '{"homebrew":0.85,"cask":0.95,"default":0.98}'
+
+/**
+ * The `slo` input (record-batch, slo-alerts): a JSON object ecosystem → target success rate,
+ * `default` for the rest; blank means DEFAULT_SLO. With `open`, a target of exactly 0 or 1 is
+ * refused too (a burn rate divides by 1 − SLO).
+ */
+export function sloInput(open = false): Record<string, number> {
+  const raw = stringInput('slo', DEFAULT_SLO_TEXT)
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch (e) {
+    throw new InputError(`input 'slo' is not valid JSON: ${(e as Error).message}; give an object such as {"homebrew":0.85,"default":0.98}`)
+  }
+  const problems = sloProblems(value)
+  if (problems.length === 0 && open) {
+    for (const [k, v] of Object.entries(value as Record<string, number>)) if (v === 0 || v === 1) problems.push(`target for ${JSON.stringify(k)} must lie strictly between 0 and 1 (found ${v})`)
+  }
+  if (problems.length > 0) throw new InputError(`input 'slo': ${problems.join('; ')}`)
+  return value as Record<string, number>
+}
+
+/** The most CI minutes a week's budget or one batch can name: 1,000 runners busy all week. */
+export const MAX_WEEK_MINUTES = 10_080_000
 
 /** Masks a secret input before anything can log it; returns its value. */
 export function secretInput(name: string): string {

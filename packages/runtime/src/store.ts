@@ -7,10 +7,10 @@
 // as they now are on the remote, and tries again with jittered backoff. It
 // never merges text and never force-pushes.
 
-import { readFile, writeFile, mkdir, unlink } from 'node:fs/promises'
+import { lstat, readFile, writeFile, mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
-import { GitError, git } from './git.js'
-import { BOT, type Identity, type IndexEntry, commitEntries, writeBlob } from './git-tree.js'
+import { GitError, GitTimeoutError, git, networkTimeoutMs } from './git.js'
+import { BOT, GitObjects, type Identity, type IndexEntry } from './git-tree.js'
 
 export interface Snapshot {
   /** The file's content at the base of this attempt; null when it does not exist. */
@@ -38,7 +38,7 @@ export interface StoreOptions {
   author?: Identity
   /** Branch to push to when HEAD is detached (from GITHUB_REF). */
   fallbackRef?: string
-  /** Base delay of the backoff in ms (full jitter, doubling, capped at 30 times this). */
+  /** The least backoff slot in ms (see LoopOptions). */
   backoffMs?: number
   random?: () => number
   sleep?: (ms: number) => Promise<void>
@@ -51,6 +51,8 @@ export interface StoreOutcome<R> {
   changed: string[]
   /** The commit pushed, when persisting and something changed. */
   commit?: string | undefined
+  /** The branch on origin the commit was pushed to (when persisting). */
+  branch?: string | undefined
   attempts: number
 }
 
@@ -72,7 +74,33 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
 }
 
-async function readWorktree(abs: string): Promise<string | null> {
+/**
+ * Refuses a symbolic link at `abs` or at any directory between `root` and it: a state file is
+ * read and written where it is, never where a committed link points (outside the repository,
+ * into .git). Missing parts are fine: they are created as plain directories.
+ */
+export async function refuseSymlinks(root: string, abs: string, file: string = path.relative(root, abs)): Promise<void> {
+  const rel = path.relative(root, abs)
+  let at = root
+  for (const part of rel.split(path.sep)) {
+    at = path.join(at, part)
+    const stat = await lstat(at).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined
+      throw e
+    })
+    if (!stat) return
+    if (stat.isSymbolicLink()) {
+      const shown = path.relative(root, at).split(path.sep).join('/')
+      throw new Error(
+        `${shown} is a symbolic link${shown === file ? '' : ` (on the way to ${file})`}; batch-ops does not follow symbolic links for its state files. ` +
+          `Replace it with a regular ${shown === file ? 'file' : 'directory'} (git rm ${shown}, commit, push), or point the input at another path.`
+      )
+    }
+  }
+}
+
+async function readWorktree(root: string, abs: string): Promise<string | null> {
+  await refuseSymlinks(root, abs)
   try {
     return await readFile(abs, 'utf8')
   } catch (e) {
@@ -81,7 +109,8 @@ async function readWorktree(abs: string): Promise<string | null> {
   }
 }
 
-async function writeWorktree(abs: string, content: string | null): Promise<void> {
+async function writeWorktree(root: string, abs: string, content: string | null): Promise<void> {
+  await refuseSymlinks(root, abs)
   if (content === null) {
     await unlink(abs).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e
@@ -98,6 +127,9 @@ export function confine(root: string, cwd: string, file: string): { abs: string;
   const rel = path.relative(root, abs)
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new Error(`path ${JSON.stringify(file)} is outside the repository at ${root}`)
+  }
+  if (rel.split(path.sep).some((part) => part.toLowerCase() === '.git')) {
+    throw new Error(`path ${JSON.stringify(file)} is inside git's own directory (a .git segment); batch-ops never reads or writes state there. Choose a path in the working tree.`)
   }
   return { abs, rel: rel.split(path.sep).join('/') }
 }
@@ -116,10 +148,10 @@ async function changedFiles(
 /** Applies `apply` to the working tree only (persist: 'false'). */
 async function applyToWorktree<R>(opts: StoreOptions, apply: (s: Snapshot, attempt: number) => Promise<Change<R>>): Promise<StoreOutcome<R>> {
   const where = (f: string): string => confine(opts.cwd, opts.cwd, f).abs
-  const snapshot: Snapshot = { read: (f) => readWorktree(where(f)) }
+  const snapshot: Snapshot = { read: (f) => readWorktree(opts.cwd, where(f)) }
   const change = await apply(snapshot, 1)
   const changed = await changedFiles(change.files, snapshot)
-  for (const f of changed) await writeWorktree(where(f), change.files[f]!)
+  for (const f of changed) await writeWorktree(opts.cwd, where(f), change.files[f]!)
   return { result: change.result, changed, attempts: 1 }
 }
 
@@ -135,9 +167,21 @@ export interface Remote<Base, Commit> {
 
 export interface LoopOptions {
   maxAttempts: number
+  /**
+   * The least backoff slot, in ms (default 100). The slot is the longest any
+   * attempt of this run took from its fetch to the push's answer: the window in
+   * which another writer's push makes this one fail. It grows with the load on
+   * the machine and with the network, and the waits grow with it.
+   */
   backoffMs?: number
+  /** The longest single wait, in ms (default 30 s). */
+  maxBackoffMs?: number
   random?: () => number
   sleep?: (ms: number) => Promise<void>
+  /** A clock in ms (default performance.now). */
+  now?: () => number
+  /** When the fetch of `initial` started, by `now` (default: when the loop starts). */
+  startedAt?: number
   log?: (message: string) => void
   /** Named in messages, e.g. "origin main". */
   where?: string
@@ -150,6 +194,23 @@ export interface LoopOutcome<R, Commit> {
   commit?: Commit
   /** The files as committed (only those that changed). */
   written: Record<string, string | null>
+}
+
+/**
+ * How long to wait after the `attempt`-th rejected push before fetching again:
+ * 1 to 4 slots after the first rejection, 2 to 8 after the second, 4 to 16 after
+ * the third … (at most `cap`), `random` in [0, 1) placing it in that range.
+ *
+ * A slot is how long an attempt takes from its fetch to the push's answer: the
+ * window in which another writer's push makes this one fail. Writers rejected
+ * together re-apply spread over several windows instead of at the same moment
+ * again, and not sooner than one window (the writer that just won needs about
+ * that long to be out of the way). Measured rather than fixed, the slot follows
+ * what the window costs where the action runs: the network to the remote, and the
+ * load on the machine, which grows with the number of writers started together.
+ */
+export function backoffWait(attempt: number, slot: number, random: number, cap: number): number {
+  return Math.round(Math.min(cap, slot * 2 ** (attempt - 1) * (1 + 3 * random)))
 }
 
 /**
@@ -167,7 +228,10 @@ export async function reapplyUntilPushed<R, Base, Commit>(
   const max = Math.max(1, opts.maxAttempts)
   const random = opts.random ?? Math.random
   const sleep = opts.sleep ?? delay
-  const backoff = opts.backoffMs ?? 250
+  const now = opts.now ?? (() => performance.now())
+  const cap = opts.maxBackoffMs ?? 30_000
+  let slot = opts.backoffMs ?? 100
+  let fetchedAt = opts.startedAt ?? now()
   const where = opts.where ?? 'the remote'
   let base = initial
   let intended: Record<string, string | null> = {}
@@ -187,11 +251,24 @@ export async function reapplyUntilPushed<R, Base, Commit>(
     }
     if (pushed.ok) return { result: change.result, changed, commit, attempts: attempt, written: intended }
     lastReason = pushed.reason
+    slot = Math.max(slot, now() - fetchedAt)
     if (attempt === max) break
-    const wait = Math.round(random() * Math.min(backoff * 30, backoff * 2 ** (attempt - 1)))
+    const wait = backoffWait(attempt, slot, random(), cap)
     opts.log?.(`Push to ${where} rejected (attempt ${attempt}/${max}): the branch moved. Re-applying the change to the new state in ${wait} ms.`)
     await sleep(wait)
+    fetchedAt = now()
+    const previous = base
     base = await remote.refetch()
+    // A rejection with the branch where it was is not a race another writer won (a hook, a
+    // protection rule, a full disk): trying again cannot help, and the remote's words say why.
+    if (Object.is(base, previous)) {
+      throw new StoreError(
+        `The push to ${where} was rejected and the branch has not moved since (still at ${String(base).slice(0, 12)}), so no other writer got there first: ` +
+          `the remote refused the change. It said: ${lastReason}. Nothing was pushed. Fix what the remote objects to (a hook, a branch protection rule) and re-run the job.`,
+        intended,
+        attempt
+      )
+    }
   }
   throw new StoreError(
     `Could not push to ${where} after ${max} attempts: every push was rejected because the branch kept moving ` +
@@ -204,20 +281,23 @@ export async function reapplyUntilPushed<R, Base, Commit>(
 export class GitStore {
   private constructor(
     private readonly opts: StoreOptions,
-    private readonly root: string
+    readonly root: string,
+    /** Where `git fetch` writes the tip it fetched. */
+    private readonly fetchHead: string
   ) {}
 
   static async open(opts: StoreOptions): Promise<GitStore> {
-    const { stdout } = await git(['rev-parse', '--show-toplevel'], { cwd: opts.cwd }).catch((e: unknown) => {
+    const { stdout } = await git(['rev-parse', '--show-toplevel', '--git-path', 'FETCH_HEAD'], { cwd: opts.cwd }).catch((e: unknown) => {
       throw new Error(
         `${opts.cwd} is not inside a git repository, so the change cannot be committed and pushed ` +
           `(run actions/checkout first, or set persist: 'false'): ${(e as Error).message}`
       )
     })
-    return new GitStore(opts, stdout.trim())
+    const [root = '', fetchHead = ''] = stdout.split('\n')
+    return new GitStore(opts, root, path.resolve(opts.cwd, fetchHead))
   }
 
-  private run(args: string[], extra: { env?: NodeJS.ProcessEnv; input?: string; okCodes?: number[] } = {}) {
+  private run(args: string[], extra: { env?: NodeJS.ProcessEnv; input?: string; okCodes?: number[]; timeoutMs?: number } = {}) {
     return git(args, { cwd: this.root, ...extra })
   }
 
@@ -233,7 +313,7 @@ export class GitStore {
     )
   }
 
-  private snapshotAt(base: string): Snapshot {
+  private snapshotAt(objects: GitObjects, base: string): Snapshot {
     const cache = new Map<string, Promise<string | null>>()
     return {
       commit: base,
@@ -242,15 +322,7 @@ export class GitStore {
         const { rel } = confine(this.root, this.opts.cwd, file)
         let p = cache.get(rel)
         if (!p) {
-          p = (async () => {
-            const found = await this.run(['rev-parse', '--verify', '--quiet', `${base}:${rel}`], { okCodes: [1, 128] })
-            if (found.code !== 0) return null
-            const object = found.stdout.trim()
-            const blob = await this.run(['cat-file', 'blob', object], { okCodes: [128] })
-            if (blob.code === 0) return blob.stdout
-            const type = (await this.run(['cat-file', '-t', object])).stdout.trim()
-            throw new Error(`${rel} is ${type === 'tree' ? 'a directory' : `a git ${type}`} in commit ${base.slice(0, 12)}, not a file`)
-          })()
+          p = objects.readFile(base, rel)
           cache.set(rel, p)
         }
         return p
@@ -258,14 +330,23 @@ export class GitStore {
     }
   }
 
-  /** A commit with `files` on top of `base`, built in a private index (the real one is not touched). */
-  private async commitOnto(base: string, files: Record<string, string | null>, message: string): Promise<string> {
-    const entries: IndexEntry[] = []
-    for (const [file, content] of Object.entries(files)) {
-      const { rel } = confine(this.root, this.opts.cwd, file)
-      entries.push(content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await writeBlob(this.root, content) })
-    }
-    return (await commitEntries(this.root, base, entries, message, this.opts.author ?? BOT)).commit
+  /** A commit with `files` on top of `base`, made of objects only (the checkout and its index are not touched). */
+  private async commitOnto(objects: GitObjects, base: string, files: Record<string, string | null>, message: string): Promise<string> {
+    const entries: IndexEntry[] = await Promise.all(
+      Object.entries(files).map(async ([file, content]): Promise<IndexEntry> => {
+        const { rel } = confine(this.root, this.opts.cwd, file)
+        return content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await objects.writeBlob(content) }
+      })
+    )
+    return (await objects.commit(base, entries, message, this.opts.author ?? BOT)).commit
+  }
+
+  /** Fetches the branch and returns its tip, read from FETCH_HEAD without another git process. */
+  private async fetchTip(branch: string): Promise<string> {
+    // No automatic maintenance after the fetch: it would run between this fetch and the push.
+    await this.run(['-c', 'maintenance.auto=false', 'fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`], { timeoutMs: networkTimeoutMs() })
+    const head = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)\t/.exec(await readFile(this.fetchHead, 'utf8').catch(() => ''))
+    return head ? head[1]! : (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim()
   }
 
   /** Moves the local checkout to `commit` when that is a fast-forward; otherwise writes the files only. */
@@ -280,24 +361,29 @@ export class GitStore {
         this.opts.log?.(`Could not fast-forward the local checkout (${(e as Error).message}); writing the changed files only.`)
       }
     }
-    for (const [file, content] of Object.entries(files)) await writeWorktree(path.resolve(this.opts.cwd, file), content)
+    for (const [file, content] of Object.entries(files)) await writeWorktree(this.root, path.resolve(this.opts.cwd, file), content)
   }
 
   async update<R>(apply: (snapshot: Snapshot, attempt: number) => Promise<Change<R>>): Promise<StoreOutcome<R>> {
     const branch = await this.branch()
     const head = (await this.run(['rev-parse', 'HEAD'])).stdout.trim()
+    // git cat-file, hash-object and mktree, started before the race window rather than in it.
+    const objects = new GitObjects(this.root)
+    objects.prepare()
     const remote: Remote<string, string> = {
-      snapshot: (base) => this.snapshotAt(base),
-      commit: (base, files, message) => this.commitOnto(base, files, message),
+      snapshot: (base) => this.snapshotAt(objects, base),
+      commit: (base, files, message) => this.commitOnto(objects, base, files, message),
       push: async (commit) => {
         try {
-          const { stdout } = await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`])
+          const { stdout } = await this.run(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`], { timeoutMs: networkTimeoutMs() })
           // '=' (up to date): the branch already is this very commit. Another run made the same
           // change on the same base in the same second (commits are deterministic) and pushed it
           // first; ours added nothing, so it must be re-applied on top of theirs.
           if (/^=\t/m.test(stdout)) return { ok: false, reason: 'another run pushed an identical commit first' }
           return { ok: true }
         } catch (e) {
+          // A remote that stops answering is not a race another writer won: no retry.
+          if (e instanceof GitTimeoutError) throw e
           // With --porcelain, git reports the rejection ("[rejected] (fetch first)") on stdout.
           if (e instanceof GitError && RETRYABLE.test(`${e.stdout}\n${e.stderr}\n${e.message}`)) {
             const rejected = e.stdout.split('\n').find((l) => l.startsWith('!'))
@@ -306,17 +392,20 @@ export class GitStore {
           throw new Error(`git push to origin ${branch} failed and is not retryable: ${(e as Error).message}`)
         }
       },
-      refetch: async () => {
-        await this.run(['fetch', '--no-tags', '--quiet', 'origin', `refs/heads/${branch}`])
-        return (await this.run(['rev-parse', 'FETCH_HEAD'])).stdout.trim()
-      }
+      refetch: () => this.fetchTip(branch)
     }
-    // Decide on the remote's current state, not on the checkout, which may be minutes old:
-    // a decision that writes nothing (skip, ignore) is never checked by a push.
-    const tip = await remote.refetch()
-    const outcome = await reapplyUntilPushed(remote, tip, apply, { ...this.opts, where: `origin ${branch}` })
+    let outcome: LoopOutcome<R, string>
+    try {
+      // Decide on the remote's current state, not on the checkout, which may be minutes old:
+      // a decision that writes nothing (skip, ignore) is never checked by a push.
+      const started = performance.now()
+      const tip = await remote.refetch()
+      outcome = await reapplyUntilPushed(remote, tip, apply, { ...this.opts, where: `origin ${branch}`, startedAt: started })
+    } finally {
+      await objects.close()
+    }
     if (outcome.commit) await this.syncCheckout(head, outcome.commit, outcome.written)
-    return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, attempts: outcome.attempts }
+    return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, branch, attempts: outcome.attempts }
   }
 }
 
@@ -328,4 +417,12 @@ export async function applyChange<R>(
   if (!opts.persist) return applyToWorktree(opts, apply)
   const store = await GitStore.open(opts)
   return store.update(apply)
+}
+
+/**
+ * A state file in the working tree, read as batch-ops reads every state file: inside `cwd`,
+ * never through a symbolic link or a .git segment; null when it does not exist.
+ */
+export async function readWorkspaceFile(cwd: string, file: string): Promise<string | null> {
+  return readWorktree(cwd, confine(cwd, cwd, file).abs)
 }

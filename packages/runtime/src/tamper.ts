@@ -1,8 +1,10 @@
-// Hand edits of the control file: commits without a Batch-Ops-Action trailer
-// since the last commit batch-ops made, that move a breaker in a way docs/contract.md §5 forbids.
+// Hand edits of the control file: commits that are not batch-ops' own (core isBatchOpsCommit: the
+// trailer in the trailer block, the configured author, only batch-ops' files), since the last
+// batch-control command, that move a breaker in a way docs/contract.md §5 forbids.
 
-import { type TamperFinding, forbiddenBreakerMoves, loadControl } from '@batch-ops/core'
-import { git, gitStream } from './git.js'
+import { type TamperFinding, acknowledgesHandEdits, forbiddenBreakerMoves, isBatchOpsCommit, loadControl } from '@batch-ops/core'
+import type { Identity } from './git-tree.js'
+import { GitTimeoutError, git, gitStream, networkTimeoutMs } from './git.js'
 
 export interface TamperReport {
   findings: TamperFinding[]
@@ -17,26 +19,56 @@ interface FileCommit {
   parent: string
   author: string
   subject: string
-  batchOps: boolean
+  /** batch-ops' own commit (core isBatchOpsCommit): not a hand edit. */
+  own: boolean
+  /** batch-control's own commit: everything before it was acknowledged. */
+  acknowledges: boolean
 }
 
 const MAX_COMMITS = 100
-const TRAILER = /^Batch-Ops-Action: \S/m
+/**
+ * Deepening a shallow clone towards the last batch-control commit: 10 commits, then
+ * 30, then 60 more — at most 100 in all, as much as one `--deepen=100` fetched
+ * before — stopping as soon as that commit is in the clone.
+ */
+const DEEPEN_STEPS = [10, 30, 60] as const
 
-/** Commits that changed `file`, newest first, up to and including the last batch-ops one. */
-async function commitsSinceBatchOps(root: string, tip: string, file: string): Promise<FileCommit[]> {
-  const args = ['log', `--max-count=${MAX_COMMITS}`, '--format=%x1e%H%x00%P%x00%an <%ae>%x00%B', tip, '--', `:(literal)${file}`]
+export interface TamperOptions {
+  /** The author batch-ops commits as (author-name / author-email). */
+  author: Identity
+}
+
+/**
+ * Commits that changed `file`, newest first, up to and including the last one of batch-control's
+ * (which acknowledged what came before). The trailer is read from the trailer block only, the
+ * files from the whole commit (--full-diff), so a message that merely quotes a trailer, or a
+ * commit that also changes other files, is not taken for batch-ops'.
+ */
+async function commitsSinceAcknowledged(root: string, tip: string, file: string, opts: TamperOptions): Promise<FileCommit[]> {
+  const format = '%x1e%H%x00%P%x00%an%x00%ae%x00%(trailers:key=Batch-Ops-Action,valueonly,separator=%x1f)%x00%s%x00'
+  const args = ['log', `--max-count=${MAX_COMMITS}`, '--full-diff', '--name-only', '-z', `--format=${format}`, tip, '--', `:(literal)${file}`]
+  const rules = { authorName: opts.author.name, authorEmail: opts.author.email, controlFile: file }
   const out: FileCommit[] = []
   let pending = ''
   let done = false
   const take = (text: string): void => {
     for (const record of text.split('\x1e')) {
       if (done || record.trim() === '') continue
-      const [sha = '', parents = '', author = '', message = ''] = record.split('\0')
-      const c = { sha: sha.trim(), parent: parents.split(' ')[0] ?? '', author, subject: message.split('\n')[0] ?? '', batchOps: TRAILER.test(message) }
+      const [sha = '', parents = '', name = '', email = '', trailers = '', subject = '', ...rest] = record.split('\0')
+      const files = rest.map((f) => f.replace(/^\n+/, '')).filter((f) => f !== '')
+      const actions = trailers.trim() === '' ? [] : trailers.trim().split('\x1f').map((a) => a.trim())
+      const facts = { actions, authorName: name, authorEmail: email, files }
+      const c: FileCommit = {
+        sha: sha.trim(),
+        parent: parents.split(' ')[0] ?? '',
+        author: `${name} <${email}>`,
+        subject,
+        own: isBatchOpsCommit(facts, rules),
+        acknowledges: acknowledgesHandEdits(facts, rules)
+      }
       out.push(c)
-      // Far enough: everything older was there when batch-ops last wrote the file.
-      if (c.batchOps) done = true
+      // Far enough: an operator acted through batch-control after everything older.
+      if (c.acknowledges) done = true
     }
   }
   await gitStream(args, { cwd: root, okCodes: [128] }, (chunk) => {
@@ -51,25 +83,54 @@ async function commitsSinceBatchOps(root: string, tip: string, file: string): Pr
   return out
 }
 
+const isShallow = async (root: string): Promise<boolean> => (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true'
+
+/**
+ * Deepens a shallow clone by DEEPEN_STEPS until the last batch-ops commit that
+ * changed `file` is in it, the history is whole, or the steps are used up. Each
+ * fetch is bounded in time; a failed one ends the deepening and says why.
+ */
+async function deepenToAcknowledged(root: string, tip: string, file: string, commits: FileCommit[], opts: TamperOptions): Promise<{ commits: FileCommit[]; problem?: string }> {
+  // Only the history being checked (the tip's), not every branch origin has.
+  const sha = (await git(['rev-parse', '--verify', `${tip}^{commit}`], { cwd: root })).stdout.trim()
+  let deepened = 0
+  for (const n of DEEPEN_STEPS) {
+    if (commits.some((c) => c.acknowledges) || commits.length >= MAX_COMMITS || !(await isShallow(root))) break
+    const fetch = (want: string[]) => git(['fetch', '--no-tags', '--quiet', `--deepen=${n}`, 'origin', ...want], { cwd: root, timeoutMs: networkTimeoutMs() })
+    try {
+      // A server that refuses a commit it does not advertise gets the remote's default refspec instead.
+      await fetch([sha]).catch((e: Error) => (e instanceof GitTimeoutError ? Promise.reject(e) : fetch([])))
+    } catch (e) {
+      return { commits, problem: `deepening the shallow clone after ${deepened} commits failed: ${(e as Error).message}` }
+    }
+    deepened += n
+    commits = await commitsSinceAcknowledged(root, tip, file, opts)
+  }
+  return { commits }
+}
+
 async function fileAt(root: string, commit: string, file: string): Promise<string | null> {
   const r = await git(['cat-file', 'blob', `${commit}:${file}`], { cwd: root, okCodes: [128] })
   return r.code === 0 ? r.stdout : null
 }
 
 /** Checks the control file's history at `tip` for forbidden hand edits; never throws for a shallow history. */
-export async function detectTampering(root: string, tip: string, file: string): Promise<TamperReport> {
-  let commits = await commitsSinceBatchOps(root, tip, file)
-  const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true'
-  if (shallow && !commits.some((c) => c.batchOps)) {
-    // actions/checkout clones one commit deep: fetch enough history to see the last batch-ops commit.
-    await git(['fetch', '--no-tags', '--quiet', '--deepen=100', 'origin'], { cwd: root }).catch(() => undefined)
-    commits = await commitsSinceBatchOps(root, tip, file)
+export async function detectTampering(root: string, tip: string, file: string, opts: TamperOptions): Promise<TamperReport> {
+  let commits = await commitsSinceAcknowledged(root, tip, file, opts)
+  let deepenProblem: string | undefined
+  if (!commits.some((c) => c.acknowledges) && (await isShallow(root))) {
+    // actions/checkout clones one commit deep: fetch only as much history as it takes to see the last batch-control commit.
+    const deepened = await deepenToAcknowledged(root, tip, file, commits, opts)
+    commits = deepened.commits
+    deepenProblem = deepened.problem
   }
   const findings: TamperFinding[] = []
   let examined = 0
   let incomplete: string | undefined
   for (const c of commits) {
-    if (c.batchOps) break
+    if (c.acknowledges) break
+    // batch-ops' own routine commits (breaker records, batch IDs) are not hand edits; the walk goes on past them.
+    if (c.own) continue
     examined++
     const after = loadControl(await fileAt(root, c.sha, file))
     if (!c.parent) {
@@ -91,8 +152,9 @@ export async function detectTampering(root: string, tip: string, file: string): 
     if (!before.ok || !after.ok) continue
     for (const t of forbiddenBreakerMoves(before.doc, after.doc)) findings.push({ ...t, commit: c.sha, author: c.author, subject: c.subject })
   }
-  if (commits.length >= MAX_COMMITS && !commits.some((c) => c.batchOps)) {
-    incomplete = `no commit by batch-ops among the last ${MAX_COMMITS} changes of ${file}; only those were checked`
+  if (commits.length >= MAX_COMMITS && !commits.some((c) => c.acknowledges)) {
+    incomplete = `no batch-control command among the last ${MAX_COMMITS} changes of ${file}; only those were checked`
   }
+  if (incomplete && deepenProblem) incomplete = `${incomplete} (${deepenProblem})`
   return incomplete ? { findings, examined, incomplete } : { findings, examined }
 }

@@ -47,12 +47,27 @@ export interface Budget {
   windows_minutes_used?: number
   week_start?: string
   sampling_active?: boolean
+  /** Written by versions before `counted_jobs`: IDs of jobs whose minutes were fully added. Read, never written. */
+  counted_job_ids?: number[]
+  /** Job ID → the whole minutes added for it so far (a running job: its elapsed time when it was counted). */
+  counted_jobs?: Record<string, number>
   [unknown: string]: unknown
 }
 
 export interface BatchSequence {
   date: string
   last: number
+}
+
+/** An operator's acknowledgement of flagged hand edits (batch-control acknowledge). */
+export interface Acknowledgement {
+  /** Who acknowledged them (the operator). */
+  by: string
+  at: string
+  reason: string
+  /** The newest flagged hand edit acknowledged (a commit SHA). */
+  through: string
+  [unknown: string]: unknown
 }
 
 export interface ControlDoc {
@@ -66,6 +81,7 @@ export interface ControlDoc {
   circuit_breaker?: Record<string, BreakerEntry>
   budget?: Budget
   batch_sequence?: BatchSequence
+  acknowledged?: Acknowledgement
   [unknown: string]: unknown
 }
 
@@ -259,13 +275,35 @@ export function controlProblems(doc: ControlDoc): ControlProblem[] {
   return p.length > 0 ? p : semanticProblems(doc, null, null)
 }
 
+/** A change would leave a control file that fails its own schema: nothing may be written. */
+export class ControlWriteError extends Error {
+  constructor(readonly problems: ControlProblem[]) {
+    super(
+      `the change would make the control file invalid, so nothing was written: ` +
+        problems
+          .slice(0, 5)
+          .map((p) => `${p.path} ${p.message}`)
+          .join('; ') +
+        `. This is a value out of range or a bug in batch-ops; the control file is as it was.`
+    )
+    this.name = 'ControlWriteError'
+  }
+}
+
 /**
  * The text to write for `next`: the original text with only the changed
- * values replaced, or the canonical 2-space form for a new file.
+ * values replaced, or the canonical 2-space form for a new file. The text is
+ * read back and validated as the next run will read it (a number that is not
+ * finite becomes null in JSON, a state nobody knows fails the schema): if it
+ * would not load, ControlWriteError, and nothing is written.
  */
 export function renderControl(original: { text: string | null; root?: JsonNode | null }, next: ControlDoc): string {
-  if (original.text === null) return stringifyJson(next as JsonObject)
-  return editJson(original.text, next as JsonObject, original.root ?? undefined)
+  const before = controlProblems(next)
+  if (before.length > 0) throw new ControlWriteError(before)
+  const text = original.text === null ? stringifyJson(next as JsonObject) : editJson(original.text, next as JsonObject, original.root ?? undefined)
+  const back = loadControl(text)
+  if (!back.ok) throw new ControlWriteError(back.problems)
+  return text
 }
 
 /** A deep copy to change; the loaded document itself is never mutated. */
@@ -279,6 +317,15 @@ export function isEnabled(doc: ControlDoc): boolean {
 
 export function breakerEntries(doc: ControlDoc): Record<string, BreakerEntry> {
   return doc.circuit_breaker ?? {}
+}
+
+/**
+ * The breaker entry of one ecosystem, by own key only: an ecosystem named `constructor` must not
+ * find Object.prototype's, nor `toString` a function.
+ */
+export function breakerEntry(doc: ControlDoc, ecosystem: string): BreakerEntry | undefined {
+  const all = breakerEntries(doc)
+  return Object.hasOwn(all, ecosystem) ? all[ecosystem] : undefined
 }
 
 /** The ecosystems the control file knows: a breaker entry or a pause. */

@@ -2,12 +2,14 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://batch-ops.dev/schema/batch-control.schema.json","title":"batch-ops control file (batch-control.json)","description":"The repository-primary control plane of an auto-merging batch pipeline. Unknown fields are allowed and kept by every batch-ops rewrite.","type":"object","definitions":{"ecosystem":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."},"timestampOrEmpty":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."},"breaker":{"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}}},"properties":{"enabled":{"type":"boolean","description":"Master switch. Missing means true; false stops every batch."},"disabled_ecosystems":{"type":"array","items":{"$ref":"#/definitions/ecosystem"},"description":"Ecosystems paused by an operator."},"reason":{"type":"string"},"incident_url":{"type":"string"},"disabled_by":{"type":"string"},"disabled_at":{"$ref":"#/definitions/timestampOrEmpty"},"expected_resume":{"$ref":"#/definitions/timestampOrEmpty"},"circuit_breaker":{"type":"object","propertyNames":{"$ref":"#/definitions/ecosystem"},"additionalProperties":{"$ref":"#/definitions/breaker"}},"budget":{"type":"object","properties":{"macos_minutes_used":{"type":"number","minimum":0},"linux_minutes_used":{"type":"number","minimum":0},"windows_minutes_used":{"type":"number","minimum":0},"week_start":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}$"},{"$ref":"#/definitions/timestampOrEmpty"}],"description":"Monday 00:00 UTC of the budget week (a date or a timestamp), or \"\"."},"sampling_active":{"type":"boolean"},"counted_job_ids":{"type":"array","items":{"type":"integer"},"description":"Workflow job IDs whose minutes record-batch has already added this week (so that a job is never counted twice)."}}},"batch_sequence":{"type":"object","required":["date","last"],"properties":{"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"last":{"type":"integer","minimum":0,"maximum":999}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://batch-ops.dev/schema/batch-control.schema.json","title":"batch-ops control file (batch-control.json)","description":"The repository-primary control plane of an auto-merging batch pipeline. Unknown fields are allowed and kept by every batch-ops rewrite.","type":"object","definitions":{"ecosystem":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."},"timestampOrEmpty":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."},"breaker":{"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}}},"properties":{"enabled":{"type":"boolean","description":"Master switch. Missing means true; false stops every batch."},"disabled_ecosystems":{"type":"array","items":{"$ref":"#/definitions/ecosystem"},"description":"Ecosystems paused by an operator."},"reason":{"type":"string"},"incident_url":{"type":"string"},"disabled_by":{"type":"string"},"disabled_at":{"$ref":"#/definitions/timestampOrEmpty"},"expected_resume":{"$ref":"#/definitions/timestampOrEmpty"},"circuit_breaker":{"type":"object","propertyNames":{"$ref":"#/definitions/ecosystem"},"additionalProperties":{"$ref":"#/definitions/breaker"}},"budget":{"type":"object","properties":{"macos_minutes_used":{"type":"number","minimum":0},"linux_minutes_used":{"type":"number","minimum":0},"windows_minutes_used":{"type":"number","minimum":0},"week_start":{"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}$"},{"$ref":"#/definitions/timestampOrEmpty"}],"description":"Monday 00:00 UTC of the budget week (a date or a timestamp), or \"\"."},"sampling_active":{"type":"boolean"},"counted_job_ids":{"type":"array","items":{"type":"integer"},"description":"Written by versions before counted_jobs: workflow job IDs whose minutes record-batch has fully added (read, never written now)."},"counted_jobs":{"type":"object","patternProperties":{"^[0-9]+$":{"type":"integer","minimum":0}},"additionalProperties":false,"description":"Workflow job ID -> the whole minutes record-batch has added for it so far (a job still running is counted by its elapsed time, later only by the difference), so that no minute is counted twice. The most recent 1,000 jobs."}}},"batch_sequence":{"type":"object","required":["date","last"],"properties":{"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"last":{"type":"integer","minimum":0,"maximum":999}}},"acknowledged":{"type":"object","required":["by","at","reason","through"],"properties":{"by":{"type":"string","description":"The operator who acknowledged the hand edits."},"at":{"$ref":"#/definitions/timestampOrEmpty"},"reason":{"type":"string"},"through":{"type":"string","pattern":"^[0-9a-f]{7,64}$","description":"The commit of the newest flagged hand edit acknowledged."}},"description":"The last acknowledgement of flagged hand edits (batch-control acknowledge)."}}};
 const schema12 = {"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,63}$","description":"An ecosystem name such as homebrew or crates.io: lower case letters, digits, '.', '_' and '-', at most 64 characters."};
 const schema13 = {"type":"string","anyOf":[{"const":""},{"pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}],"description":"An RFC 3339 timestamp (written as YYYY-MM-DDTHH:MM:SSZ), or \"\"."};
 const pattern0 = new RegExp("^[a-z0-9][a-z0-9._-]{0,63}$", "u");
 const pattern1 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
 const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+const pattern10 = new RegExp("^[0-9]+$", "u");
+const pattern14 = new RegExp("^[0-9a-f]{7,64}$", "u");
 const schema16 = {"type":"object","required":["state"],"properties":{"state":{"enum":["closed","open","half-open"]},"failures":{"type":"integer","minimum":0,"description":"Consecutive failed attempts."},"last_failure":{"$ref":"#/definitions/timestampOrEmpty"},"opens_at":{"$ref":"#/definitions/timestampOrEmpty","description":"When an open breaker may be probed."},"window":{"type":"string","pattern":"^[SF]*$","description":"The last attempts, oldest first: S success, F failure."},"trips":{"type":"integer","minimum":0,"description":"Consecutive re-opens from half-open."},"probe":{"type":"object","required":["claimed_at","run_id"],"properties":{"claimed_at":{"$ref":"#/definitions/timestampOrEmpty"},"run_id":{"type":["string","integer"]}}}}};
 const pattern6 = new RegExp("^[SF]*$", "u");
 
@@ -911,9 +913,12 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.counted_jobs !== undefined){
+let data18 = data10.counted_jobs;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key2 in data18){
+if(!(pattern10.test(key2))){
+const err36 = {instancePath:instancePath+"/budget/counted_jobs",schemaPath:"#/properties/budget/properties/counted_jobs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -923,11 +928,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.batch_sequence !== undefined){
-let data18 = data.batch_sequence;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.date === undefined){
-const err37 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
+for(const key3 in data18){
+if(pattern10.test(key3)){
+let data19 = data18[key3];
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err37 = {instancePath:instancePath+"/budget/counted_jobs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/counted_jobs/patternProperties/%5E%5B0-9%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -936,8 +941,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data18.last === undefined){
-const err38 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "last"},message:"must have required property '"+"last"+"'"};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err38 = {instancePath:instancePath+"/budget/counted_jobs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/counted_jobs/patternProperties/%5E%5B0-9%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -946,11 +952,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data18.date !== undefined){
-let data19 = data18.date;
-if(typeof data19 === "string"){
-if(!pattern8.test(data19)){
-const err39 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+}
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/budget/counted_jobs",schemaPath:"#/properties/budget/properties/counted_jobs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -960,8 +967,9 @@ vErrors.push(err39);
 errors++;
 }
 }
+}
 else {
-const err40 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err40 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -971,10 +979,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data18.last !== undefined){
-let data20 = data18.last;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err41 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.batch_sequence !== undefined){
+let data20 = data.batch_sequence;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.date === undefined){
+const err41 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -983,9 +992,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 999 || isNaN(data20)){
-const err42 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(data20.last === undefined){
+const err42 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/required",keyword:"required",params:{missingProperty: "last"},message:"must have required property '"+"last"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -994,8 +1002,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data20 < 0 || isNaN(data20)){
-const err43 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data20.date !== undefined){
+let data21 = data20.date;
+if(typeof data21 === "string"){
+if(!pattern8.test(data21)){
+const err43 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1005,10 +1016,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-}
-}
 else {
-const err44 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err44 = {instancePath:instancePath+"/batch_sequence/date",schemaPath:"#/properties/batch_sequence/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1018,14 +1027,231 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data20.last !== undefined){
+let data22 = data20.last;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err45 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
 }
 else {
 vErrors.push(err45);
+}
+errors++;
+}
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 999 || isNaN(data22)){
+const err46 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data22 < 0 || isNaN(data22)){
+const err47 = {instancePath:instancePath+"/batch_sequence/last",schemaPath:"#/properties/batch_sequence/properties/last/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/batch_sequence",schemaPath:"#/properties/batch_sequence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.acknowledged !== undefined){
+let data23 = data.acknowledged;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.by === undefined){
+const err49 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "by"},message:"must have required property '"+"by"+"'"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data23.at === undefined){
+const err50 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data23.reason === undefined){
+const err51 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data23.through === undefined){
+const err52 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/required",keyword:"required",params:{missingProperty: "through"},message:"must have required property '"+"through"+"'"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(data23.by !== undefined){
+if(typeof data23.by !== "string"){
+const err53 = {instancePath:instancePath+"/acknowledged/by",schemaPath:"#/properties/acknowledged/properties/by/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data23.at !== undefined){
+let data25 = data23.at;
+if(typeof data25 !== "string"){
+const err54 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+const _errs76 = errors;
+let valid21 = false;
+const _errs77 = errors;
+if("" !== data25){
+const err55 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf/0/const",keyword:"const",params:{allowedValue: ""},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+var _valid4 = _errs77 === errors;
+valid21 = valid21 || _valid4;
+if(!valid21){
+const _errs78 = errors;
+if(typeof data25 === "string"){
+if(!pattern1.test(data25)){
+const err56 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"+"\""};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+var _valid4 = _errs78 === errors;
+valid21 = valid21 || _valid4;
+}
+if(!valid21){
+const err57 = {instancePath:instancePath+"/acknowledged/at",schemaPath:"#/definitions/timestampOrEmpty/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+else {
+errors = _errs76;
+if(vErrors !== null){
+if(_errs76){
+vErrors.length = _errs76;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data23.reason !== undefined){
+if(typeof data23.reason !== "string"){
+const err58 = {instancePath:instancePath+"/acknowledged/reason",schemaPath:"#/properties/acknowledged/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data23.through !== undefined){
+let data27 = data23.through;
+if(typeof data27 === "string"){
+if(!pattern14.test(data27)){
+const err59 = {instancePath:instancePath+"/acknowledged/through",schemaPath:"#/properties/acknowledged/properties/through/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/acknowledged/through",schemaPath:"#/properties/acknowledged/properties/through/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/acknowledged",schemaPath:"#/properties/acknowledged/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }
