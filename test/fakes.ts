@@ -315,7 +315,7 @@ export interface FakePullsOptions {
   /** Pull requests that exist before the run. */
   pulls?: FakePull[]
   /** Answer an endpoint with this status (and an error body) instead of handling it. */
-  fail?: Partial<Record<PullsEndpoint, number>>
+  fail?: Partial<Record<PullsEndpoint, number | 'hang'>>
 }
 
 export interface FakePullsApi extends FakeServer {
@@ -355,8 +355,9 @@ export async function fakePullsApi(opts: FakePullsOptions = {}): Promise<FakePul
     requested_reviewers: p.reviewers.map((login, i) => ({ id: i + 1, login })),
     requested_teams: p.teamReviewers.map((slug, i) => ({ id: i + 1, slug }))
   })
-  const failing = (endpoint: PullsEndpoint): Reply | undefined => {
+  const failing = (endpoint: PullsEndpoint): Answer | undefined => {
     const status = opts.fail?.[endpoint]
+    if (status === 'hang') return 'hang'
     return status === undefined ? undefined : { status, body: { message: `scripted ${status} for ${endpoint}` } }
   }
   const find = (n: string | undefined): FakePull | undefined => pulls.find((p) => String(p.number) === n)

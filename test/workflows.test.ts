@@ -261,7 +261,6 @@ describe('batch-operations.yml', () => {
     const run = await batch(r, 'exit 1', {}, { GITHUB_RUN_ID: '77', GITHUB_API_URL: api.url })
     expect(Object.fromEntries(Object.entries(run.jobs).map(([k, v]) => [k, v.result]))).toEqual({ preflight: 'success', gate: 'skipped', work: 'skipped', record: 'skipped', account: 'success' })
     const doc = JSON.parse((await r.readOrigin('batch-control.json'))!)
-    console.log(JSON.stringify(run.steps.filter((s) => s.job === 'account'), null, 1).slice(0, 4000))
     expect(doc.budget).toMatchObject({ linux_minutes_used: 1, counted_jobs: { '1': 1 } })
     expect((await r.originLog())[0]).toBe('chore(batch): count the CI minutes of run 77 [skip ci]')
   })

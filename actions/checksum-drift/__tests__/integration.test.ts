@@ -276,7 +276,7 @@ describe('one run over every kind of artifact', () => {
     expect(r.summary).toContain('| 12 | 5 | 1 | 2 | 4 | 2 |')
     expect(r.summary).toContain('opened [issue 1](https://github.com/o/r/issues/1)')
     expect(r.summary).toMatch(/### Unreachable[\s\S]*`slow@4`[\s\S]*no complete answer within 1 s/)
-    expect(r.summary).toMatch(/\*\*Written:\*\* 2 new checksums added to `data\/checksums\/baseline\.jsonl`; `npm` paused in `batch-control\.json` — pushed as `[0-9a-f]{12}`/)
+    expect(r.summary).toMatch(/\*\*Written:\*\* 2 new checksums added to `data\/checksums\/baseline\.jsonl`; `npm` paused in `batch-control\.json` — pushed to `origin\/main` as `[0-9a-f]{12}`/)
   })
 })
 
@@ -367,7 +367,7 @@ describe('issue-and-pause', () => {
     expect(doc.disabled_ecosystems).toEqual(['pypi', 'cask'])
     expect(JSON.parse(r.outputs['paused-ecosystems']!)).toEqual(['cask'])
     expect((await repo.originLog())[0]).toBe('chore(batch): checksum-drift: pause cask (checksum drift) [skip ci]')
-    expect(r.summary).toMatch(/after 2 attempts \(re-applied/)
+    expect(r.summary).toMatch(/after 2 attempts \(the branch moved; the change was re-applied/)
   })
 
   test('an invalid control file: the pause fails closed (nothing written, the step fails), and the issue says to pause by hand', async () => {

@@ -814,7 +814,7 @@ describe('the records: metrics line, failures, manifest, one commit', () => {
     )
     expect([head.authorName, head.authorEmail]).toEqual([BOT_NAME, BOT_EMAIL])
     expect(await commitFiles(repo, head.sha)).toEqual([CONTROL, 'data/batches/2026-03-04-001.json', 'data/failures/2026-03-04-001.jsonl', METRICS])
-    expect(r.summary).toContain(`committed and pushed as \`${head.sha.slice(0, 12)}\``)
+    expect(r.summary).toContain(`committed and pushed to \`origin/main\` as \`${head.sha.slice(0, 12)}\``)
 
     // The metrics line: one compact line after the earlier ones, kept byte for byte.
     const lines = await newMetricsLines(repo)

@@ -741,6 +741,16 @@ describe.each(CLONES)('from a %s clone', (kind) => {
       expect(r.outputs).toMatchObject({ branch: '', 'pr-number': '' })
     })
 
+    test('the pull request call never answers: stopped after BATCH_OPS_API_TIMEOUT_SECONDS, and the pushed branch is deleted again (issue 12 item 3)', async () => {
+      const { repo } = await standard()
+      const server = await api({ fail: { create: 'hang' } })
+      const r = await rollback(await clone(repo), { 'batch-id': ID }, { api: server, env: { BATCH_OPS_API_TIMEOUT_SECONDS: '1' } })
+      expectExit(r, 'non-zero')
+      expect(errors(r)).toMatch(/pull request for rollback-batch-2026-02-17-001 could not be opened \(no answer from .* within 1 s\)/)
+      expect(errors(r)).toMatch(/the branch was deleted again/)
+      expect(await rollbackBranches(repo)).toEqual([])
+    })
+
     test('labels that cannot be added (500) warn, and the pull request and its branch stay', async () => {
       const { repo } = await standard()
       const server = await api({ fail: { labels: 500 } })

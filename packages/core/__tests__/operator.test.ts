@@ -683,10 +683,12 @@ describe('property: sequences of operator commands', () => {
       }),
       { numRuns: 300 }
     )
-    // The generators do reach accepted commands and resets (the property is not vacuous).
-    expect(accepted).toBeGreaterThan(300)
-    expect(resets).toBeGreaterThan(10)
-    expect(acks).toBeGreaterThan(10)
+    // The generators do reach accepted commands, resets and acknowledgements (the property is not
+    // vacuous). The counts vary with the random seed (resets: about 20 per 300 runs), so the bars
+    // are set where only a generator that stopped producing them fails.
+    expect(accepted).toBeGreaterThan(100)
+    expect(resets).toBeGreaterThan(0)
+    expect(acks).toBeGreaterThan(0)
   })
 })
 
