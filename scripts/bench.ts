@@ -311,7 +311,10 @@ async function benchColdStart(): Promise<void> {
     'circuit-breaker': { [inputVariable('mode')]: 'bad' },
     'record-batch': {},
     'rollback-batch': { [inputVariable('batch-id')]: 'not an id' },
-    'batch-control': { [inputVariable('command')]: 'bad' }
+    'batch-control': { [inputVariable('command')]: 'bad' },
+    'checksum-drift': {},
+    'slo-alerts': { [inputVariable('rules')]: 'bad' },
+    'batch-dashboard': { [inputVariable('days')]: 'bad' }
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'batch-ops-bench-cold-'))
   try {
