@@ -11,8 +11,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { describeRun, git, runAction } from '../test/harness.ts'
 
-/** Just after the demo's last step (Tuesday 12:45). */
-export const DEMO_DASHBOARD_NOW = '2026-03-03T13:00:00Z'
+/**
+ * Just after the demo's last change to the repository (Thursday 5 March 04:23: checksum-drift
+ * pauses homebrew). The slo-alerts chapter after it reads a metrics file of its own and changes
+ * nothing the dashboard shows.
+ */
+export const DEMO_DASHBOARD_NOW = '2026-03-05T05:00:00Z'
 
 /**
  * Runs the bundled batch-dashboard on the demo repository whose work directory is `workDir`,
@@ -27,8 +31,8 @@ export async function demoDashboard(workDir: string, outDir: string, now: string
     const head = (await git(['rev-parse', 'HEAD'], clone)).stdout.trim()
     const run = await runAction('batch-dashboard', {
       cwd: clone,
-      // The demo's history spans two days: a three-day window shows its batches apart.
-      inputs: { 'output-dir': path.resolve(outDir), title: 'batch-ops demo: the dashboard', days: '3' },
+      // The demo's batches are on Monday and Tuesday, its last change on Thursday: a four-day window shows them all.
+      inputs: { 'output-dir': path.resolve(outDir), title: 'batch-ops demo: the dashboard', days: '4' },
       // The demo's repository is demo/registry, as in its other steps: run, manifest and rollback links point there.
       env: { BATCH_OPS_NOW: now, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'demo/registry', GITHUB_SHA: head },
       timeoutMs: 120_000

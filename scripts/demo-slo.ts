@@ -60,13 +60,13 @@ export async function demoSloAlerts(o: SloDemoOptions): Promise<void> {
 
     // Four days of 5% failures: 2.5 times the budget, every batch.
     batches(start, 96, 6, 19, 1)
-    o.show('slo-alerts', 'Thu 23:00: npm has missed its 98% SLO for days: a ticket opens', await run('2026-03-12T23:00:00Z'), KEYS)
+    o.show('slo-alerts', 'Thu 12 Mar 23:00 (a week later): npm has missed its 98% SLO for days: a ticket opens', await run('2026-03-12T23:00:00Z'), KEYS)
     // Then half of everything fails for a few hours.
     batches(start + 96 * HOUR, 8, 1, 10, 10)
-    o.show('slo-alerts', 'Fri 07:30: npm now fails fast: the same issue becomes a page, with one comment', await run('2026-03-13T07:30:00Z'), KEYS)
+    o.show('slo-alerts', 'Fri 13 Mar 07:30: npm now fails fast: the same issue becomes a page, with one comment', await run('2026-03-13T07:30:00Z'), KEYS)
     // Fixed: a day of clean batches.
     batches(start + 104 * HOUR, 30, 2, 20, 0)
-    o.show('slo-alerts', 'Sat 14:00: npm runs cleanly again: a comment says so and the issue closes itself', await run('2026-03-14T14:00:00Z'), KEYS)
+    o.show('slo-alerts', 'Sat 14 Mar 14:00: npm runs cleanly again: a comment says so and the issue closes itself', await run('2026-03-14T14:00:00Z'), KEYS)
     const issue = api.issues[0]
     if (issue) note(`issue #${issue.number} "${issue.title}" [${issue.labels.join(', ')}], ${issue.state}, ${issue.comments.length} comments: ${issue.comments.map((c) => JSON.stringify(c.slice(0, 60) + '…')).join(', ')}`)
   } finally {

@@ -78,13 +78,14 @@ async function writeReport(): Promise<string> {
   const css =
     'body{font:14px/1.5 -apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328}' +
     'h1{border-bottom:2px solid #d0d7de;margin-top:2em}h2{font-size:1.1em;margin-top:1.5em}h2 small{color:#59636e;font-weight:normal}' +
-    '.summary{border:1px solid #d0d7de;border-radius:6px;padding:0 1em;background:#fff}table{border-collapse:collapse;margin:.5em 0}' +
+    // Wide tables (checksums, URLs) scroll inside their summary instead of widening the page.
+    '.summary{border:1px solid #d0d7de;border-radius:6px;padding:0 1em;background:#fff;overflow-x:auto}table{border-collapse:collapse;margin:.5em 0;display:block;overflow-x:auto;max-width:100%}' +
     'td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}code{background:#f6f8fa;padding:0 3px;border-radius:3px}' +
     'pre{background:#f6f8fa;padding:8px;overflow:auto}details{margin:.5em 0}'
   await writeFile(
     file,
-    `<!doctype html><html><head><meta charset="utf-8"><title>batch-ops demo</title><style>${css}</style></head><body>` +
-      `<p>batch-ops demo: ${steps.length} job summaries, written ${new Date().toISOString()}.</p>${body}</body></html>\n`
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>batch-ops demo</title><style>${css}</style></head><body>` +
+      `<header><p><strong>batch-ops demo</strong>: ${steps.length} job summaries, on the demo's own clock (2 to 14 March 2026); written ${new Date().toISOString()}.</p></header>${body}</body></html>\n`
   )
   return file
 }
@@ -157,6 +158,10 @@ const cwd = repo.work
 let runNumber = 1000
 const env = (now: string, runId = String(++runNumber), actor = 'batch-bot') => ({
   BATCH_OPS_NOW: now,
+  // The commits a step makes carry the demo's time, not the machine's: the dashboard reads the
+  // control file's history by commit time, as it would on a real repository.
+  GIT_AUTHOR_DATE: now,
+  GIT_COMMITTER_DATE: now,
   GITHUB_RUN_ID: runId,
   GITHUB_REPOSITORY: 'demo/registry',
   GITHUB_REF: 'refs/heads/main',
@@ -297,7 +302,14 @@ try {
   // Someone "fixes" the tripped pypi breaker by editing the file directly.
   const text = (await repo.readOrigin('batch-control.json'))!
   await git(['pull', '--quiet', '--ff-only', 'origin', 'main'], cwd)
-  await repo.commitAndPush({ 'batch-control.json': text.replace(/("pypi": \{\s*"state": )"open"/, '$1"closed"') }, 'unblock pypi, it is probably fine')
+  // The hand edit, dated like the demo's other commits (Tue 12:20).
+  process.env.GIT_AUTHOR_DATE = process.env.GIT_COMMITTER_DATE = '2026-03-03T12:20:00Z'
+  try {
+    await repo.commitAndPush({ 'batch-control.json': text.replace(/("pypi": \{\s*"state": )"open"/, '$1"closed"') }, 'unblock pypi, it is probably fine')
+  } finally {
+    delete process.env.GIT_AUTHOR_DATE
+    delete process.env.GIT_COMMITTER_DATE
+  }
   await preflight('Tue 12:30: preflight with on-tamper: block stops the batch', '2026-03-03T12:30:00Z', { 'on-tamper': 'block' })
   await emergency('emergency form: alice reviews the edit and acknowledges it', '2026-03-03T12:38:00Z', { command: 'acknowledge', reason: 'asked the author: pypi is not fixed, so it is paused next' })
   await emergency('emergency form: alice pauses pypi instead', '2026-03-03T12:40:00Z', { command: 'pause-ecosystem', ecosystems: 'pypi', reason: 'reviewed the hand edit of pypi; paused until its failures are fixed' })

@@ -78,7 +78,7 @@ th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-alig
 th{background:var(--soft);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto;max-width:100%}
-code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:break-word}
 .banner{border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:10px 14px;margin:10px 0}
 .banner.ok{border-left-color:#1a7f37;background:#f0fff4}
 .banner.stopped{border-left-color:#cf222e;background:#fff5f5}
@@ -105,8 +105,7 @@ summary{cursor:pointer;color:#0550ae}
 ul.ecos{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:2px 12px}ul.ecos li{white-space:nowrap}code.id,time,td a{white-space:nowrap}
 footer{margin:40px auto 30px;padding-top:10px;border-top:1px solid var(--line);color:var(--muted);font-size:14px}
 #batches td:nth-child(3){min-width:19em}
-@media (max-width:700px){body{font-size:14px}th,td{padding:3px 5px}h2{margin-top:28px}#batches td:nth-child(3){min-width:14em}
-.svg{overflow-x:auto}.svg svg{max-width:none}.svg.latest{direction:rtl}.svg.latest svg{direction:ltr}}
+@media (max-width:700px){body{font-size:14px}th,td{padding:3px 5px}h2{margin-top:28px}}
 `
   .trim()
   .replace(/\n/g, '')
@@ -121,8 +120,8 @@ function table(head: string[], rows: string[][], numeric: ReadonlySet<number> = 
 
 /**
  * A chart: its caption labels it, a one-sentence summary describes it, the table holds its numbers.
- * On a narrow screen a chart keeps its size and scrolls sideways; a time series (`latestRight`)
- * starts scrolled to its right end, the newest batches.
+ * On a narrow screen a chart is scaled down to the width, axes and thresholds included (a chart
+ * scrolled sideways hid its axis or its limits); the table below has every number at full size.
  */
 function figure(id: string, caption: string, summary: string, svg: string, data: string, latestRight = false): string {
   return (
@@ -166,8 +165,18 @@ function breakerRow(b: BreakerRow): string[] {
 
 function nowSection(n: NowSection, budgetSvg: string): string {
   const out: string[] = ['<section id="now" aria-labelledby="now-h"><h2 id="now-h">Now</h2>']
-  if (n.enabled) {
-    out.push('<div class="banner ok" id="kill-switch"><strong>Batches run.</strong> The kill switch is off (<code>enabled</code> is not false).</div>')
+  const known = new Set([...n.breakers.map((b) => b.ecosystem), ...n.paused])
+  const running = [...known].filter((e) => !n.paused.includes(e))
+  if (n.enabled && known.size > 0 && running.length === 0) {
+    // The kill switch is off, but nothing it knows would run: not a green banner.
+    out.push(
+      '<div class="banner stopped" id="kill-switch"><strong>No ecosystem runs: every one is paused.</strong> ' +
+        'The kill switch is off (<code>enabled</code> is not false), but each ecosystem the control file knows is in <code>disabled_ecosystems</code>. ' +
+        '<span class="muted">An operator resumes them with batch-control <code>resume-ecosystem</code> (the emergency form).</span></div>'
+    )
+  } else if (n.enabled) {
+    const except = n.paused.length > 0 ? ` except the paused ${n.paused.length === 1 ? 'ecosystem' : 'ecosystems'} below` : ''
+    out.push(`<div class="banner ok" id="kill-switch"><strong>Batches run${except}.</strong> The kill switch is off (<code>enabled</code> is not false).</div>`)
   } else {
     const lines = [
       `<strong>Stopped: no batch runs.</strong>`,
@@ -188,7 +197,7 @@ function nowSection(n: NowSection, budgetSvg: string): string {
   out.push(
     n.breakers.length === 0
       ? '<p class="muted">The control file has no breaker entries.</p>'
-      : table(['ecosystem', 'state', 'window (oldest first)', 'failed in window', 'trips', 'last failure (UTC)', 'next probe (UTC)'], n.breakers.map(breakerRow), new Set([3, 4]))
+      : table(['ecosystem', 'state', 'window (oldest first)', 'failed in window', 'failed probes in a row', 'last failure (UTC)', 'next probe (UTC)'], n.breakers.map(breakerRow), new Set([3, 4]))
   )
   const b = n.budget
   const status = b.pause
