@@ -193,7 +193,7 @@ describe('Now', () => {
     const table = elements(byId(doc, 'now'), 'table')[0]!
     const byEco = new Map(rows(table).map((r) => [r[0], r]))
     expect([...byEco.keys()]).toEqual([...ECOSYSTEMS].sort())
-    // ecosystem, state, window, failed in window, trips, last failure, next probe
+    // ecosystem, state, window, failed in window, failed probes in a row, last failure, next probe
     expect(byEco.get('npm')!.slice(1)).toEqual(['open', expect.stringContaining('✗✗✗✗✗✗'), '6', '2', '2026-03-04 07:00', '2026-03-04 15:00'])
     expect(byEco.get('cask')!.slice(1, 5)).toEqual(['closed', expect.any(String), '0', '0'])
   })
@@ -429,4 +429,25 @@ test('no history yet (a new repository): the page still has every section', asyn
   const page = parse(await readFile(r.outputs.page!, 'utf8')) as unknown as Node
   expect(elements(page, 'section').map((s) => attr(s, 'id'))).toEqual(['now', 'success', 'minutes', 'batches', 'failures'])
   expect(textOf(byId(page, 'batches'))).toContain('The metrics file holds no batch yet.')
+})
+
+test('the kill switch is off but every ecosystem is paused: no green “Batches run”; some paused: the banner says except those', async () => {
+  const control = (paused: string[]) =>
+    JSON.stringify({ enabled: true, disabled_ecosystems: paused, circuit_breaker: { npm: { state: 'closed', failures: 0 }, pypi: { state: 'closed', failures: 0 } } }, null, 2) + '\n'
+  const banner = async (paused: string[]): Promise<{ cls: string; text: string }> => {
+    const r0 = await createRepo({ files: { 'batch-control.json': control(paused) } })
+    repos.push(r0)
+    const r = await dashboard(r0.work)
+    expectExit(r, 0)
+    const el = byId(parse(await readFile(r.outputs.page!, 'utf8')) as unknown as Node, 'kill-switch')
+    return { cls: attr(el, 'class') ?? '', text: textOf(el) }
+  }
+  const all = await banner(['npm', 'pypi'])
+  expect(all.cls).toBe('banner stopped')
+  expect(all.text).toMatch(/^No ecosystem runs: every one is paused\./)
+  const some = await banner(['pypi'])
+  expect(some.cls).toBe('banner ok')
+  expect(some.text).toMatch(/^Batches run except the paused ecosystem below\./)
+  const none = await banner([])
+  expect(none.text).toMatch(/^Batches run\. /)
 })
