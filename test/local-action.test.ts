@@ -94,3 +94,21 @@ test('circuit-breaker check under local-action reports an open breaker as a skip
     outputs: { state: 'open', skip: 'true', probe: 'false', 'opens-at': '2026-03-04T13:00:00Z' }
   })
 }, 60_000)
+
+test('batch-dashboard under local-action writes the page and reports it', async () => {
+  const r = await runLocal('batch-dashboard', await envFile('dashboard', { 'INPUT_OUTPUT-DIR': 'site-local', INPUT_DAYS: '7' }))
+  const outputs = reportedOutputs(r.stdout)
+  expect(r.code).toBe(0)
+  expect(outputs.page).toBe(path.join(repo.work, 'site-local', 'index.html'))
+  expect(outputs.batches).toBe('0')
+  expect(r.stdout).not.toMatch(/::error/)
+}, 120_000)
+
+test('slo-alerts under local-action evaluates an empty history and reports no alert', async () => {
+  const r = await runLocal('slo-alerts', await envFile('slo', {}))
+  expect({ code: r.code, outputs: reportedOutputs(r.stdout) }).toMatchObject({
+    code: 0,
+    outputs: { alerts: '{}', opened: '0', updated: '0', closed: '0', issues: '[]' }
+  })
+  expect(r.stdout).not.toMatch(/::error/)
+}, 60_000)
