@@ -555,14 +555,16 @@ describe('the default branch (issue 12 item 2)', () => {
     expect((await git(['rev-parse', 'refs/heads/feature'], repo.origin)).stdout).toBe(feature)
   })
 
-  test('the event payload names the default branch when there is one', async () => {
+  test('origin decides, not the event payload: a payload naming the feature branch as default does not let the stop through', async () => {
     const repo = await onFeatureBranch()
+    const before = await originState(repo)
     const { writeFile } = await import('node:fs/promises')
     const event = path.join(repo.work, '..', 'event.json')
-    await writeFile(event, JSON.stringify({ repository: { default_branch: 'feature' } }))
-    const r = await batchControl(repo.work, { command: 'stop', reason: 'feature is the default here' }, { GITHUB_EVENT_PATH: event })
-    expectExit(r, 0)
-    expect(r.summary).toContain('pushed to `origin/feature` as')
+    await writeFile(event, JSON.stringify({ repository: { default_branch: 'feature', full_name: 'acme/recipes' } }))
+    const r = await batchControl(repo.work, { command: 'stop', reason: 'the payload says feature' }, { GITHUB_EVENT_PATH: event })
+    expectExit(r, 1)
+    expect(of(r, 'error')[0]!.message).toContain(`not the default branch 'main'`)
+    expect(await originState(repo)).toEqual(before)
   })
 
   test('allow-non-default-branch: the change goes to that branch, and the summary says which', async () => {

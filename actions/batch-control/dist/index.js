@@ -32457,6 +32457,8 @@ function isBatchOpsCommit(c, rules) {
         c.actions[0] !== '' &&
         c.authorName === rules.authorName &&
         c.authorEmail === rules.authorEmail &&
+        // The control file among them: a commit whose file list could not be read is no one's own.
+        c.files.includes(rules.controlFile) &&
         c.files.every((f) => f === rules.controlFile || f.startsWith('data/')));
 }
 /**
@@ -36383,8 +36385,10 @@ function asBytes(text) {
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const MODE = /^[0-7]{5,6}$/;
 /** The components of a repository-relative path; refuses what git would not store. */
-/** The tree mode of a symbolic link. */
-const SYMLINK = '120000';
+/** A tree entry's mode says symbolic link (by its type bits, whatever its spelling). */
+function isSymlink(mode) {
+    return (parseInt(mode, 8) & 0o170000) === 0o120000;
+}
 /** A committed symbolic link where a state file, or a directory on the way to it, should be. */
 function symlinkError(file, parts, commit) {
     const shown = Buffer.from(parts.join('/'), 'latin1').toString('utf8');
@@ -36483,16 +36487,20 @@ class GitObjects {
         let tree = await this.tree(await this.rootTree(commit));
         for (const [i, name] of parts.slice(0, -1).entries()) {
             const e = tree.get(name);
-            if (e?.mode === SYMLINK)
-                throw symlinkError(file, parts.slice(0, i + 1), commit);
-            if (!e || kindOf(e.mode) !== 'tree')
+            if (!e)
                 return null;
+            if (isSymlink(e.mode))
+                throw symlinkError(file, parts.slice(0, i + 1), commit);
+            if (kindOf(e.mode) !== 'tree') {
+                const shown = Buffer.from(parts.slice(0, i + 1).join('/'), 'latin1').toString('utf8');
+                throw new Error(`${shown} is a file in commit ${commit.slice(0, 12)}, so ${file} cannot be a state file under it. Move or remove ${shown}, or point the input at another path.`);
+            }
             tree = await this.tree(e.oid);
         }
         const e = tree.get(parts[parts.length - 1]);
         if (!e)
             return null;
-        if (e.mode === SYMLINK)
+        if (isSymlink(e.mode))
             throw symlinkError(file, parts, commit);
         const kind = kindOf(e.mode);
         if (kind !== 'blob')
@@ -36673,6 +36681,12 @@ class StoreError extends Error {
     }
 }
 const RETRYABLE = /non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value|stale info|\[rejected\]/i;
+/**
+ * Git's own verdict that the push was behind the remote branch: retried even when the next fetch
+ * shows the old tip (the fetch may read a mirror or a cache that lags the push's remote).
+ * Anything else with the branch where it was is the remote refusing the change.
+ */
+const BEHIND = /fetch first|non-fast-forward|stale info/i;
 function delay(ms) {
     return new Promise((r) => setTimeout(r, ms));
 }
@@ -36816,7 +36830,7 @@ async function reapplyUntilPushed(remote, initial, apply, opts) {
         base = await remote.refetch();
         // A rejection with the branch where it was is not a race another writer won (a hook, a
         // protection rule, a full disk): trying again cannot help, and the remote's words say why.
-        if (Object.is(base, previous)) {
+        if (Object.is(base, previous) && !BEHIND.test(lastReason)) {
             throw new StoreError(`The push to ${where} was rejected and the branch has not moved since (still at ${String(base).slice(0, 12)}), so no other writer got there first: ` +
                 `the remote refused the change. It said: ${lastReason}. Nothing was pushed. Fix what the remote objects to (a hook, a branch protection rule) and re-run the job.`, intended, attempt);
         }
@@ -36835,7 +36849,10 @@ class GitStore {
         this.root = root;
         this.fetchHead = fetchHead;
     }
-    static async open(opts) {
+    static async open(given) {
+        // git names the top level by its real path: resolve the workspace the same way (a symlinked
+        // GITHUB_WORKSPACE would otherwise put every state file "outside the repository").
+        const opts = { ...given, cwd: await (0,promises_namespaceObject.realpath)(given.cwd).catch(() => given.cwd) };
         const { stdout } = await git_git(['rev-parse', '--show-toplevel', '--git-path', 'FETCH_HEAD'], { cwd: opts.cwd }).catch((e) => {
             throw new Error(`${opts.cwd} is not inside a git repository, so the change cannot be committed and pushed ` +
                 `(run actions/checkout first, or set persist: 'false'): ${e.message}`);
@@ -36948,8 +36965,12 @@ class GitStore {
         finally {
             await objects.close();
         }
-        if (outcome.commit)
-            await this.syncCheckout(head, outcome.commit, outcome.written);
+        if (outcome.commit) {
+            // The change is on origin now: a checkout that cannot follow is worth a warning, not a failed
+            // step (a re-run would apply the change a second time).
+            await this.syncCheckout(head, outcome.commit, outcome.written).catch((e) => this.opts.log?.(`The change is pushed to origin ${branch} as ${outcome.commit.slice(0, 12)}, but this checkout could not be brought up to date (${e.message}). ` +
+                `Later steps of this job see the files as they were; fetch origin ${branch} if they need them.`));
+        }
         return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, branch, attempts: outcome.attempts };
     }
 }
@@ -39512,48 +39533,62 @@ const MAX_COMMITS = 100;
 const tamper_DEEPEN_STEPS = [10, 30, 60];
 /**
  * Commits that changed `file`, newest first, up to and including the last one of batch-control's
- * (which acknowledged what came before). The trailer is read from the trailer block only, the
- * files from the whole commit (--full-diff), so a message that merely quotes a trailer, or a
- * commit that also changes other files, is not taken for batch-ops'.
+ * (which acknowledged what came before). The trailer is read from the trailer block only (git's
+ * own %(trailers)), the files from the whole commit (--full-diff), so a message that merely
+ * quotes a trailer, or a commit that also changes other files, is not taken for batch-ops'.
+ *
+ * Two reads, each framed so that no text a committer chooses can pass for structure: the commits
+ * and their files as --raw records (a path only ever follows its ":<modes> <ids> <status>" line),
+ * then per commit exactly five NUL-separated fields (none of which can hold a NUL).
  */
 async function commitsSinceAcknowledged(root, tip, file, opts) {
-    const format = '%x1e%H%x00%P%x00%an%x00%ae%x00%(trailers:key=Batch-Ops-Action,valueonly,separator=%x1f)%x00%s%x00';
-    const args = ['log', `--max-count=${MAX_COMMITS}`, '--full-diff', '--name-only', '-z', `--format=${format}`, tip, '--', `:(literal)${file}`];
+    const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+    const listed = [];
+    const raw = (await git_git(['log', `--max-count=${MAX_COMMITS}`, '--full-diff', '--raw', '--no-abbrev', '-z', '--format=%H %P', tip, '--', `:(literal)${file}`], { cwd: root, okCodes: [128] })).stdout;
+    let pathNext = false;
+    for (const token of raw.split('\0')) {
+        if (pathNext) {
+            listed.at(-1)?.files.push(token);
+            pathNext = false;
+            continue;
+        }
+        const t = token.replace(/^\n+/, '').trim();
+        if (t === '')
+            continue;
+        if (/^:[0-7]{6} [0-7]{6} [0-9a-f]+ [0-9a-f]+ [A-Z][0-9]*$/.test(t))
+            pathNext = true;
+        else if (t.split(' ').every((id) => OID.test(id))) {
+            const [sha = '', parent = ''] = t.split(' ');
+            listed.push({ sha, parent, files: [] });
+        }
+        else
+            throw new Error(`git log of ${file} could not be read: unexpected ${JSON.stringify(t.slice(0, 60))}`);
+    }
+    if (listed.length === 0)
+        return [];
+    const format = '%H%x00%an%x00%ae%x00%(trailers:key=Batch-Ops-Action,valueonly,separator=%x1f)%x00%s';
+    const fields = (await git_git(['log', '--no-walk=unsorted', '-z', `--format=${format}`, ...listed.map((c) => c.sha)], { cwd: root })).stdout.split('\0');
     const rules = { authorName: opts.author.name, authorEmail: opts.author.email, controlFile: file };
     const out = [];
-    let pending = '';
-    let done = false;
-    const take = (text) => {
-        for (const record of text.split('\x1e')) {
-            if (done || record.trim() === '')
-                continue;
-            const [sha = '', parents = '', name = '', email = '', trailers = '', subject = '', ...rest] = record.split('\0');
-            const files = rest.map((f) => f.replace(/^\n+/, '')).filter((f) => f !== '');
-            const actions = trailers.trim() === '' ? [] : trailers.trim().split('\x1f').map((a) => a.trim());
-            const facts = { actions, authorName: name, authorEmail: email, files };
-            const c = {
-                sha: sha.trim(),
-                parent: parents.split(' ')[0] ?? '',
-                author: `${name} <${email}>`,
-                subject,
-                own: isBatchOpsCommit(facts, rules),
-                acknowledges: acknowledgesHandEdits(facts, rules)
-            };
-            out.push(c);
-            // Far enough: an operator acted through batch-control after everything older.
-            if (c.acknowledges)
-                done = true;
-        }
-    };
-    await git_gitStream(args, { cwd: root, okCodes: [128] }, (chunk) => {
-        pending += chunk;
-        const complete = pending.lastIndexOf('\x1e');
-        if (complete > 0) {
-            take(pending.slice(0, complete));
-            pending = pending.slice(complete);
-        }
-    });
-    take(pending);
+    for (const [i, c] of listed.entries()) {
+        const [sha, name = '', email = '', trailers = '', subject = ''] = fields.slice(i * 5, i * 5 + 5);
+        if (sha !== c.sha)
+            throw new Error(`git log of ${file} could not be read: expected commit ${c.sha.slice(0, 12)}, found ${JSON.stringify(String(sha).slice(0, 60))}`);
+        const actions = trailers.trim() === '' ? [] : trailers.trim().split('\x1f').map((a) => a.trim());
+        const facts = { actions, authorName: name, authorEmail: email, files: c.files };
+        const commit = {
+            sha: c.sha,
+            parent: c.parent,
+            author: `${name} <${email}>`,
+            subject,
+            own: isBatchOpsCommit(facts, rules),
+            acknowledges: acknowledgesHandEdits(facts, rules)
+        };
+        out.push(commit);
+        // Far enough: an operator acted through batch-control after everything older.
+        if (commit.acknowledges)
+            break;
+    }
     return out;
 }
 const tamper_isShallow = async (root) => (await git_git(['rev-parse', '--is-shallow-repository'], { cwd: root })).stdout.trim() === 'true';
@@ -39643,6 +39678,7 @@ async function detectTampering(root, tip, file, opts) {
 
 
 
+
 /** The commit author: inputs author-name / author-email, github-actions[bot] by default. */
 function authorInput() {
     return { name: stringInput('author-name', BOT.name), email: stringInput('author-email', BOT.email) };
@@ -39660,23 +39696,34 @@ function storeOptions(p, cwd = workspace()) {
     return { cwd, ...p, fallbackRef: process.env.GITHUB_REF, log: (m) => annotate.notice(m) };
 }
 /**
- * The repository's default branch: from the event payload (repository.default_branch, present in
- * every event of a workflow run), else from origin (`git ls-remote --symref origin HEAD`).
+ * The default branch of the repository this checkout pushes to: origin's HEAD
+ * (`git ls-remote --symref origin HEAD`), which is right whatever repository was checked out.
+ * Only when origin cannot say, the event payload's repository.default_branch, and only when the
+ * payload describes that same repository (a `schedule` payload names none).
  */
 async function defaultBranch(root, env = process.env) {
+    let fromOrigin;
+    try {
+        return await remoteDefaultBranch(root);
+    }
+    catch (e) {
+        fromOrigin = e;
+    }
     const eventPath = env.GITHUB_EVENT_PATH;
     if (eventPath) {
         try {
             const event = JSON.parse(await (0,promises_namespaceObject.readFile)(eventPath, 'utf8'));
             const name = event.repository?.default_branch;
-            if (typeof name === 'string' && name !== '')
+            const fullName = event.repository?.full_name;
+            const url = (await git_git(['remote', 'get-url', 'origin'], { cwd: root })).stdout.trim().replace(/\.git$/, '');
+            if (typeof name === 'string' && name !== '' && typeof fullName === 'string' && url.endsWith(`/${fullName}`))
                 return name;
         }
         catch {
-            // No readable payload: ask origin.
+            // No readable payload, or no origin: origin's answer stands.
         }
     }
-    return remoteDefaultBranch(root);
+    throw fromOrigin;
 }
 /**
  * The branch a change will be pushed to, refused unless it is the default branch (where the
@@ -39689,7 +39736,7 @@ async function requireDefaultBranch(opts, allowOther) {
     const branch = await store.branch();
     const main = await defaultBranch(store.root).catch((e) => {
         throw new Error(`could not tell the repository's default branch, so the change was not written (${e.message}). ` +
-            `Run this from a workflow run (the event payload names it), or set allow-non-default-branch: 'true' to write to ${branch} as it is.`);
+            `Check that origin is reachable (git ls-remote --symref origin HEAD), or set allow-non-default-branch: 'true' to write to ${branch} as it is.`);
     });
     if (branch !== main && !allowOther) {
         throw new runner_InputError(`this checkout is on branch '${branch}', not the default branch '${main}' where the batches read the control file, so nothing was written. ` +

@@ -386,10 +386,19 @@ describe('only batch-control acknowledges; only batch-ops’ own commits are not
     expectNamed(r.outputs.reason!, sha)
   })
 
-  test('a hand edit whose message quotes the trailer outside the trailer block is still a hand edit', async () => {
+  test('a hand edit whose message quotes the trailer outside the trailer block is still a hand edit, even with batch-ops’ author', async () => {
     const repo = await repoByBatchOps(tripped())
-    const sha = await commitAsBatchOps(repo, { [CONTROL]: render(unstuck()) }, 'fix: unstick npm\n\nBatch-Ops-Action: batch-control\nwas what I meant to write, but this is by hand.\n', ['-c', 'user.name=Mallory', '-c', 'user.email=m@x'])
+    const sha = await commitAsBatchOps(repo, { [CONTROL]: render(unstuck()) }, 'fix: unstick npm\n\nBatch-Ops-Action: batch-control\nwas what I meant to write, but this is by hand.\n')
     const r = await preflight(repo.work, { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+    expect(r.outputs['can-proceed']).toBe('false')
+    expectNamed(r.outputs.reason!, sha, 'npm', 'open → closed', 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>')
+  })
+
+  test('a subject holding the record separator byte (\\x1e) is read as text: the edit is flagged, the check does not fail', async () => {
+    const repo = await repoByBatchOps(tripped())
+    const sha = await handEdit(repo, { [CONTROL]: render(unstuck()) }, 'fix\x1eedit\x1e0123456789012345678901234567890123456789')
+    const r = await preflight(repo.work, { 'on-tamper': 'block', 'allocate-batch-id': 'false' })
+    expectExit(r, 0)
     expect(r.outputs['can-proceed']).toBe('false')
     expectNamed(r.outputs.reason!, sha)
   })

@@ -211,6 +211,8 @@ export function isBatchOpsCommit(c: CommitFacts, rules: OwnCommitRules): boolean
     c.actions[0] !== '' &&
     c.authorName === rules.authorName &&
     c.authorEmail === rules.authorEmail &&
+    // The control file among them: a commit whose file list could not be read is no one's own.
+    c.files.includes(rules.controlFile) &&
     c.files.every((f) => f === rules.controlFile || f.startsWith('data/'))
   )
 }

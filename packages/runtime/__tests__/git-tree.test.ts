@@ -96,7 +96,8 @@ test('files read from a commit: text as stored, null for what is not there, a cl
     expect(await objects.readFile(base, 'empty')).toBe('')
     expect(await objects.readFile(base, 'missing.json')).toBeNull()
     expect(await objects.readFile(base, 'deep/missing')).toBeNull()
-    expect(await objects.readFile(base, 'top.json/under-a-file')).toBeNull()
+    // A path under a file is refused (writing it would replace the file with a directory without a word).
+    await expect(objects.readFile(base, 'top.json/under-a-file')).rejects.toThrow(/^top.json is a file in commit [0-9a-f]{12}, so top.json\/under-a-file cannot be a state file under it/)
     await expect(objects.readFile(base, 'deep/er')).rejects.toThrow(`deep/er is a directory in commit ${base.slice(0, 12)}, not a file`)
     await expect(objects.readFile(base, 'vendor/lib')).rejects.toThrow('vendor/lib is a git commit (a submodule)')
     // Many reads at once through the one process each get their own answer.

@@ -186,3 +186,32 @@ describe('symbolic links and .git segments (issue 12 item 4)', () => {
     expect(readFileSync(path.join(repo.work, '.git', 'config'), 'utf8')).toBe(config)
   })
 })
+
+test('pushed, but the checkout cannot follow (an untracked symlink where the new directory goes): a warning naming the commit, not a failed step', async () => {
+  repo = await createRepo({ files: { 'batch-control.json': '{}\n' } })
+  const outside = mkdtempSync(path.join(os.tmpdir(), 'batch-ops-outside-'))
+  symlinkSync(outside, path.join(repo.work, 'data'))
+  const logs: string[] = []
+  const outcome = await applyChange(options(repo.work, { log: (m) => logs.push(m) }), async () => ({ files: { 'data/m.jsonl': '{"x":1}\n' }, message: 'm', result: 'ok' }))
+  expect(outcome.commit).toBe(await repo.originHead())
+  expect(await repo.readOrigin('data/m.jsonl')).toBe('{"x":1}\n')
+  expect(logs.join('\n')).toMatch(/The change is pushed to origin main as [0-9a-f]{12}, but this checkout could not be brought up to date \(data is a symbolic link/)
+  expect(readdirSync(outside)).toEqual([])
+})
+
+test('a state file under a path that is a committed file: an error naming it, not a silent replacement', async () => {
+  repo = await createRepo({ files: { 'batch-control.json': '{}\n', state: 'a file\n' } })
+  const head = await repo.originHead()
+  const err = await applyChange(options(repo.work), async () => ({ files: { 'state/x.json': '{}\n' }, message: 'm', result: 'ok' })).catch((e: unknown) => e as Error)
+  expect((err as Error).message).toMatch(/^state is a file in commit [0-9a-f]{12}, so state\/x\.json cannot be a state file under it/)
+  expect(await repo.originHead()).toBe(head)
+})
+
+test('a workspace reached through a symlink (GITHUB_WORKSPACE not resolved) commits as usual', async () => {
+  repo = await createRepo({ files: { 'batch-control.json': '{}\n' } })
+  const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-ops-link-')), 'ws')
+  symlinkSync(repo.work, link)
+  const outcome = await applyChange(options(link), async () => ({ files: { 'batch-control.json': '{"n":1}\n' }, message: 'm', result: 'ok' }))
+  expect(outcome.commit).toBe(await repo.originHead())
+  expect(await repo.readOrigin('batch-control.json')).toBe('{"n":1}\n')
+})

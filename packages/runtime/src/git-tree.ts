@@ -50,8 +50,10 @@ const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
 const MODE = /^[0-7]{5,6}$/
 
 /** The components of a repository-relative path; refuses what git would not store. */
-/** The tree mode of a symbolic link. */
-const SYMLINK = '120000'
+/** A tree entry's mode says symbolic link (by its type bits, whatever its spelling). */
+function isSymlink(mode: string): boolean {
+  return (parseInt(mode, 8) & 0o170000) === 0o120000
+}
 
 /** A committed symbolic link where a state file, or a directory on the way to it, should be. */
 function symlinkError(file: string, parts: string[], commit: string): Error {
@@ -159,13 +161,17 @@ export class GitObjects {
     let tree = await this.tree(await this.rootTree(commit))
     for (const [i, name] of parts.slice(0, -1).entries()) {
       const e = tree.get(name)
-      if (e?.mode === SYMLINK) throw symlinkError(file, parts.slice(0, i + 1), commit)
-      if (!e || kindOf(e.mode) !== 'tree') return null
+      if (!e) return null
+      if (isSymlink(e.mode)) throw symlinkError(file, parts.slice(0, i + 1), commit)
+      if (kindOf(e.mode) !== 'tree') {
+        const shown = Buffer.from(parts.slice(0, i + 1).join('/'), 'latin1').toString('utf8')
+        throw new Error(`${shown} is a file in commit ${commit.slice(0, 12)}, so ${file} cannot be a state file under it. Move or remove ${shown}, or point the input at another path.`)
+      }
       tree = await this.tree(e.oid)
     }
     const e = tree.get(parts[parts.length - 1]!)
     if (!e) return null
-    if (e.mode === SYMLINK) throw symlinkError(file, parts, commit)
+    if (isSymlink(e.mode)) throw symlinkError(file, parts, commit)
     const kind = kindOf(e.mode)
     if (kind !== 'blob') throw new Error(`${file} is ${kind === 'tree' ? 'a directory' : 'a git commit (a submodule)'} in commit ${commit.slice(0, 12)}, not a file`)
     const blob = await this.object(e.oid)

@@ -2,6 +2,7 @@
 
 import { readFile } from 'node:fs/promises'
 import { BOT, type Identity } from './git-tree.js'
+import { git } from './git.js'
 import { remoteDefaultBranch } from './history.js'
 import { InputError, annotate, booleanInput, numberInput, stringInput, workspace } from './runner.js'
 import { GitStore, type StoreOptions } from './store.js'
@@ -32,21 +33,31 @@ export function storeOptions(p: PersistInputs, cwd: string = workspace()): Store
 }
 
 /**
- * The repository's default branch: from the event payload (repository.default_branch, present in
- * every event of a workflow run), else from origin (`git ls-remote --symref origin HEAD`).
+ * The default branch of the repository this checkout pushes to: origin's HEAD
+ * (`git ls-remote --symref origin HEAD`), which is right whatever repository was checked out.
+ * Only when origin cannot say, the event payload's repository.default_branch, and only when the
+ * payload describes that same repository (a `schedule` payload names none).
  */
 export async function defaultBranch(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  let fromOrigin: Error
+  try {
+    return await remoteDefaultBranch(root)
+  } catch (e) {
+    fromOrigin = e as Error
+  }
   const eventPath = env.GITHUB_EVENT_PATH
   if (eventPath) {
     try {
-      const event = JSON.parse(await readFile(eventPath, 'utf8')) as { repository?: { default_branch?: unknown } }
+      const event = JSON.parse(await readFile(eventPath, 'utf8')) as { repository?: { default_branch?: unknown; full_name?: unknown } }
       const name = event.repository?.default_branch
-      if (typeof name === 'string' && name !== '') return name
+      const fullName = event.repository?.full_name
+      const url = (await git(['remote', 'get-url', 'origin'], { cwd: root })).stdout.trim().replace(/\.git$/, '')
+      if (typeof name === 'string' && name !== '' && typeof fullName === 'string' && url.endsWith(`/${fullName}`)) return name
     } catch {
-      // No readable payload: ask origin.
+      // No readable payload, or no origin: origin's answer stands.
     }
   }
-  return remoteDefaultBranch(root)
+  throw fromOrigin
 }
 
 /**
@@ -61,7 +72,7 @@ export async function requireDefaultBranch(opts: StoreOptions, allowOther: boole
   const main = await defaultBranch(store.root).catch((e: Error) => {
     throw new Error(
       `could not tell the repository's default branch, so the change was not written (${e.message}). ` +
-        `Run this from a workflow run (the event payload names it), or set allow-non-default-branch: 'true' to write to ${branch} as it is.`
+        `Check that origin is reachable (git ls-remote --symref origin HEAD), or set allow-non-default-branch: 'true' to write to ${branch} as it is.`
     )
   })
   if (branch !== main && !allowOther) {

@@ -7,7 +7,7 @@
 // as they now are on the remote, and tries again with jittered backoff. It
 // never merges text and never force-pushes.
 
-import { lstat, readFile, writeFile, mkdir, unlink } from 'node:fs/promises'
+import { lstat, readFile, realpath, writeFile, mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { GitError, GitTimeoutError, git, networkTimeoutMs } from './git.js'
 import { BOT, GitObjects, type Identity, type IndexEntry } from './git-tree.js'
@@ -69,6 +69,12 @@ export class StoreError extends Error {
 }
 
 const RETRYABLE = /non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value|stale info|\[rejected\]/i
+/**
+ * Git's own verdict that the push was behind the remote branch: retried even when the next fetch
+ * shows the old tip (the fetch may read a mirror or a cache that lags the push's remote).
+ * Anything else with the branch where it was is the remote refusing the change.
+ */
+const BEHIND = /fetch first|non-fast-forward|stale info/i
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
@@ -261,7 +267,7 @@ export async function reapplyUntilPushed<R, Base, Commit>(
     base = await remote.refetch()
     // A rejection with the branch where it was is not a race another writer won (a hook, a
     // protection rule, a full disk): trying again cannot help, and the remote's words say why.
-    if (Object.is(base, previous)) {
+    if (Object.is(base, previous) && !BEHIND.test(lastReason)) {
       throw new StoreError(
         `The push to ${where} was rejected and the branch has not moved since (still at ${String(base).slice(0, 12)}), so no other writer got there first: ` +
           `the remote refused the change. It said: ${lastReason}. Nothing was pushed. Fix what the remote objects to (a hook, a branch protection rule) and re-run the job.`,
@@ -286,7 +292,10 @@ export class GitStore {
     private readonly fetchHead: string
   ) {}
 
-  static async open(opts: StoreOptions): Promise<GitStore> {
+  static async open(given: StoreOptions): Promise<GitStore> {
+    // git names the top level by its real path: resolve the workspace the same way (a symlinked
+    // GITHUB_WORKSPACE would otherwise put every state file "outside the repository").
+    const opts = { ...given, cwd: await realpath(given.cwd).catch(() => given.cwd) }
     const { stdout } = await git(['rev-parse', '--show-toplevel', '--git-path', 'FETCH_HEAD'], { cwd: opts.cwd }).catch((e: unknown) => {
       throw new Error(
         `${opts.cwd} is not inside a git repository, so the change cannot be committed and pushed ` +
@@ -404,7 +413,16 @@ export class GitStore {
     } finally {
       await objects.close()
     }
-    if (outcome.commit) await this.syncCheckout(head, outcome.commit, outcome.written)
+    if (outcome.commit) {
+      // The change is on origin now: a checkout that cannot follow is worth a warning, not a failed
+      // step (a re-run would apply the change a second time).
+      await this.syncCheckout(head, outcome.commit, outcome.written).catch((e: Error) =>
+        this.opts.log?.(
+          `The change is pushed to origin ${branch} as ${outcome.commit!.slice(0, 12)}, but this checkout could not be brought up to date (${e.message}). ` +
+            `Later steps of this job see the files as they were; fetch origin ${branch} if they need them.`
+        )
+      )
+    }
     return { result: outcome.result, changed: outcome.changed, commit: outcome.commit, branch, attempts: outcome.attempts }
   }
 }

@@ -4,7 +4,7 @@
 
 import { type TamperFinding, acknowledgesHandEdits, forbiddenBreakerMoves, isBatchOpsCommit, loadControl } from '@batch-ops/core'
 import type { Identity } from './git-tree.js'
-import { GitTimeoutError, git, gitStream, networkTimeoutMs } from './git.js'
+import { GitTimeoutError, git, networkTimeoutMs } from './git.js'
 
 export interface TamperReport {
   findings: TamperFinding[]
@@ -40,46 +40,55 @@ export interface TamperOptions {
 
 /**
  * Commits that changed `file`, newest first, up to and including the last one of batch-control's
- * (which acknowledged what came before). The trailer is read from the trailer block only, the
- * files from the whole commit (--full-diff), so a message that merely quotes a trailer, or a
- * commit that also changes other files, is not taken for batch-ops'.
+ * (which acknowledged what came before). The trailer is read from the trailer block only (git's
+ * own %(trailers)), the files from the whole commit (--full-diff), so a message that merely
+ * quotes a trailer, or a commit that also changes other files, is not taken for batch-ops'.
+ *
+ * Two reads, each framed so that no text a committer chooses can pass for structure: the commits
+ * and their files as --raw records (a path only ever follows its ":<modes> <ids> <status>" line),
+ * then per commit exactly five NUL-separated fields (none of which can hold a NUL).
  */
 async function commitsSinceAcknowledged(root: string, tip: string, file: string, opts: TamperOptions): Promise<FileCommit[]> {
-  const format = '%x1e%H%x00%P%x00%an%x00%ae%x00%(trailers:key=Batch-Ops-Action,valueonly,separator=%x1f)%x00%s%x00'
-  const args = ['log', `--max-count=${MAX_COMMITS}`, '--full-diff', '--name-only', '-z', `--format=${format}`, tip, '--', `:(literal)${file}`]
+  const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
+  const listed: Array<{ sha: string; parent: string; files: string[] }> = []
+  const raw = (await git(['log', `--max-count=${MAX_COMMITS}`, '--full-diff', '--raw', '--no-abbrev', '-z', '--format=%H %P', tip, '--', `:(literal)${file}`], { cwd: root, okCodes: [128] })).stdout
+  let pathNext = false
+  for (const token of raw.split('\0')) {
+    if (pathNext) {
+      listed.at(-1)?.files.push(token)
+      pathNext = false
+      continue
+    }
+    const t = token.replace(/^\n+/, '').trim()
+    if (t === '') continue
+    if (/^:[0-7]{6} [0-7]{6} [0-9a-f]+ [0-9a-f]+ [A-Z][0-9]*$/.test(t)) pathNext = true
+    else if (t.split(' ').every((id) => OID.test(id))) {
+      const [sha = '', parent = ''] = t.split(' ')
+      listed.push({ sha, parent, files: [] })
+    } else throw new Error(`git log of ${file} could not be read: unexpected ${JSON.stringify(t.slice(0, 60))}`)
+  }
+  if (listed.length === 0) return []
+  const format = '%H%x00%an%x00%ae%x00%(trailers:key=Batch-Ops-Action,valueonly,separator=%x1f)%x00%s'
+  const fields = (await git(['log', '--no-walk=unsorted', '-z', `--format=${format}`, ...listed.map((c) => c.sha)], { cwd: root })).stdout.split('\0')
   const rules = { authorName: opts.author.name, authorEmail: opts.author.email, controlFile: file }
   const out: FileCommit[] = []
-  let pending = ''
-  let done = false
-  const take = (text: string): void => {
-    for (const record of text.split('\x1e')) {
-      if (done || record.trim() === '') continue
-      const [sha = '', parents = '', name = '', email = '', trailers = '', subject = '', ...rest] = record.split('\0')
-      const files = rest.map((f) => f.replace(/^\n+/, '')).filter((f) => f !== '')
-      const actions = trailers.trim() === '' ? [] : trailers.trim().split('\x1f').map((a) => a.trim())
-      const facts = { actions, authorName: name, authorEmail: email, files }
-      const c: FileCommit = {
-        sha: sha.trim(),
-        parent: parents.split(' ')[0] ?? '',
-        author: `${name} <${email}>`,
-        subject,
-        own: isBatchOpsCommit(facts, rules),
-        acknowledges: acknowledgesHandEdits(facts, rules)
-      }
-      out.push(c)
-      // Far enough: an operator acted through batch-control after everything older.
-      if (c.acknowledges) done = true
+  for (const [i, c] of listed.entries()) {
+    const [sha, name = '', email = '', trailers = '', subject = ''] = fields.slice(i * 5, i * 5 + 5)
+    if (sha !== c.sha) throw new Error(`git log of ${file} could not be read: expected commit ${c.sha.slice(0, 12)}, found ${JSON.stringify(String(sha).slice(0, 60))}`)
+    const actions = trailers.trim() === '' ? [] : trailers.trim().split('\x1f').map((a) => a.trim())
+    const facts = { actions, authorName: name, authorEmail: email, files: c.files }
+    const commit: FileCommit = {
+      sha: c.sha,
+      parent: c.parent,
+      author: `${name} <${email}>`,
+      subject,
+      own: isBatchOpsCommit(facts, rules),
+      acknowledges: acknowledgesHandEdits(facts, rules)
     }
+    out.push(commit)
+    // Far enough: an operator acted through batch-control after everything older.
+    if (commit.acknowledges) break
   }
-  await gitStream(args, { cwd: root, okCodes: [128] }, (chunk) => {
-    pending += chunk
-    const complete = pending.lastIndexOf('\x1e')
-    if (complete > 0) {
-      take(pending.slice(0, complete))
-      pending = pending.slice(complete)
-    }
-  })
-  take(pending)
   return out
 }
 
