@@ -30,6 +30,27 @@ export interface Reply {
 /** What a handler answers: a reply, or 'hang' to keep the request open and never answer. */
 export type Answer = Reply | 'hang'
 
+/**
+ * One page of `all` as GitHub serves a list: per_page (at most `maxPerPage`, default 30) and page
+ * from the query, and Link headers (next and last; first and prev after the first page) that
+ * repeat the request's query with another page.
+ */
+export function paginate<T>(all: readonly T[], request: RecordedRequest, baseUrl: string, maxPerPage: number): { items: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(maxPerPage, Math.max(1, Number(request.query.per_page ?? 30) || 30))
+  const page = Math.max(1, Number(request.query.page ?? 1) || 1)
+  const pages = Math.max(1, Math.ceil(all.length / perPage))
+  const link = (p: number): string => {
+    const u = new URL(request.path, baseUrl)
+    for (const [k, v] of Object.entries(request.query)) u.searchParams.set(k, v)
+    u.searchParams.set('page', String(p))
+    return u.toString()
+  }
+  const rels: string[] = []
+  if (page < pages) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`)
+  if (page > 1) rels.push(`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`)
+  return { items: all.slice((page - 1) * perPage, page * perPage), headers: rels.length > 0 ? { link: rels.join(', ') } : {} }
+}
+
 export interface RouteContext {
   request: RecordedRequest
   /** `:name` segments of the route's pattern. */
@@ -230,24 +251,13 @@ export async function fakeGitHub(opts: FakeGitHubOptions = {}): Promise<FakeGitH
       handler: ({ request, params, baseUrl }): Reply => {
         const all = jobsOf(params.run_id!)
         if (!all) return { status: 404, body: { message: 'Not Found' } }
-        const perPage = Math.min(maxPerPage, Math.max(1, Number(request.query.per_page ?? 30) || 30))
-        const page = Math.max(1, Number(request.query.page ?? 1) || 1)
-        const pages = Math.max(1, Math.ceil(all.length / perPage))
-        const link = (p: number): string => {
-          const u = new URL(request.path, baseUrl)
-          for (const [k, v] of Object.entries(request.query)) u.searchParams.set(k, v)
-          u.searchParams.set('page', String(p))
-          return u.toString()
-        }
-        const rels: string[] = []
-        if (page < pages) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`)
-        if (page > 1) rels.push(`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`)
+        const { items, headers } = paginate(all, request, baseUrl, maxPerPage)
         return {
           status: 200,
-          headers: rels.length > 0 ? { link: rels.join(', ') } : {},
+          headers,
           body: {
             total_count: all.length,
-            jobs: all.slice((page - 1) * perPage, page * perPage).map((j) => ({ ...j, run_id: Number(params.run_id) }))
+            jobs: items.map((j) => ({ ...j, run_id: Number(params.run_id) }))
           }
         }
       }
@@ -514,22 +524,13 @@ export function addControlRoutes(server: FakeServer, opts: ControlRoutesOptions 
     if (!workflows.includes(workflow)) return { status: 404, body: { message: 'Not Found' } }
     const status = request.query.status
     const all = runs.filter((r) => r.workflow === workflow && (status === undefined || r.status === status))
-    const perPage = Math.min(maxPerPage, Math.max(1, Number(request.query.per_page ?? 30) || 30))
-    const page = Math.max(1, Number(request.query.page ?? 1) || 1)
-    const pages = Math.max(1, Math.ceil(all.length / perPage))
-    const link = (p: number): string => {
-      const u = new URL(request.path, baseUrl)
-      for (const [k, v] of Object.entries(request.query)) u.searchParams.set(k, v)
-      u.searchParams.set('page', String(p))
-      return u.toString()
-    }
-    const rels = page < pages ? [`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`] : []
+    const { items, headers } = paginate(all, request, baseUrl, maxPerPage)
     return {
       status: 200,
-      headers: rels.length > 0 ? { link: rels.join(', ') } : {},
+      headers,
       body: {
         total_count: all.length,
-        workflow_runs: all.slice((page - 1) * perPage, page * perPage).map((r) => ({
+        workflow_runs: items.map((r) => ({
           id: r.id,
           name: workflow.replace(/\.ya?ml$/, ''),
           path: `.github/workflows/${workflow}`,
@@ -652,20 +653,11 @@ export function addIssueRoutes(server: FakeServer, opts: IssueRoutesOptions = {}
       const state = request.query.state ?? 'open'
       const wanted = (request.query.labels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== '')
       const all = issues.filter((i) => (state === 'all' || i.state === state) && wanted.every((l) => i.labels.includes(l)))
-      const perPage = Math.min(maxPerPage, Math.max(1, Number(request.query.per_page ?? 30) || 30))
-      const page = Math.max(1, Number(request.query.page ?? 1) || 1)
-      const pages = Math.max(1, Math.ceil(all.length / perPage))
-      const link = (p: number): string => {
-        const u = new URL(request.path, baseUrl)
-        for (const [k, v] of Object.entries(request.query)) u.searchParams.set(k, v)
-        u.searchParams.set('page', String(p))
-        return u.toString()
-      }
-      const rels = page < pages ? [`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`] : []
+      const { items, headers } = paginate(all, request, baseUrl, maxPerPage)
       return {
         status: 200,
-        headers: rels.length > 0 ? { link: rels.join(', ') } : {},
-        body: all.slice((page - 1) * perPage, page * perPage).map((i) => json(i, params.owner!, params.repo!, baseUrl))
+        headers,
+        body: items.map((i) => json(i, params.owner!, params.repo!, baseUrl))
       }
     },
     create: ({ request, params, baseUrl }) => {

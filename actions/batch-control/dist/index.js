@@ -39224,7 +39224,12 @@ class github_ApiError extends Error {
     }
 }
 /** Runs one API call with a timeout and turns its failure into an ApiError. */
-async function bounded(what, timeoutMs, call) {
+/**
+ * One REST call within `timeoutMs`, its failure as an ApiError that says what was being done:
+ * no answer, an HTTP status (with `hint(status)` appended, e.g. the permission the job needs), or
+ * a network error.
+ */
+async function bounded(what, timeoutMs, call, hint = () => '') {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
         return await call(signal);
@@ -39233,11 +39238,11 @@ async function bounded(what, timeoutMs, call) {
         if (signal.aborted)
             throw new github_ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined, true);
         const status = e.status;
-        const message = e?.message ?? String(e);
+        const message = (e?.message ?? String(e)).replace(/\s+/g, ' ');
         // octokit reports a network failure as status 500 without a response.
         const response = e.response;
         if (typeof status === 'number' && response !== undefined)
-            throw new github_ApiError(`${what}: HTTP ${status}: ${message}`, status);
+            throw new github_ApiError(`${what}: HTTP ${status}: ${message}${hint(status)}`, status);
         throw new github_ApiError(`${what}: network error: ${message}`, undefined);
     }
 }
@@ -39524,6 +39529,7 @@ async function treeEntries(root, commit, paths) {
 // batch-control command, that move a breaker in a way docs/contract.md §5 forbids.
 
 
+
 const MAX_COMMITS = 100;
 /**
  * Deepening a shallow clone towards the last batch-control commit: 10 commits, then
@@ -39669,6 +39675,23 @@ async function detectTampering(root, tip, file, opts) {
     if (incomplete && deepenProblem)
         incomplete = `${incomplete} (${deepenProblem})`;
     return incomplete ? { findings, examined, incomplete } : { findings, examined };
+}
+/**
+ * The hand edits of the control file `file`, read from the history the decision is based on: the
+ * snapshot's commit on origin; with persist: 'false' (a working-tree snapshot), the checked-out
+ * history, if there is one.
+ */
+async function handEditsAt(snapshot, cwd, file, author) {
+    let root = snapshot.root;
+    let tip = snapshot.commit;
+    if (!root || !tip) {
+        const top = await git_git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] });
+        if (top.code !== 0)
+            return { findings: [], examined: 0, incomplete: 'not a git repository: the history could not be checked' };
+        root = top.stdout.trim();
+        tip = 'HEAD';
+    }
+    return detectTampering(root, tip, store_confine(root, cwd, file).rel, { author });
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
@@ -40122,23 +40145,9 @@ const fitTitle = (title) => {
     return t.length <= TITLE_LIMIT ? t : `${t.slice(0, TITLE_LIMIT - 1)}…`;
 };
 /** One API call with a timeout, its failure an ApiError an operator can act on. */
-async function issues_bounded(what, timeoutMs, call) {
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-        return await call(signal);
-    }
-    catch (e) {
-        if (signal.aborted)
-            throw new ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined);
-        const status = e.status;
-        const response = e.response;
-        const message = (e?.message ?? String(e)).replace(/\s+/g, ' ');
-        if (typeof status === 'number' && response !== undefined) {
-            const hint = status === 401 ? ' (check github-token)' : status === 403 || status === 404 ? " (does the job's token have permissions: issues: write?)" : '';
-            throw new ApiError(`${what}: HTTP ${status}: ${message}${hint}`, status);
-        }
-        throw new ApiError(`${what}: network error: ${message}`, undefined);
-    }
+/** bounded, with what a failed issue call most likely lacks. */
+function issues_bounded(what, timeoutMs, call) {
+    return boundedCall(what, timeoutMs, call, (status) => status === 401 ? ' (check github-token)' : status === 403 || status === 404 ? " (does the job's token have permissions: issues: write?)" : '');
 }
 function issueTracker(o) {
     const keyName = o.keyName ?? 'id';
@@ -41154,21 +41163,6 @@ function enforce(access, inputs) {
         `Check afterwards that the stop was meant (the commit's Operator trailer says who).`, { title: 'batch-control' });
     return { actor: access.actor, checked: false, why: access.why, need: access.need };
 }
-// ---------------------------------------------------------------------------
-// acknowledge: the hand edits preflight-check flags, read the same way
-async function handEdits(snapshot, cwd, file, author) {
-    let root = snapshot.root;
-    let tip = snapshot.commit;
-    if (!root || !tip) {
-        // persist: 'false' reads the working tree; check the checked-out history, if there is one.
-        const top = await git_git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] });
-        if (top.code !== 0)
-            return { findings: [], examined: 0, incomplete: 'not a git repository: the history could not be checked' };
-        root = top.stdout.trim();
-        tip = 'HEAD';
-    }
-    return detectTampering(root, tip, store_confine(root, cwd, file).rel, { author });
-}
 function cancelFailure(e) {
     const message = e.message;
     if (!(e instanceof github_ApiError))
@@ -41262,7 +41256,7 @@ async function run() {
             const control = await readControl(snapshot, inputs.controlFile);
             let tamper;
             if (cmd.command === 'acknowledge')
-                tamper = control.exists ? await handEdits(snapshot, cwd, inputs.controlFile, inputs.author) : { findings: [], examined: 0 };
+                tamper = control.exists ? await handEditsAt(snapshot, cwd, inputs.controlFile, inputs.author) : { findings: [], examined: 0 };
             const r = applyOperatorCommand(control.doc, tamper ? { ...cmd, handEdits: tamper.findings } : cmd, at);
             if (!r.ok) {
                 const incomplete = tamper?.incomplete ? `; the check of the history was incomplete: ${tamper.incomplete}` : '';

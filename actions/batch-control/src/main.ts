@@ -38,18 +38,14 @@ import {
 import {
   ApiError,
   InputError,
-  type Identity,
-  type Snapshot,
   type TamperReport,
   annotate,
   applyChange,
   booleanInput,
   cancelWorkflowRun,
-  confine,
   currentRepo,
-  detectTampering,
+  handEditsAt,
   getCollaboratorPermission,
-  git,
   listWorkflowRuns,
   now,
   numberInput,
@@ -192,18 +188,6 @@ function enforce(access: Access, inputs: Inputs): AccessRecord {
 // ---------------------------------------------------------------------------
 // acknowledge: the hand edits preflight-check flags, read the same way
 
-async function handEdits(snapshot: Snapshot, cwd: string, file: string, author: Identity): Promise<TamperReport> {
-  let root = snapshot.root
-  let tip = snapshot.commit
-  if (!root || !tip) {
-    // persist: 'false' reads the working tree; check the checked-out history, if there is one.
-    const top = await git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] })
-    if (top.code !== 0) return { findings: [], examined: 0, incomplete: 'not a git repository: the history could not be checked' }
-    root = top.stdout.trim()
-    tip = 'HEAD'
-  }
-  return detectTampering(root, tip, confine(root, cwd, file).rel, { author })
-}
 
 // ---------------------------------------------------------------------------
 // stop: cancel the runs of the batch workflows (advisory)
@@ -299,7 +283,7 @@ export async function run(): Promise<void> {
     const outcome = await applyChange(storeOptions(inputs, cwd), async (snapshot) => {
       const control = await readControl(snapshot, inputs.controlFile)
       let tamper: TamperReport | undefined
-      if (cmd.command === 'acknowledge') tamper = control.exists ? await handEdits(snapshot, cwd, inputs.controlFile, inputs.author) : { findings: [], examined: 0 }
+      if (cmd.command === 'acknowledge') tamper = control.exists ? await handEditsAt(snapshot, cwd, inputs.controlFile, inputs.author) : { findings: [], examined: 0 }
       const r = applyOperatorCommand(control.doc, tamper ? { ...cmd, handEdits: tamper.findings } : cmd, at)
       if (!r.ok) {
         const incomplete = tamper?.incomplete ? `; the check of the history was incomplete: ${tamper.incomplete}` : ''

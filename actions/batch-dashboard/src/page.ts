@@ -123,11 +123,11 @@ function table(head: string[], rows: string[][], numeric: ReadonlySet<number> = 
  * On a narrow screen a chart is scaled down to the width, axes and thresholds included (a chart
  * scrolled sideways hid its axis or its limits); the table below has every number at full size.
  */
-function figure(id: string, caption: string, summary: string, svg: string, data: string, latestRight = false): string {
+function figure(id: string, caption: string, summary: string, svg: string, data: string): string {
   return (
     `<figure class="chart" id="${id}">` +
     `<figcaption id="${id}-caption">${caption}</figcaption>` +
-    `<div class="svg${latestRight ? ' latest' : ''}" role="img" aria-labelledby="${id}-caption" aria-describedby="${id}-summary">${svg}</div>` +
+    `<div class="svg" role="img" aria-labelledby="${id}-caption" aria-describedby="${id}-summary">${svg}</div>` +
     `<p id="${id}-summary" class="muted">${summary}</p>` +
     `<details><summary>Data table</summary>${data}</details>` +
     `</figure>`
@@ -271,7 +271,7 @@ function successSection(m: DashboardModel, svgs: Map<string, string>): string {
     ])
     let data = table(['batch', 'completed (UTC)', 'success rate', 'SLO', 'severity', 'passed', 'failed', 'skipped or blocked'], rows, new Set([2, 3, 5, 6, 7]))
     if (c.events.length > 0) data += table(['time (UTC)', 'event', 'ecosystem', 'what'], c.events.map(eventRow), new Set(), 'Events marked on the chart')
-    out.push(figure(`chart-success-${i}`, caption, chartSummary(c, m), svgs.get(c.ecosystem) ?? '', data, true))
+    out.push(figure(`chart-success-${i}`, caption, chartSummary(c, m), svgs.get(c.ecosystem) ?? '', data))
   })
   out.push('</section>')
   return out.join('\n')

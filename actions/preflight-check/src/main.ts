@@ -21,14 +21,9 @@ import {
 } from '@batch-ops/core'
 import {
   InputError,
-  type Identity,
-  type Snapshot,
-  type TamperReport,
   annotate,
   applyChange,
-  confine,
-  detectTampering,
-  git,
+  handEditsAt,
   booleanInput,
   listInput,
   now,
@@ -53,19 +48,6 @@ function tamperMode(v: string): 'warn' | 'block' {
   return v
 }
 
-/** Hand edits since batch-ops last wrote the control file, read from the history the decision is based on. */
-async function tamperCheck(snapshot: Snapshot, cwd: string, file: string, author: Identity): Promise<TamperReport> {
-  let root = snapshot.root
-  let tip = snapshot.commit
-  if (!root || !tip) {
-    // persist: 'false' reads the working tree; check the checked-out history, if there is one.
-    const top = await git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] })
-    if (top.code !== 0) return { findings: [], examined: 0, incomplete: 'not a git repository: the history could not be checked' }
-    root = top.stdout.trim()
-    tip = 'HEAD'
-  }
-  return detectTampering(root, tip, confine(root, cwd, file).rel, { author })
-}
 
 /** The events a batch may run on, and the one that started this run (GITHUB_EVENT_NAME; a called workflow sees its caller's). */
 function readTrigger() {
@@ -118,7 +100,7 @@ export async function run(): Promise<void> {
       storeOptions(inputs, cwd),
       async (snapshot) => {
         const control = await readControl(snapshot, inputs.controlFile)
-        const tamper = control.exists ? await tamperCheck(snapshot, cwd, inputs.controlFile, inputs.author) : { findings: [], examined: 0 }
+        const tamper = control.exists ? await handEditsAt(snapshot, cwd, inputs.controlFile, inputs.author) : { findings: [], examined: 0 }
         if (inputs.ecosystems) {
           const problems = checkEcosystemNames(inputs.ecosystems, knownEcosystems(control.doc))
           if (problems.length > 0) throw new InputError(`input 'ecosystems': ${problems.join('; ')}`)

@@ -36820,7 +36820,7 @@ async function writeWorktree(root, abs, content) {
     await (0,promises_namespaceObject.writeFile)(abs, content);
 }
 /** Resolves `file` against `cwd` and refuses anything that leaves `root`. */
-function confine(root, cwd, file) {
+function store_confine(root, cwd, file) {
     const abs = external_node_path_default().resolve(cwd, file);
     const rel = external_node_path_default().relative(root, abs);
     if (rel === '' || rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
@@ -36841,7 +36841,7 @@ async function changedFiles(files, snapshot) {
 }
 /** Applies `apply` to the working tree only (persist: 'false'). */
 async function applyToWorktree(opts, apply) {
-    const where = (f) => confine(opts.cwd, opts.cwd, f).abs;
+    const where = (f) => store_confine(opts.cwd, opts.cwd, f).abs;
     const snapshot = { read: (f) => readWorktree(opts.cwd, where(f)) };
     const change = await apply(snapshot, 1);
     const changed = await changedFiles(change.files, snapshot);
@@ -36962,7 +36962,7 @@ class store_GitStore {
             commit: base,
             root: this.root,
             read: (file) => {
-                const { rel } = confine(this.root, this.opts.cwd, file);
+                const { rel } = store_confine(this.root, this.opts.cwd, file);
                 let p = cache.get(rel);
                 if (!p) {
                     p = objects.readFile(base, rel);
@@ -36975,7 +36975,7 @@ class store_GitStore {
     /** A commit with `files` on top of `base`, made of objects only (the checkout and its index are not touched). */
     async commitOnto(objects, base, files, message) {
         const entries = await Promise.all(Object.entries(files).map(async ([file, content]) => {
-            const { rel } = confine(this.root, this.opts.cwd, file);
+            const { rel } = store_confine(this.root, this.opts.cwd, file);
             return content === null ? { path: rel, remove: true } : { path: rel, mode: '100644', blob: await objects.writeBlob(content) };
         }));
         return (await objects.commit(base, entries, message, this.opts.author ?? BOT)).commit;
@@ -37068,7 +37068,7 @@ async function applyChange(opts, apply) {
  * never through a symbolic link or a .git segment; null when it does not exist.
  */
 async function readWorkspaceFile(cwd, file) {
-    return readWorktree(cwd, confine(cwd, cwd, file).abs);
+    return readWorktree(cwd, store_confine(cwd, cwd, file).abs);
 }
 
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -39306,7 +39306,12 @@ class github_ApiError extends Error {
     }
 }
 /** Runs one API call with a timeout and turns its failure into an ApiError. */
-async function bounded(what, timeoutMs, call) {
+/**
+ * One REST call within `timeoutMs`, its failure as an ApiError that says what was being done:
+ * no answer, an HTTP status (with `hint(status)` appended, e.g. the permission the job needs), or
+ * a network error.
+ */
+async function bounded(what, timeoutMs, call, hint = () => '') {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
         return await call(signal);
@@ -39315,11 +39320,11 @@ async function bounded(what, timeoutMs, call) {
         if (signal.aborted)
             throw new github_ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined, true);
         const status = e.status;
-        const message = e?.message ?? String(e);
+        const message = (e?.message ?? String(e)).replace(/\s+/g, ' ');
         // octokit reports a network failure as status 500 without a response.
         const response = e.response;
         if (typeof status === 'number' && response !== undefined)
-            throw new github_ApiError(`${what}: HTTP ${status}: ${message}`, status);
+            throw new github_ApiError(`${what}: HTTP ${status}: ${message}${hint(status)}`, status);
         throw new github_ApiError(`${what}: network error: ${message}`, undefined);
     }
 }
@@ -39507,7 +39512,7 @@ async function batchChanges(cwd, baseRef, paths) {
         base = mb.code === 0 ? mb.stdout.trim() : resolved.stdout.trim();
     }
     const specs = paths.map((p) => {
-        const { rel } = p === '' || p === '.' ? { rel: '.' } : confine(top, cwd, p);
+        const { rel } = p === '' || p === '.' ? { rel: '.' } : store_confine(top, cwd, p);
         return `:(literal)${rel}`;
     });
     const diff = await run(['diff', '--name-status', '--no-renames', '-z', base, '--', ...specs]);
@@ -39721,6 +39726,7 @@ async function treeEntries(root, commit, paths) {
 // batch-control command, that move a breaker in a way docs/contract.md §5 forbids.
 
 
+
 const MAX_COMMITS = 100;
 /**
  * Deepening a shallow clone towards the last batch-control commit: 10 commits, then
@@ -39866,6 +39872,23 @@ async function detectTampering(root, tip, file, opts) {
     if (incomplete && deepenProblem)
         incomplete = `${incomplete} (${deepenProblem})`;
     return incomplete ? { findings, examined, incomplete } : { findings, examined };
+}
+/**
+ * The hand edits of the control file `file`, read from the history the decision is based on: the
+ * snapshot's commit on origin; with persist: 'false' (a working-tree snapshot), the checked-out
+ * history, if there is one.
+ */
+async function handEditsAt(snapshot, cwd, file, author) {
+    let root = snapshot.root;
+    let tip = snapshot.commit;
+    if (!root || !tip) {
+        const top = await git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] });
+        if (top.code !== 0)
+            return { findings: [], examined: 0, incomplete: 'not a git repository: the history could not be checked' };
+        root = top.stdout.trim();
+        tip = 'HEAD';
+    }
+    return detectTampering(root, tip, confine(root, cwd, file).rel, { author });
 }
 
 ;// CONCATENATED MODULE: ../../packages/runtime/src/persist.ts
@@ -40319,23 +40342,9 @@ const fitTitle = (title) => {
     return t.length <= TITLE_LIMIT ? t : `${t.slice(0, TITLE_LIMIT - 1)}…`;
 };
 /** One API call with a timeout, its failure an ApiError an operator can act on. */
-async function issues_bounded(what, timeoutMs, call) {
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-        return await call(signal);
-    }
-    catch (e) {
-        if (signal.aborted)
-            throw new ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined);
-        const status = e.status;
-        const response = e.response;
-        const message = (e?.message ?? String(e)).replace(/\s+/g, ' ');
-        if (typeof status === 'number' && response !== undefined) {
-            const hint = status === 401 ? ' (check github-token)' : status === 403 || status === 404 ? " (does the job's token have permissions: issues: write?)" : '';
-            throw new ApiError(`${what}: HTTP ${status}: ${message}${hint}`, status);
-        }
-        throw new ApiError(`${what}: network error: ${message}`, undefined);
-    }
+/** bounded, with what a failed issue call most likely lacks. */
+function issues_bounded(what, timeoutMs, call) {
+    return boundedCall(what, timeoutMs, call, (status) => status === 401 ? ' (check github-token)' : status === 403 || status === 404 ? " (does the job's token have permissions: issues: write?)" : '');
 }
 function issueTracker(o) {
     const keyName = o.keyName ?? 'id';

@@ -180,17 +180,22 @@ export class ApiError extends Error {
 }
 
 /** Runs one API call with a timeout and turns its failure into an ApiError. */
-async function bounded<T>(what: string, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * One REST call within `timeoutMs`, its failure as an ApiError that says what was being done:
+ * no answer, an HTTP status (with `hint(status)` appended, e.g. the permission the job needs), or
+ * a network error.
+ */
+export async function bounded<T>(what: string, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>, hint: (status: number) => string = () => ''): Promise<T> {
   const signal = AbortSignal.timeout(timeoutMs)
   try {
     return await call(signal)
   } catch (e) {
     if (signal.aborted) throw new ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined, true)
     const status = (e as { status?: unknown }).status
-    const message = (e as Error)?.message ?? String(e)
+    const message = ((e as Error)?.message ?? String(e)).replace(/\s+/g, ' ')
     // octokit reports a network failure as status 500 without a response.
     const response = (e as { response?: unknown }).response
-    if (typeof status === 'number' && response !== undefined) throw new ApiError(`${what}: HTTP ${status}: ${message}`, status)
+    if (typeof status === 'number' && response !== undefined) throw new ApiError(`${what}: HTTP ${status}: ${message}${hint(status)}`, status)
     throw new ApiError(`${what}: network error: ${message}`, undefined)
   }
 }

@@ -10,7 +10,7 @@
 // so that no key can close the comment or fake another marker. Every request is bounded in time.
 
 import { BODY_LIMIT, type JsonValue, truncateMarkdown } from '@batch-ops/core'
-import { ApiError, type RepoRef, octokit } from './github.js'
+import { ApiError, type RepoRef, bounded as boundedCall, octokit } from './github.js'
 
 export interface IssueTrackerOptions {
   token: string
@@ -136,21 +136,11 @@ const fitTitle = (title: string): string => {
 }
 
 /** One API call with a timeout, its failure an ApiError an operator can act on. */
-async function bounded<T>(what: string, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(timeoutMs)
-  try {
-    return await call(signal)
-  } catch (e) {
-    if (signal.aborted) throw new ApiError(`${what}: no answer within ${timeoutMs / 1000} s`, undefined)
-    const status = (e as { status?: unknown }).status
-    const response = (e as { response?: unknown }).response
-    const message = ((e as Error)?.message ?? String(e)).replace(/\s+/g, ' ')
-    if (typeof status === 'number' && response !== undefined) {
-      const hint = status === 401 ? ' (check github-token)' : status === 403 || status === 404 ? " (does the job's token have permissions: issues: write?)" : ''
-      throw new ApiError(`${what}: HTTP ${status}: ${message}${hint}`, status)
-    }
-    throw new ApiError(`${what}: network error: ${message}`, undefined)
-  }
+/** bounded, with what a failed issue call most likely lacks. */
+function bounded<T>(what: string, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return boundedCall(what, timeoutMs, call, (status) =>
+    status === 401 ? ' (check github-token)' : status === 403 || status === 404 ? " (does the job's token have permissions: issues: write?)" : ''
+  )
 }
 
 type Client = Awaited<ReturnType<typeof octokit>>

@@ -4,6 +4,7 @@
 
 import { type TamperFinding, acknowledgesHandEdits, forbiddenBreakerMoves, isBatchOpsCommit, loadControl } from '@batch-ops/core'
 import type { Identity } from './git-tree.js'
+import { type Snapshot, confine } from './store.js'
 import { GitTimeoutError, git, networkTimeoutMs } from './git.js'
 
 export interface TamperReport {
@@ -166,4 +167,21 @@ export async function detectTampering(root: string, tip: string, file: string, o
   }
   if (incomplete && deepenProblem) incomplete = `${incomplete} (${deepenProblem})`
   return incomplete ? { findings, examined, incomplete } : { findings, examined }
+}
+
+/**
+ * The hand edits of the control file `file`, read from the history the decision is based on: the
+ * snapshot's commit on origin; with persist: 'false' (a working-tree snapshot), the checked-out
+ * history, if there is one.
+ */
+export async function handEditsAt(snapshot: Snapshot, cwd: string, file: string, author: Identity): Promise<TamperReport> {
+  let root = snapshot.root
+  let tip = snapshot.commit
+  if (!root || !tip) {
+    const top = await git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] })
+    if (top.code !== 0) return { findings: [], examined: 0, incomplete: 'not a git repository: the history could not be checked' }
+    root = top.stdout.trim()
+    tip = 'HEAD'
+  }
+  return detectTampering(root, tip, confine(root, cwd, file).rel, { author })
 }
